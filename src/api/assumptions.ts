@@ -1,0 +1,39 @@
+/**
+ * What the Preclinical documentation leaves open, decided once (see ../shared/preclinical-api.md,
+ * "Left open by the documentation"). The client and the emulator both read these, so a changed
+ * assumption is a one-line change here.
+ */
+
+/** The documented production base URL. */
+export const DEFAULT_API_URL = "https://app.preclinical.dev/api/v1";
+
+/** 1. Delete answers 204 with an empty body; a webhook that is already gone answers 404 NOT_FOUND. */
+export const DELETE_SUCCESS_STATUS = 204;
+
+/** 2. The scope rule counts disabled webhooks too. */
+export const SCOPE_RULE_COUNTS_DISABLED = true;
+
+/** 3. URL and length rules beyond "a valid URL" are undocumented; these are the bounds we enforce. */
+export const MAX_URL_LENGTH = 2048;
+export const MAX_DESCRIPTION_LENGTH = 1000;
+export const MIN_SECRET_LENGTH = 16;
+export const MAX_SECRET_LENGTH = 256;
+
+/** 4. PUT accepts `null` for `description`; an empty PUT body is a 400 INVALID_FIELD_VALUE. */
+export const PUT_ACCEPTS_NULL_DESCRIPTION = true;
+
+/** 5. The webhook list is not paged; it is returned oldest first. The client tolerates any order. */
+export const LIST_IS_PAGED = false;
+
+/** API error codes the client decides on (never on the status alone). */
+export const ErrorCodes = {
+  MISSING_REQUIRED_FIELD: "MISSING_REQUIRED_FIELD",
+  INVALID_FIELD_VALUE: "INVALID_FIELD_VALUE",
+  ALREADY_EXISTS: "ALREADY_EXISTS",
+  NOT_FOUND: "NOT_FOUND",
+  AGENT_NOT_FOUND: "AGENT_NOT_FOUND",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  RATE_LIMITED: "RATE_LIMITED",
+  INTERNAL_ERROR: "INTERNAL_ERROR",
+} as const;

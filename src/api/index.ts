@@ -1,0 +1,5 @@
+export * from "./assumptions";
+export * from "./client";
+export * from "./errors";
+export * from "./retry";
+export * from "./schemas";
