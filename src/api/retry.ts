@@ -56,6 +56,7 @@ export function parseRetryAfter(header: string | undefined | null, now: number =
   const value = header.trim();
   if (value === "") return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  if (!/[a-z]/i.test(value)) return undefined; // HTTP dates name the day and month; "-1" is no date
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

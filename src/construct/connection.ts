@@ -1,0 +1,113 @@
+/**
+ * How the webhooks of a stack reach the Preclinical API: which base URL, which environment variable holds
+ * the API key at apply time, and which Terraform resource type carries the provisioners.
+ */
+import { Construct } from "constructs";
+import { TerraformStack, Token } from "cdktf";
+import { DEFAULT_API_URL } from "../api/assumptions";
+import { messages } from "../messages";
+import { DEFAULT_API_KEY_ENV } from "../provisioner/protocol";
+import { rules } from "./validation";
+
+/** The Terraform resource type that carries a webhook's provisioners. */
+export enum ProvisionerResourceType {
+  /** `terraform_data`, built into Terraform 1.4+: needs no provider download, works air-gapped. */
+  TERRAFORM_DATA = "terraform_data",
+  /** `null_resource` from the hashicorp/null provider, for pipelines that standardised on it. */
+  NULL_RESOURCE = "null_resource",
+}
+
+/** Settings shared by the webhooks of one Preclinical organization. */
+export interface PreclinicalConnectionProps {
+  /**
+   * The API base URL, up to and including `/api/v1`. Read at synth time.
+   * @default - the PRECLINICAL_API_URL environment variable at synth time, else "https://app.preclinical.dev/api/v1"
+   */
+  readonly apiUrl?: string;
+  /**
+   * The name of the environment variable that holds the API key on the machine that runs `terraform apply`.
+   * The key itself never enters the configuration or the state.
+   * @default "PRECLINICAL_API_KEY"
+   */
+  readonly apiKeyEnvVar?: string;
+  /**
+   * The Terraform resource type that carries the provisioners.
+   * @default ProvisionerResourceType.TERRAFORM_DATA
+   */
+  readonly resourceType?: ProvisionerResourceType;
+  /**
+   * The longest one API attempt may take at apply time, in milliseconds (1 to 600000).
+   * @default 10000
+   */
+  readonly requestTimeoutMs?: number;
+  /**
+   * The longest one API operation may take with its retries at apply time, in milliseconds (1 to 600000).
+   * @default 60000
+   */
+  readonly deadlineMs?: number;
+  /**
+   * The Node.js executable that runs the provisioner CLI on the runner (Node 20 or later).
+   * @default "node"
+   */
+  readonly nodeExecutable?: string;
+}
+
+/** The resolved settings of a connection. */
+export interface ConnectionSettings {
+  readonly apiUrl: string;
+  readonly apiKeyEnvVar: string;
+  readonly resourceType: ProvisionerResourceType;
+  readonly requestTimeoutMs?: number;
+  readonly deadlineMs?: number;
+  readonly nodeExecutable: string;
+}
+
+/**
+ * A Preclinical organization, as reached by one API URL and one API key variable. Webhooks that name no
+ * connection use their stack's default one, created on first use.
+ */
+export class PreclinicalConnection extends Construct {
+  /** The id under which a stack's default connection is created. */
+  public static readonly DEFAULT_ID = "PreclinicalDefaultConnection";
+
+  /** The default connection of the stack that contains `scope`, created on first use. */
+  public static defaultFor(scope: Construct): PreclinicalConnection {
+    const stack = TerraformStack.of(scope);
+    const existing = stack.node.tryFindChild(PreclinicalConnection.DEFAULT_ID);
+    return existing instanceof PreclinicalConnection ? existing : new PreclinicalConnection(stack, PreclinicalConnection.DEFAULT_ID);
+  }
+
+  public readonly settings: ConnectionSettings;
+
+  constructor(scope: Construct, id: string, props: PreclinicalConnectionProps = {}) {
+    super(scope, id);
+    this.settings = resolveConnection(props);
+  }
+}
+
+/** Validates and fills in connection props; also used for a webhook's own `apiUrl`/`apiKeyEnvVar`. */
+export function resolveConnection(props: PreclinicalConnectionProps, base?: ConnectionSettings): ConnectionSettings {
+  const apiUrl = props.apiUrl ?? base?.apiUrl ?? (process.env.PRECLINICAL_API_URL || DEFAULT_API_URL);
+  const apiKeyEnvVar = props.apiKeyEnvVar ?? base?.apiKeyEnvVar ?? DEFAULT_API_KEY_ENV;
+  // Both must be literals: they identify the organization in scope checks and in the stack's ledger.
+  if (Token.isUnresolved(apiUrl) || !rules.apiUrl.safeParse(apiUrl).success) throw new Error(messages.apiUrlRule(apiUrl));
+  if (Token.isUnresolved(apiKeyEnvVar) || !rules.apiKeyEnvVar.safeParse(apiKeyEnvVar).success) {
+    throw new Error(messages.apiKeyEnvRule(apiKeyEnvVar));
+  }
+  for (const [prop, value] of [
+    ["requestTimeoutMs", props.requestTimeoutMs],
+    ["deadlineMs", props.deadlineMs],
+  ] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= 600_000)) {
+      throw new Error(messages.timeoutRule(prop, value));
+    }
+  }
+  return {
+    apiUrl: apiUrl.replace(/\/+$/, ""),
+    apiKeyEnvVar,
+    resourceType: props.resourceType ?? base?.resourceType ?? ProvisionerResourceType.TERRAFORM_DATA,
+    requestTimeoutMs: props.requestTimeoutMs ?? base?.requestTimeoutMs,
+    deadlineMs: props.deadlineMs ?? base?.deadlineMs,
+    nodeExecutable: props.nodeExecutable ?? base?.nodeExecutable ?? "node",
+  };
+}

@@ -1,0 +1,2 @@
+export { PreclinicalConnection, ProvisionerResourceType, type PreclinicalConnectionProps, type ConnectionSettings } from "./connection";
+export { PreclinicalWebhook, type PreclinicalWebhookProps } from "./webhook";

@@ -1,0 +1,68 @@
+/**
+ * The stack's ledger: one resource whose triggers are the map of construct path to scope. When a webhook is
+ * removed from the program, Terraform drops its resources without running their destroy provisioners; the
+ * ledger's map changes, so the ledger is replaced, and its destroy provisioner (default replacement order:
+ * destroy first, with `self` = the old map) deletes the scopes of paths that are no longer declared. The
+ * current paths reach it as literal text, the only other thing a destroy provisioner may read.
+ */
+import { Construct } from "constructs";
+import { Lazy, TerraformStack, Token } from "cdktf";
+import { Env, ProvisionerCommand, encodeLedgerEntry, type LedgerEntry } from "../provisioner/protocol";
+import type { ConnectionSettings } from "./connection";
+import { carrierResource, selfTriggersJson } from "./resources";
+import { escapeTemplate } from "./validation";
+
+/** Stands for an agent id that is only known at plan time, in the literal text of the current ledger. */
+const PLAN_TIME_AGENT = "(known at plan time)";
+
+export class PreclinicalLedger extends Construct {
+  public static readonly ID = "PreclinicalLedger";
+
+  /** The ledger of the stack that contains `scope`, created on first use with the first webhook's settings. */
+  public static of(scope: Construct, settings: ConnectionSettings): PreclinicalLedger {
+    const stack = TerraformStack.of(scope);
+    const existing = stack.node.tryFindChild(PreclinicalLedger.ID);
+    return existing instanceof PreclinicalLedger ? existing : new PreclinicalLedger(stack, PreclinicalLedger.ID, settings);
+  }
+
+  private readonly entries = new Map<string, LedgerEntry>();
+
+  private constructor(scope: Construct, id: string, settings: ConnectionSettings) {
+    super(scope, id);
+    carrierResource(this, "ledger", settings, {
+      triggers: Lazy.anyValue({ produce: () => this.triggerMap() }),
+      runs: [
+        {
+          command: ProvisionerCommand.RECONCILE,
+          when: "destroy",
+          environment: {
+            [Env.LEDGER_PREVIOUS]: selfTriggersJson(settings.resourceType),
+            [Env.LEDGER_CURRENT]: Lazy.stringValue({ produce: () => this.currentText() }),
+          },
+        },
+      ],
+    });
+  }
+
+  /** Records that the construct at `path` manages the scope `entry`. */
+  public record(path: string, entry: LedgerEntry): void {
+    this.entries.set(path, entry);
+  }
+
+  private sorted(): [string, LedgerEntry][] {
+    return [...this.entries.entries()].sort(([a], [b]) => a.localeCompare(b));
+  }
+
+  private triggerMap(): Record<string, string> {
+    return Object.fromEntries(this.sorted().map(([path, entry]) => [escapeTemplate(path), encodeLedgerEntry(entry)]));
+  }
+
+  /** The current map as literal text: tokens are not allowed in a destroy provisioner, so they are masked. */
+  private currentText(): string {
+    const literal = this.sorted().map(([path, entry]) => {
+      const agentId = entry.agentId !== null && Token.isUnresolved(entry.agentId) ? PLAN_TIME_AGENT : entry.agentId;
+      return [path, encodeLedgerEntry({ ...entry, agentId })];
+    });
+    return escapeTemplate(JSON.stringify(Object.fromEntries(literal)));
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * The rules a webhook's props must follow, written once and applied twice: with zod at synth time for
+ * literal values, and as Terraform preconditions (the same regular expressions, in RE2) for values only
+ * known at plan time. The JavaScript and RE2 dialects agree on every construct these patterns use.
+ */
+import { Fn, Op, Token, type IResolvable, type Precondition } from "cdktf";
+import { z } from "zod";
+import { MAX_DESCRIPTION_LENGTH, MAX_SECRET_LENGTH, MAX_URL_LENGTH, MIN_SECRET_LENGTH } from "../api/assumptions";
+import { UUID_PATTERN } from "../api/schemas";
+import { messages } from "../messages";
+
+const PORT = "(:[0-9]{1,5})?";
+const REST = "([/?#][^\\s\\x00-\\x1f\\x7f]*)?";
+const DNS_HOST = "([A-Za-z0-9-]+\\.)*[A-Za-z0-9-]+";
+const IPV6_HOST = "\\[[0-9A-Fa-f:.]+\\]";
+const LOOPBACK_HOST = "(localhost|127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|\\[::1\\])";
+
+/**
+ * An absolute https URL without userinfo, whitespace or control characters; plain http only on loopback
+ * hosts, so the emulator works. Unicode host names must be given in their punycode form.
+ */
+export const WEBHOOK_URL_PATTERN = `^(https://(${DNS_HOST}|${IPV6_HOST})|http://${LOOPBACK_HOST})${PORT}${REST}$`;
+/** Printable text: no control characters but tab, newline and carriage return. */
+export const DESCRIPTION_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$";
+/** No control characters at all. */
+export const SECRET_PATTERN = "^[^\\x00-\\x1f\\x7f]*$";
+/** The name of an environment variable. */
+export const ENV_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
+
+/** Length in characters (code points), as Terraform's length() counts for these texts. */
+const chars = (value: string): number => [...value].length;
+
+const rx = (pattern: string | RegExp) => (typeof pattern === "string" ? new RegExp(pattern) : pattern);
+
+export const rules = {
+  url: z.string().regex(rx(WEBHOOK_URL_PATTERN)).refine((v) => chars(v) <= MAX_URL_LENGTH),
+  agentId: z.string().regex(UUID_PATTERN),
+  description: z.string().regex(rx(DESCRIPTION_PATTERN)).refine((v) => chars(v) <= MAX_DESCRIPTION_LENGTH),
+  secret: z
+    .string()
+    .regex(rx(SECRET_PATTERN))
+    .refine((v) => chars(v) >= MIN_SECRET_LENGTH && chars(v) <= MAX_SECRET_LENGTH),
+  apiUrl: z.string().regex(rx(WEBHOOK_URL_PATTERN)),
+  apiKeyEnvVar: z.string().regex(rx(ENV_NAME_PATTERN)),
+};
+
+/** A user value as messages quote it: JSON-quoted (control characters visible), long ones shortened. */
+export function quote(value: string): string {
+  const shown = chars(value) > 120 ? `${[...value].slice(0, 100).join("")}… (${chars(value)} characters)` : value;
+  return JSON.stringify(shown);
+}
+
+/**
+ * Escapes a literal user string for Terraform's template syntax: cdktf passes `${` and `%{` through, and
+ * Terraform would read them as interpolation or a directive. `$${` and `%%{` reach the API as `${` and `%{`.
+ */
+export function escapeTemplate(value: string): string {
+  return value.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+}
+
+/** A JavaScript string as an HCL string literal body: cdktf's Fn.regex does not escape backslashes. */
+function hclLiteral(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+}
+
+const matches = (pattern: string, value: string): IResolvable => Fn.can(Fn.regex(hclLiteral(pattern), value));
+const lengthWithin = (value: string, min: number, max: number): IResolvable =>
+  Op.and(Op.gte(Fn.lengthOf(value), min), Op.lte(Fn.lengthOf(value), max));
+
+/** The plan-time twin of each rule: a precondition over a token, with the same message. */
+export const preconditions = {
+  url: (value: string): Precondition => ({
+    condition: Op.and(matches(WEBHOOK_URL_PATTERN, value), lengthWithin(value, 1, MAX_URL_LENGTH)),
+    errorMessage: messages.urlRule(`"${value}"`),
+  }),
+  agentId: (value: string): Precondition => ({
+    condition: matches(UUID_PATTERN.source, value),
+    errorMessage: messages.agentIdRule(`"${value}"`),
+  }),
+  description: (value: string): Precondition => ({
+    condition: Op.and(matches(DESCRIPTION_PATTERN, value), lengthWithin(value, 0, MAX_DESCRIPTION_LENGTH)),
+    errorMessage: messages.descriptionRule(`"${value}"`),
+  }),
+  // The message never quotes the secret: Terraform would refuse a sensitive value there anyway.
+  secret: (value: string): Precondition => ({
+    condition: Op.and(matches(SECRET_PATTERN, value), lengthWithin(value, MIN_SECRET_LENGTH, MAX_SECRET_LENGTH)),
+    errorMessage: messages.secretRule(),
+  }),
+};
+
+/** Checks a literal value against its rule; throws the rule's message. Tokens are left to preconditions. */
+export function checkLiteral(rule: keyof typeof rules, value: string, message: (shown: string) => string): void {
+  if (Token.isUnresolved(value)) return;
+  if (!rules[rule].safeParse(value).success) throw new Error(message(quote(value)));
+}

@@ -1,0 +1,282 @@
+/**
+ * PreclinicalWebhook: a Preclinical webhook declared in a cdktf program. Synth time only: it validates the
+ * props and emits the resources whose provisioners run the CLI (../provisioner) at apply time.
+ *
+ * Per webhook, two resources:
+ * - `scope`, keyed only by the scope (API, key variable, agent). Its create provisioner claims the scope
+ *   (fails when a webhook this stack did not create holds it, unless `adoptExisting`); its destroy
+ *   provisioner deletes the scope's webhook. It is replaced only when the scope changes.
+ * - `config`, keyed by every declared field. Its create provisioner converges the scope's webhook to the
+ *   declared fields: PUT when the scope holds one (an in-place update, same id), POST otherwise. Any change
+ *   replaces it, which is how an update reaches the API: Terraform runs no provisioner on an update.
+ * Per stack, the ledger (./ledger.ts) deletes the webhooks of constructs removed from the program.
+ */
+import * as crypto from "node:crypto";
+import { Construct, type IValidation } from "constructs";
+import { Annotations, Fn, Token, type IResolvable, type Precondition, type TerraformResource } from "cdktf";
+import { describeScope } from "../api/client";
+import { messages } from "../messages";
+import { Env, ProvisionerCommand, scopeKey, type LedgerEntry } from "../provisioner/protocol";
+import { PreclinicalConnection, resolveConnection, type ConnectionSettings } from "./connection";
+import { PreclinicalLedger } from "./ledger";
+import { carrierResource, selfTrigger } from "./resources";
+import { checkLiteral, escapeTemplate, preconditions } from "./validation";
+
+/** The props of a PreclinicalWebhook. */
+export interface PreclinicalWebhookProps {
+  /**
+   * The URL Preclinical POSTs to when a test run completes.
+   *
+   * An absolute https URL (plain http only for localhost, 127.x.x.x and [::1]), at most 2048 characters,
+   * without credentials, whitespace or control characters.
+   */
+  readonly url: string;
+  /**
+   * The secret Preclinical signs deliveries with. Pass it through a sensitive TerraformVariable: then it
+   * never appears in cdk.tf.json, the state or any output. A literal string works but is a synth warning.
+   *
+   * 16 to 256 characters. Terraform notices a change through a fingerprint (the first 16 hex digits of a
+   * salted SHA-256), which is all of it that the state holds. Removing the prop leaves the secret the
+   * webhook has as it is: the API offers no way to clear it.
+   * @default - no secret is sent
+   */
+  readonly secret?: string;
+  /**
+   * A free-text description, sent verbatim (Terraform template sequences such as `${` are escaped for you).
+   *
+   * At most 1000 characters; no control characters but tab, newline and carriage return.
+   * @default - no description (null)
+   */
+  readonly description?: string;
+  /**
+   * The agent whose test runs this webhook receives. An agent-level webhook overrides the
+   * organization-level one for that agent. Changing it deletes the old scope's webhook and creates one in
+   * the new scope.
+   * @default - the organization-level webhook
+   */
+  readonly agentId?: string;
+  /**
+   * Whether Preclinical delivers to this webhook.
+   * @default true
+   */
+  readonly isEnabled?: boolean | IResolvable;
+  /**
+   * Take over a webhook that already holds this scope but was not created by this stack (one made in the
+   * UI, say), and converge it to these props. Without it, such a webhook fails the deploy with its id.
+   * @default false
+   */
+  readonly adoptExisting?: boolean;
+  /**
+   * The organization to manage the webhook in.
+   * @default - the stack's default connection (PreclinicalConnection.defaultFor)
+   */
+  readonly connection?: PreclinicalConnection;
+  /**
+   * The API base URL for this webhook only. Cannot be combined with `connection`.
+   * @default - the connection's apiUrl
+   */
+  readonly apiUrl?: string;
+  /**
+   * The name of the environment variable holding the API key for this webhook only. Cannot be combined with
+   * `connection`.
+   * @default - the connection's apiKeyEnvVar ("PRECLINICAL_API_KEY")
+   */
+  readonly apiKeyEnvVar?: string;
+}
+
+/** The Terraform keys of a webhook's triggers, as they read in a plan. */
+const Trigger = {
+  API_URL: "api_url",
+  API_KEY_ENV: "api_key_env",
+  AGENT_ID: "agent_id",
+  URL: "url",
+  DESCRIPTION: "description",
+  IS_ENABLED: "is_enabled",
+  SECRET_FINGERPRINT: "secret_fingerprint",
+} as const;
+
+const ORGANIZATION_SCOPE = "";
+
+/** A Preclinical webhook, created, updated and deleted through the Preclinical API by `cdktf deploy`. */
+export class PreclinicalWebhook extends Construct {
+  /** The resolved connection of this webhook. */
+  public readonly connectionSettings: ConnectionSettings;
+  /** The resource keyed by the scope; its destroy provisioner deletes the webhook. */
+  public readonly scopeResource: TerraformResource;
+  /** The resource keyed by the declared fields; its create provisioner creates or updates the webhook. */
+  public readonly configResource: TerraformResource;
+  private readonly agentId: string | undefined;
+
+  constructor(scope: Construct, id: string, props: PreclinicalWebhookProps) {
+    super(scope, id);
+    this.connectionSettings = connectionOf(this, props);
+    validateLiterals(props);
+    this.agentId = props.agentId;
+    const settings = this.connectionSettings;
+    const path = this.node.path;
+
+    if (props.secret !== undefined && !Token.isUnresolved(props.secret)) {
+      Annotations.of(this).addWarning(messages.literalSecret());
+    }
+
+    const scopeTriggers: Record<string, string> = {
+      [Trigger.API_URL]: settings.apiUrl,
+      [Trigger.API_KEY_ENV]: settings.apiKeyEnvVar,
+      [Trigger.AGENT_ID]: literal(props.agentId) ?? ORGANIZATION_SCOPE,
+    };
+    const connectionEnv = {
+      [Env.API_URL]: settings.apiUrl,
+      [Env.API_KEY_ENV]: settings.apiKeyEnvVar,
+      [Env.PATH]: escapeTemplate(path),
+      ...(settings.requestTimeoutMs ? { [Env.REQUEST_TIMEOUT_MS]: String(settings.requestTimeoutMs) } : {}),
+      ...(settings.deadlineMs ? { [Env.DEADLINE_MS]: String(settings.deadlineMs) } : {}),
+    };
+
+    this.scopeResource = carrierResource(this, "scope", settings, {
+      triggers: scopeTriggers,
+      preconditions: props.agentId && Token.isUnresolved(props.agentId) ? [preconditions.agentId(props.agentId)] : [],
+      runs: [
+        {
+          command: ProvisionerCommand.CLAIM,
+          when: "create",
+          environment: {
+            ...connectionEnv,
+            [Env.AGENT_ID]: scopeTriggers[Trigger.AGENT_ID],
+            [Env.ADOPT_EXISTING]: String(props.adoptExisting ?? false),
+          },
+        },
+        {
+          // A destroy provisioner may read only `self`: the scope comes from the state, not the program.
+          command: ProvisionerCommand.DELETE,
+          when: "destroy",
+          environment: {
+            ...connectionEnv,
+            [Env.API_URL]: selfTrigger(settings.resourceType, Trigger.API_URL),
+            [Env.API_KEY_ENV]: selfTrigger(settings.resourceType, Trigger.API_KEY_ENV),
+            [Env.AGENT_ID]: selfTrigger(settings.resourceType, Trigger.AGENT_ID),
+          },
+        },
+      ],
+    });
+
+    const isEnabled = enabledText(props.isEnabled);
+    const fingerprint = props.secret === undefined ? undefined : secretFingerprint(path, props.secret);
+    const configTriggers: Record<string, string> = {
+      ...scopeTriggers,
+      [Trigger.URL]: literal(props.url)!,
+      ...(props.description !== undefined ? { [Trigger.DESCRIPTION]: literal(props.description)! } : {}),
+      [Trigger.IS_ENABLED]: isEnabled,
+      ...(fingerprint !== undefined ? { [Trigger.SECRET_FINGERPRINT]: fingerprint } : {}),
+    };
+    this.configResource = carrierResource(this, "config", settings, {
+      triggers: configTriggers,
+      dependsOn: [this.scopeResource],
+      preconditions: tokenPreconditions(props),
+      runs: [
+        {
+          command: ProvisionerCommand.CONVERGE,
+          when: "create",
+          environment: {
+            ...connectionEnv,
+            [Env.AGENT_ID]: scopeTriggers[Trigger.AGENT_ID],
+            [Env.URL]: configTriggers[Trigger.URL],
+            [Env.IS_ENABLED]: isEnabled,
+            ...(props.description !== undefined ? { [Env.DESCRIPTION]: configTriggers[Trigger.DESCRIPTION] } : {}),
+            ...(props.secret !== undefined ? { [Env.SECRET]: literal(props.secret)! } : {}),
+          },
+        },
+      ],
+    });
+
+    PreclinicalLedger.of(this, settings).record(path, this.ledgerEntry());
+    this.node.addValidation(new UniqueScopeValidation(this));
+  }
+
+  /** The scope this webhook manages, as the ledger records it. */
+  public ledgerEntry(): LedgerEntry {
+    return {
+      apiUrl: this.connectionSettings.apiUrl,
+      apiKeyEnv: this.connectionSettings.apiKeyEnvVar,
+      agentId: this.agentId ?? null,
+    };
+  }
+
+  /** The scope key, or undefined when the agent id is only known at plan time. */
+  public scopeKey(): string | undefined {
+    const entry = this.ledgerEntry();
+    return entry.agentId !== null && Token.isUnresolved(entry.agentId) ? undefined : scopeKey(entry);
+  }
+}
+
+function connectionOf(webhook: Construct, props: PreclinicalWebhookProps): ConnectionSettings {
+  if (props.connection && (props.apiUrl !== undefined || props.apiKeyEnvVar !== undefined)) {
+    throw new Error(
+      `${webhook.node.path}: \`connection\` cannot be combined with \`apiUrl\` or \`apiKeyEnvVar\`. Set those on ` +
+        "the PreclinicalConnection, or drop `connection`.",
+    );
+  }
+  const base = (props.connection ?? PreclinicalConnection.defaultFor(webhook)).settings;
+  if (props.apiUrl === undefined && props.apiKeyEnvVar === undefined) return base;
+  return resolveConnection({ apiUrl: props.apiUrl, apiKeyEnvVar: props.apiKeyEnvVar }, base);
+}
+
+function validateLiterals(props: PreclinicalWebhookProps): void {
+  if (props.url === undefined || props.url === null) throw new Error(messages.urlRule(undefined));
+  checkLiteral("url", props.url, messages.urlRule);
+  if (props.agentId !== undefined) checkLiteral("agentId", props.agentId, messages.agentIdRule);
+  if (props.description !== undefined) checkLiteral("description", props.description, messages.descriptionRule);
+  if (props.secret !== undefined) checkLiteral("secret", props.secret, () => messages.secretRule());
+}
+
+/** Values only known at plan time are checked by Terraform before any provisioner runs. */
+function tokenPreconditions(props: PreclinicalWebhookProps): Precondition[] {
+  const checks: Precondition[] = [];
+  if (Token.isUnresolved(props.url)) checks.push(preconditions.url(props.url));
+  if (props.description !== undefined && Token.isUnresolved(props.description)) {
+    checks.push(preconditions.description(props.description));
+  }
+  if (props.secret !== undefined && Token.isUnresolved(props.secret)) checks.push(preconditions.secret(props.secret));
+  return checks;
+}
+
+/** A user string as Terraform must see it: literals escaped for templates, tokens as they are. */
+function literal(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return Token.isUnresolved(value) ? value : escapeTemplate(value);
+}
+
+function enabledText(value: boolean | IResolvable | undefined): string {
+  if (value === undefined) return "true";
+  if (typeof value === "boolean") return String(value);
+  return Fn.tostring(value);
+}
+
+const FINGERPRINT_SALT = "preclinical-webhook-secret:v1:";
+
+/**
+ * What the state keeps of a secret: the first 16 hex digits of SHA-256 over a salt, the construct path and
+ * the secret. Enough for Terraform to see a rotation, useless to replay, and the same whether the secret
+ * is a literal or a variable (so moving it into a variable is not a change).
+ */
+function secretFingerprint(path: string, secret: string): string {
+  if (!Token.isUnresolved(secret)) {
+    return crypto.createHash("sha256").update(FINGERPRINT_SALT + path + ":" + secret).digest("hex").slice(0, 16);
+  }
+  const salted = Fn.join("", [escapeTemplate(FINGERPRINT_SALT + path + ":"), secret]);
+  return Fn.nonsensitive(Fn.substr(Fn.sha256(salted), 0, 16));
+}
+
+/** Fails synthesis when two webhooks of one App claim the same scope. */
+class UniqueScopeValidation implements IValidation {
+  constructor(private readonly webhook: PreclinicalWebhook) {}
+
+  public validate(): string[] {
+    const key = this.webhook.scopeKey();
+    if (key === undefined) return [];
+    const first = this.webhook.node.root.node
+      .findAll()
+      .find((c): c is PreclinicalWebhook => c instanceof PreclinicalWebhook && c.scopeKey() === key);
+    if (!first || first === this.webhook) return [];
+    return [messages.duplicateScope(describeScope(this.webhook.ledgerEntry().agentId), first.node.path, this.webhook.node.path)];
+  }
+}

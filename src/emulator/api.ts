@@ -1,0 +1,63 @@
+/** The routes of the emulated API, relative to /api/v1. Handlers run after authentication. */
+import { DELETE_SUCCESS_STATUS } from "../api/assumptions";
+import { deliverTestEvent } from "./delivery";
+import { emptyResponse, jsonResponse, parseJsonObject, type Route } from "./http";
+import { toApiWebhook, toCreatedWebhook, type EmulatorStore } from "./store";
+import { parseCreateInput, parseUpdateInput } from "./validation";
+
+export interface ApiContext {
+  readonly store: EmulatorStore;
+  readonly organization: string;
+  readonly query: URLSearchParams;
+  readonly body: string;
+}
+
+export const API_ROUTES: readonly Route<ApiContext>[] = [
+  {
+    pattern: /^\/webhooks$/,
+    methods: {
+      GET: ({ store, organization, query }) => {
+        const webhooks = store.listWebhooks(organization, query.get("agent_id") ?? undefined).map(toApiWebhook);
+        return jsonResponse(200, { webhooks, total: webhooks.length });
+      },
+      POST: ({ store, organization, body }) => {
+        const input = parseCreateInput(parseJsonObject(body));
+        return jsonResponse(201, toCreatedWebhook(store.createWebhook(organization, input)));
+      },
+    },
+  },
+  {
+    pattern: /^\/webhooks\/([^/]+)$/,
+    methods: {
+      GET: ({ store, organization }, [id]) => jsonResponse(200, toApiWebhook(store.getWebhook(organization, id))),
+      PUT: ({ store, organization, body }, [id]) => {
+        store.getWebhook(organization, id); // an unknown id is NOT_FOUND even when the body is invalid
+        const patch = parseUpdateInput(parseJsonObject(body));
+        return jsonResponse(200, toApiWebhook(store.updateWebhook(organization, id, patch)));
+      },
+      DELETE: ({ store, organization }, [id]) => {
+        store.deleteWebhook(organization, id);
+        return emptyResponse(DELETE_SUCCESS_STATUS);
+      },
+    },
+  },
+  {
+    pattern: /^\/webhooks\/([^/]+)\/test$/,
+    methods: {
+      POST: async ({ store, organization }, [id]) => {
+        const webhook = store.getWebhook(organization, id);
+        const outcome = await deliverTestEvent(webhook.url);
+        // The webhook may have changed or gone while the delivery was in flight.
+        const current = store.findWebhook(organization, id);
+        if (current) store.recordDelivery(current, outcome.success);
+        return jsonResponse(200, outcome);
+      },
+    },
+  },
+  {
+    pattern: /^\/agents\/([^/]+)$/,
+    methods: {
+      GET: ({ store }, [id]) => jsonResponse(200, store.getAgent(id)),
+    },
+  },
+];

@@ -1,0 +1,84 @@
+/**
+ * Control endpoints under /_emulator: not part of the real API, so that a separate process (the bin) can
+ * be driven by tests. They need no auth and are not logged.
+ */
+import { z } from "zod";
+import { emptyResponse, invalidField, jsonResponse, parseJsonObject, type Route } from "./http";
+import { FaultSpecSchema } from "./faults";
+import { toApiWebhook } from "./store";
+import type { PreclinicalEmulator } from "./server";
+import type { SeedWebhookInput, StoredWebhook } from "./types";
+import { parseWithSchema } from "./validation";
+
+export const CONTROL_BASE_PATH = "/_emulator";
+
+export interface ControlContext {
+  readonly emulator: PreclinicalEmulator;
+  readonly body: string;
+}
+
+const AgentBodySchema = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  provider: z.string().optional(),
+});
+
+/** A webhook in the control view: the API fields, its organization and whether it has a secret. */
+export function toControlWebhook(webhook: StoredWebhook): Record<string, unknown> {
+  return { ...toApiWebhook(webhook), organization: webhook.organization, has_secret: webhook.secret !== null };
+}
+
+export const CONTROL_ROUTES: readonly Route<ControlContext>[] = [
+  {
+    pattern: /^\/state$/,
+    methods: {
+      GET: ({ emulator }) =>
+        jsonResponse(200, { webhooks: emulator.webhooks().map(toControlWebhook), requests: emulator.requests() }),
+    },
+  },
+  {
+    pattern: /^\/faults$/,
+    methods: {
+      POST: ({ emulator, body }) => {
+        const spec = parseWithSchema(FaultSpecSchema, parseJsonObject(body));
+        emulator.injectFault(spec);
+        return jsonResponse(201, spec);
+      },
+      DELETE: ({ emulator }) => {
+        emulator.clearFaults();
+        return emptyResponse(204);
+      },
+    },
+  },
+  {
+    pattern: /^\/reset$/,
+    methods: {
+      POST: ({ emulator }) => {
+        emulator.reset();
+        return emptyResponse(204);
+      },
+    },
+  },
+  {
+    pattern: /^\/agents$/,
+    methods: {
+      POST: ({ emulator, body }) => {
+        const agent = parseWithSchema(AgentBodySchema, parseJsonObject(body));
+        emulator.addAgent(agent);
+        return jsonResponse(201, agent);
+      },
+    },
+  },
+  {
+    pattern: /^\/webhooks$/,
+    methods: {
+      POST: ({ emulator, body }) => {
+        const { organization, ...input } = parseJsonObject(body);
+        if (typeof organization !== "string") throw invalidField("organization", "organization must be a string");
+        // seedWebhook validates the input exactly as POST /webhooks does.
+        const webhook = emulator.seedWebhook(organization, input as unknown as SeedWebhookInput);
+        return jsonResponse(201, toControlWebhook(webhook));
+      },
+    },
+  },
+];

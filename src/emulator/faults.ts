@@ -1,0 +1,140 @@
+/** Fault injection: a queue of faults that the next matching /api/v1 requests receive. */
+import { z } from "zod";
+import { ErrorCodes } from "../api/assumptions";
+import { emptyResponse, EmulatorError, errorResponse, jsonResponse, type EmulatorResponse } from "./http";
+
+export type FaultKind =
+  /** Answer with this status (JSON error body {error, code} unless `body` is given); `retryAfter` sets Retry-After verbatim. */
+  | { kind: "status"; status: number; retryAfter?: string; body?: string }
+  /** Wait `ms`, then handle normally. */
+  | { kind: "delay"; ms: number }
+  /** Destroy the socket without answering; the change is NOT applied. */
+  | { kind: "drop" }
+  /** Apply the change, then destroy the socket without answering. */
+  | { kind: "applyThenDrop" }
+  /** Apply the change, then answer `status` (default 500). */
+  | { kind: "applyThenFail"; status?: number }
+  /** 200 with body "<html>oops</html>" and content-type text/html. */
+  | { kind: "notJson" }
+  /** 200 with JSON {"unexpected": true}. */
+  | { kind: "badSchema" };
+
+export interface FaultSpec {
+  /** Matches the request method case-insensitively; any method if absent. */
+  readonly method?: string;
+  /** The path after /api/v1: a string is a prefix (e.g. "/webhooks"), a RegExp is tested against it. */
+  readonly path?: string | RegExp;
+  /** How many matching requests get the fault; default 1. */
+  readonly times?: number;
+  readonly fault: FaultKind;
+}
+
+const statusCode = z.number().int().min(200).max(599);
+
+const FaultKindSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("status"), status: statusCode, retryAfter: z.string().optional(), body: z.string().optional() }),
+  z.strictObject({ kind: z.literal("delay"), ms: z.number().int().min(0) }),
+  z.strictObject({ kind: z.literal("drop") }),
+  z.strictObject({ kind: z.literal("applyThenDrop") }),
+  z.strictObject({ kind: z.literal("applyThenFail"), status: statusCode.optional() }),
+  z.strictObject({ kind: z.literal("notJson") }),
+  z.strictObject({ kind: z.literal("badSchema") }),
+]);
+
+/** A fault spec as JSON (the control endpoint): `path` can only be a string prefix. */
+export const FaultSpecSchema = z.strictObject({
+  method: z.string().optional(),
+  path: z.string().optional(),
+  times: z.number().int().positive().optional(),
+  fault: FaultKindSchema,
+});
+
+/** Throws if `spec` is not a fault the emulator can act out. */
+export function validateFaultSpec(spec: FaultSpec): void {
+  const { path, ...rest } = spec;
+  const result = FaultSpecSchema.safeParse(rest);
+  if (!result.success) throw new RangeError(`invalid fault spec: ${z.prettifyError(result.error)}`);
+  if (path !== undefined && typeof path !== "string" && !(path instanceof RegExp)) {
+    throw new RangeError("invalid fault spec: path must be a string prefix or a RegExp");
+  }
+}
+
+interface QueuedFault {
+  readonly spec: FaultSpec;
+  remaining: number;
+}
+
+export class FaultQueue {
+  private queue: QueuedFault[] = [];
+
+  add(spec: FaultSpec): void {
+    validateFaultSpec(spec);
+    this.queue.push({ spec, remaining: spec.times ?? 1 });
+  }
+
+  clear(): void {
+    this.queue = [];
+  }
+
+  /** The fault of the first queued spec matching the request, consuming one of its `times`. */
+  take(method: string, apiPath: string): FaultKind | undefined {
+    const entry = this.queue.find((queued) => matches(queued.spec, method, apiPath));
+    if (!entry) return undefined;
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) this.queue = this.queue.filter((queued) => queued !== entry);
+    return entry.spec.fault;
+  }
+}
+
+function matches(spec: FaultSpec, method: string, apiPath: string): boolean {
+  if (spec.method !== undefined && spec.method.toUpperCase() !== method.toUpperCase()) return false;
+  if (spec.path === undefined) return true;
+  if (typeof spec.path === "string") return apiPath.startsWith(spec.path);
+  spec.path.lastIndex = 0; // a global/sticky RegExp must not remember the previous request
+  return spec.path.test(apiPath);
+}
+
+/** The answer of a fault that replaces the real response (status, applyThenFail, notJson, badSchema). */
+export function faultResponse(fault: FaultKind): EmulatorResponse {
+  switch (fault.kind) {
+    case "status":
+      return statusFaultResponse(fault.status, fault.retryAfter, fault.body);
+    case "applyThenFail":
+      return statusFaultResponse(fault.status ?? 500);
+    case "notJson":
+      return { status: 200, rawBody: "<html>oops</html>", contentType: "text/html; charset=utf-8" };
+    case "badSchema":
+      return jsonResponse(200, { unexpected: true });
+    default:
+      throw new Error(`fault ${fault.kind} has no response of its own`);
+  }
+}
+
+function statusFaultResponse(status: number, retryAfter?: string, body?: string): EmulatorResponse {
+  const headers: Record<string, string> = retryAfter === undefined ? {} : { "retry-after": retryAfter };
+  if (body !== undefined) return { status, rawBody: body, contentType: contentTypeOf(body), headers };
+  if (status < 400) return { ...emptyResponse(status), headers };
+  return errorResponse(new EmulatorError(status, codeForStatus(status), `injected fault: HTTP ${status}`, undefined, headers));
+}
+
+function contentTypeOf(body: string): string {
+  try {
+    JSON.parse(body);
+    return "application/json; charset=utf-8";
+  } catch {
+    return "text/plain; charset=utf-8";
+  }
+}
+
+/** The error code the API uses for a status (see the status table in preclinical-api.md). */
+function codeForStatus(status: number): string {
+  const codes: Record<number, string> = {
+    400: ErrorCodes.INVALID_FIELD_VALUE,
+    401: ErrorCodes.UNAUTHORIZED,
+    403: ErrorCodes.FORBIDDEN,
+    404: ErrorCodes.NOT_FOUND,
+    409: ErrorCodes.ALREADY_EXISTS,
+    429: ErrorCodes.RATE_LIMITED,
+  };
+  return codes[status] ?? ErrorCodes.INTERNAL_ERROR;
+}

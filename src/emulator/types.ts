@@ -1,0 +1,71 @@
+/** Public types of the emulator (re-exported by server.ts and index.ts). */
+import type { FaultKind } from "./faults";
+
+/** An agent every organization of the emulator knows. */
+export interface EmulatorAgent {
+  readonly id: string;
+  /** Defaults to "Agent <first 8 characters of id>". */
+  readonly name?: string;
+  /** Defaults to "vapi". */
+  readonly provider?: string;
+}
+
+export interface EmulatorOptions {
+  /** Default "127.0.0.1". */
+  readonly host?: string;
+  /** Default 0 (a random free port). */
+  readonly port?: number;
+  /** API key -> organization name; default { [EMULATOR_DEFAULT_API_KEY]: "default" }. */
+  readonly organizations?: Record<string, string>;
+  /** Agents known to every organization; default none. */
+  readonly agents?: EmulatorAgent[];
+  /** How an unknown agent_id on create is answered; default { status: 404, code: "NOT_FOUND" }. */
+  readonly unknownAgent?: { status: 400 | 404; code: "NOT_FOUND" | "AGENT_NOT_FOUND" };
+}
+
+/** A webhook as GET answers it: every documented field, never the secret. */
+export interface ApiWebhook {
+  readonly id: string;
+  readonly url: string;
+  readonly description: string | null;
+  readonly agent_id: string | null;
+  readonly is_enabled: boolean;
+  readonly last_triggered_at: string | null;
+  readonly consecutive_failures: number;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+/** A webhook as POST /webhooks answers it. */
+export type CreatedWebhook = Omit<ApiWebhook, "last_triggered_at" | "consecutive_failures">;
+
+/** The emulator's state of one webhook, secret included (a test tool only; never sent by the API). */
+export interface StoredWebhook extends ApiWebhook {
+  organization: string;
+  secret: string | null;
+}
+
+/** What `seedWebhook` (a webhook "made in the UI") accepts. */
+export interface SeedWebhookInput {
+  readonly url: string;
+  readonly agent_id?: string | null;
+  readonly description?: string | null;
+  readonly is_enabled?: boolean;
+  readonly secret?: string;
+}
+
+/** One request to an /api/v1 path. */
+export interface RequestLogEntry {
+  readonly method: string;
+  /** The full path, e.g. "/api/v1/webhooks". */
+  readonly path: string;
+  /** The query string without "?" ("" if none); a `secret` parameter is redacted. */
+  readonly query: string;
+  /** The answered status; "dropped" if the socket was destroyed unanswered; "pending" while in flight. */
+  readonly status: number | "dropped" | "pending";
+  /** The organization of the API key, if the key was valid. */
+  readonly organization?: string;
+  readonly faulted?: FaultKind["kind"];
+  /** When the request arrived (ISO-8601). */
+  readonly at: string;
+}

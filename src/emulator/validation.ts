@@ -1,0 +1,89 @@
+/**
+ * Validation of webhook request bodies, shared by create, update and seeding. Shapes come from the
+ * shared request schemas; the bounds the documentation leaves open come from assumptions.ts.
+ */
+import type { z } from "zod";
+import {
+  ErrorCodes,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_SECRET_LENGTH,
+  MAX_URL_LENGTH,
+  MIN_SECRET_LENGTH,
+  PUT_ACCEPTS_NULL_DESCRIPTION,
+} from "../api/assumptions";
+import {
+  CreateWebhookRequestSchema,
+  UpdateWebhookRequestSchema,
+  type CreateWebhookRequest,
+  type UpdateWebhookRequest,
+} from "../api/schemas";
+import { EmulatorError, invalidField } from "./http";
+
+/** Validates a POST /webhooks body. */
+export function parseCreateInput(body: Record<string, unknown>): CreateWebhookRequest {
+  if (body.url === undefined || body.url === null) {
+    throw new EmulatorError(400, ErrorCodes.MISSING_REQUIRED_FIELD, "url is required", { field: "url" });
+  }
+  const input = parseWithSchema(CreateWebhookRequestSchema, body);
+  checkFieldRules(input);
+  return input;
+}
+
+/** Validates a PUT /webhooks/{id} body: a non-empty partial update that does not touch agent_id. */
+export function parseUpdateInput(body: Record<string, unknown>): UpdateWebhookRequest {
+  if ("agent_id" in body) throw invalidField("agent_id", "agent_id cannot be changed");
+  if (Object.keys(body).length === 0) {
+    throw invalidField("body", "the update is empty: give at least one of url, secret, description, is_enabled");
+  }
+  if (!PUT_ACCEPTS_NULL_DESCRIPTION && body.description === null) {
+    throw invalidField("description", "description cannot be null");
+  }
+  const input = parseWithSchema(UpdateWebhookRequestSchema, body);
+  checkFieldRules(input);
+  return input;
+}
+
+/**
+ * Applies a strict schema: wrong JSON types and unknown fields are INVALID_FIELD_VALUE naming the field
+ * (nested fields as "a.b").
+ */
+export function parseWithSchema<S extends z.ZodType>(schema: S, body: Record<string, unknown>): z.infer<S> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = issue.path.map(String);
+  if (issue.code === "unrecognized_keys") {
+    throw invalidField([...path, String(issue.keys[0])].join("."), `unknown field: ${issue.keys.join(", ")}`);
+  }
+  const field = path.length > 0 ? path.join(".") : "body";
+  throw invalidField(field, `${field}: ${issue.message}`);
+}
+
+/** The rules beyond JSON types, for whichever of the fields are present. */
+function checkFieldRules(input: { url?: string; description?: string | null; secret?: string }): void {
+  if (input.url !== undefined) checkUrl(input.url);
+  if (typeof input.description === "string" && input.description.length > MAX_DESCRIPTION_LENGTH) {
+    throw invalidField("description", `description is longer than ${MAX_DESCRIPTION_LENGTH} characters`);
+  }
+  if (input.secret !== undefined) checkSecret(input.secret);
+}
+
+function checkUrl(url: string): void {
+  if (url.length > MAX_URL_LENGTH) throw invalidField("url", `url is longer than ${MAX_URL_LENGTH} characters`);
+  if (url !== url.trim()) throw invalidField("url", "url must not have surrounding whitespace");
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalidField("url", "url is not a valid URL");
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw invalidField("url", "url must use http or https");
+  }
+}
+
+function checkSecret(secret: string): void {
+  if (secret.length < MIN_SECRET_LENGTH || secret.length > MAX_SECRET_LENGTH) {
+    throw invalidField("secret", `secret must be ${MIN_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters long`);
+  }
+}

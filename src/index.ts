@@ -1,0 +1,3 @@
+/** cdktf-preclinical-webhooks: Preclinical webhooks as infrastructure code. */
+export * from "./construct";
+export * from "./api";

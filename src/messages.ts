@@ -1,0 +1,76 @@
+/**
+ * Every message the library shows a user, as small factory functions: what happened, why, and what to do.
+ * Synth-time messages (the construct) and apply-time messages (the provisioner CLI) both live here.
+ * No factory takes a secret: none can print one.
+ */
+import { describeScope } from "./api/client";
+
+const q = (value: string): string => JSON.stringify(value);
+
+// ---------------------------------------------------------------------------------------------------------
+// Synth and plan time
+// ---------------------------------------------------------------------------------------------------------
+
+export const messages = {
+  urlRule: (value: string | undefined) =>
+    `\`url\` must be an absolute https URL without credentials, spaces or control characters, at most 2048 ` +
+    `characters (plain http is allowed only for localhost, 127.x.x.x and [::1]), got ${value ?? "an empty value"}. ` +
+    "Fix the URL, e.g. \"https://hooks.example.com/preclinical\".",
+  agentIdRule: (value: string | undefined) =>
+    `\`agentId\` must be a UUID such as "6ba7b810-9dad-11d1-80b4-00c04fd430c8", got ${value ?? "an empty value"}. ` +
+    "Copy the agent's id from the Preclinical UI, or leave `agentId` out for the organization-level webhook.",
+  descriptionRule: (value: string | undefined) =>
+    `\`description\` must be at most 1000 characters with no control characters other than tab, newline and carriage return, got ` +
+    `${value ?? "an empty value"}. Shorten it or remove the control characters.`,
+  secretRule: () =>
+    "`secret` must be 16 to 256 characters with no control characters (its value is not shown). " +
+    "Use a random value, e.g. `openssl rand -hex 32`, and pass it through a sensitive Terraform variable.",
+  apiUrlRule: (value: string) =>
+    `\`apiUrl\` must be an absolute https URL (or http on a loopback host, for the emulator), got ${q(value)}. ` +
+    'Use "https://app.preclinical.dev/api/v1" or leave it unset.',
+  apiKeyEnvRule: (value: string) =>
+    `\`apiKeyEnvVar\` must be the name of an environment variable (letters, digits and _, not starting with a ` +
+    `digit), got ${q(value)}. The default is "PRECLINICAL_API_KEY".`,
+  timeoutRule: (prop: string, value: number) =>
+    `\`${prop}\` must be a whole number of milliseconds from 1 to 600000, got ${value}.`,
+  duplicateScope: (scope: string, first: string, second: string) =>
+    `Two webhooks claim the ${scope}: ${first} and ${second}. The API allows one webhook per scope; remove one ` +
+    "of them, or give one an `agentId`.",
+  literalSecret: () =>
+    "`secret` is a literal string, so it is written in plain text into cdk.tf.json. Pass it through a sensitive " +
+    'TerraformVariable (new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true })).',
+  tokenInPrecondition: (prop: string) =>
+    `\`${prop}\` is only known at plan time; terraform plan checks it with a precondition.`,
+
+  // -------------------------------------------------------------------------------------------------------
+  // Apply time (the provisioner CLI)
+  // -------------------------------------------------------------------------------------------------------
+
+  missingApiKey: (envName: string) =>
+    `The environment variable ${envName} is not set on the machine that runs terraform. Export the Preclinical ` +
+    `API key as ${envName} (in CI, from the pipeline's secret store) and run the deploy again.`,
+  missingEnv: (name: string) =>
+    `The provisioner was started without ${name}. The synthesized stack is incomplete: run cdktf synth again ` +
+    "with this version of the library.",
+  scopeTakenByOther: (agentId: string | null, id: string, url: string, path: string) =>
+    `The ${describeScope(agentId)} already holds webhook ${id} (${url}), which this stack did not create. ` +
+    `To manage it from this stack, set \`adoptExisting: true\` on ${path} and deploy again; to start afresh, ` +
+    `delete webhook ${id} in the Preclinical UI and deploy again.`,
+  agentNotFound: (agentId: string, path: string) =>
+    `Agent ${agentId} (\`agentId\` of ${path}) does not exist in the organization of this API key. Check the ` +
+    "agent id in the Preclinical UI and that the API key belongs to the same organization.",
+  unauthorized: (envName: string) =>
+    `The Preclinical API rejected the API key in ${envName} (401). Check that the key is current and was copied ` +
+    "whole (keys start with sk_live_), then run the deploy again.",
+  forbidden: (envName: string) =>
+    `The API key in ${envName} may not manage webhooks (403). Use a key with webhook permissions.`,
+  failedFor: (path: string, what: string, reason: string) => `${path}: could not ${what}: ${reason}`,
+  convergeNext: () => "Nothing was lost: fix the cause and run the deploy again; it picks up where this one stopped.",
+  reconcileFailed: (count: number) =>
+    `${count} webhook(s) of removed constructs could not be deleted. They are still recorded, so the next ` +
+    "deploy tries again once the cause is fixed.",
+  usage: () =>
+    "usage: preclinical-provisioner <claim|converge|delete|reconcile>\n" +
+    "Run by Terraform provisioners that the PreclinicalWebhook construct synthesizes; every value comes from " +
+    "PRECLINICAL_* environment variables.",
+};

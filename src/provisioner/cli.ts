@@ -1,0 +1,229 @@
+/**
+ * The provisioner CLI: the apply-time half of PreclinicalWebhook. Terraform provisioners run it with every
+ * value in PRECLINICAL_* environment variables (see ./protocol.ts). It prints one line per outcome on
+ * stdout; on failure it prints a message that says what to do on stderr and exits 1. It never prints the API
+ * key or a webhook secret, not even in debug output.
+ */
+import { PreclinicalClient } from "../api/client";
+import { PreclinicalError, isAgentNotFound, isApiError, isNotFound, redact } from "../api/errors";
+import { messages } from "../messages";
+import { DEFAULT_API_KEY_ENV, Env, ProvisionerCommand, decodeLedgerEntry, scopeKey, type LedgerEntry } from "./protocol";
+import { describeScope } from "../api/client";
+
+export interface ProvisionerIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** A failure whose message is already written for the user. */
+class UserFacingError extends Error {}
+
+/** Runs one command; resolves to the process exit code. */
+export async function runProvisioner(args: readonly string[], env: Environment, io: ProvisionerIo): Promise<number> {
+  const command = args[0] as ProvisionerCommand | undefined;
+  const handlers: Record<ProvisionerCommand, (ctx: Context) => Promise<void>> = {
+    [ProvisionerCommand.CLAIM]: claim,
+    [ProvisionerCommand.CONVERGE]: converge,
+    [ProvisionerCommand.DELETE]: deleteScope,
+    [ProvisionerCommand.RECONCILE]: reconcile,
+  };
+  if (!command || !(command in handlers)) {
+    io.err(messages.usage());
+    return 2;
+  }
+  const secrets = collectSecrets(env);
+  const ctx = new Context(env, io, secrets);
+  try {
+    await handlers[command](ctx);
+    return 0;
+  } catch (err) {
+    io.err(redact(`preclinical: ${err instanceof Error ? err.message : String(err)}`, secrets));
+    return 1;
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** Every secret value this process knows, so that no line it prints can contain one. */
+function collectSecrets(env: Environment): string[] {
+  const keyEnvs = new Set([env[Env.API_KEY_ENV] ?? DEFAULT_API_KEY_ENV, DEFAULT_API_KEY_ENV]);
+  for (const text of [env[Env.LEDGER_PREVIOUS], env[Env.LEDGER_CURRENT]]) {
+    for (const entry of Object.values(parseLedger(text ?? "{}"))) keyEnvs.add(entry.apiKeyEnv);
+  }
+  return [env[Env.SECRET], ...[...keyEnvs].map((name) => env[name])].filter((v): v is string => !!v);
+}
+
+/** Per-process state: one API client per (API URL, key variable), reused across a reconcile's deletes. */
+class Context {
+  private readonly clients = new Map<string, PreclinicalClient>();
+
+  constructor(
+    readonly env: Environment,
+    readonly io: ProvisionerIo,
+    private readonly secrets: readonly string[],
+  ) {}
+
+  required(name: string): string {
+    const value = this.env[name];
+    if (value === undefined) throw new UserFacingError(messages.missingEnv(name));
+    return value;
+  }
+
+  get path(): string {
+    return this.env[Env.PATH] ?? "PreclinicalWebhook";
+  }
+
+  /** The webhook's own connection, from the environment. */
+  entry(): LedgerEntry {
+    return {
+      apiUrl: this.required(Env.API_URL),
+      apiKeyEnv: this.env[Env.API_KEY_ENV] || DEFAULT_API_KEY_ENV,
+      agentId: this.env[Env.AGENT_ID] || null,
+    };
+  }
+
+  client(entry: LedgerEntry): PreclinicalClient {
+    const id = `${entry.apiUrl} ${entry.apiKeyEnv}`;
+    let client = this.clients.get(id);
+    if (!client) {
+      const apiKey = this.env[entry.apiKeyEnv];
+      if (!apiKey) throw new UserFacingError(messages.missingApiKey(entry.apiKeyEnv));
+      const debug = this.env[Env.DEBUG] === "1" ? (line: string) => this.io.err(redact(`preclinical debug: ${line}`, this.secrets)) : undefined;
+      client = new PreclinicalClient({
+        apiKey,
+        baseUrl: entry.apiUrl,
+        requestTimeoutMs: optionalNumber(this.env[Env.REQUEST_TIMEOUT_MS]),
+        deadlineMs: optionalNumber(this.env[Env.DEADLINE_MS]),
+        debug,
+      });
+      this.clients.set(id, client);
+    }
+    return client;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.clients.values()].map((c) => c.close()));
+  }
+}
+
+function optionalNumber(text: string | undefined): number | undefined {
+  return text ? Number(text) : undefined;
+}
+
+/** Turns an API failure into a message that says what to do; other errors keep their own message. */
+function explain(err: unknown, entry: LedgerEntry, path: string, what: string): Error {
+  if (err instanceof UserFacingError) return err;
+  if (isAgentNotFound(err) && entry.agentId) return new UserFacingError(messages.agentNotFound(entry.agentId, path));
+  if (isApiError(err) && err.status === 401) return new UserFacingError(messages.unauthorized(entry.apiKeyEnv));
+  if (isApiError(err) && err.status === 403) return new UserFacingError(messages.forbidden(entry.apiKeyEnv));
+  const reason = err instanceof PreclinicalError || err instanceof Error ? err.message : String(err);
+  return new UserFacingError(`${messages.failedFor(path, what, reason)}\n${messages.convergeNext()}`);
+}
+
+async function withExplanation<T>(ctx: Context, entry: LedgerEntry, what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw explain(err, entry, ctx.path, what);
+  }
+}
+
+async function claim(ctx: Context): Promise<void> {
+  const entry = ctx.entry();
+  const scope = describeScope(entry.agentId);
+  const existing = await withExplanation(ctx, entry, `check the ${scope}`, () =>
+    ctx.client(entry).findScopeWebhook(entry.agentId),
+  );
+  if (!existing) {
+    ctx.io.out(`preclinical: ${ctx.path}: the ${scope} is free`);
+  } else if (ctx.env[Env.ADOPT_EXISTING] === "true") {
+    ctx.io.out(`preclinical: ${ctx.path}: adopting webhook ${existing.id} that already holds the ${scope}`);
+  } else {
+    throw new UserFacingError(messages.scopeTakenByOther(entry.agentId, existing.id, existing.url, ctx.path));
+  }
+}
+
+async function converge(ctx: Context): Promise<void> {
+  const entry = ctx.entry();
+  const client = ctx.client(entry);
+  const url = ctx.required(Env.URL);
+  const description = ctx.env[Env.DESCRIPTION];
+  const isEnabled = ctx.required(Env.IS_ENABLED) === "true";
+  const secret = ctx.env[Env.SECRET];
+  await withExplanation(ctx, entry, `apply the webhook in the ${describeScope(entry.agentId)}`, async () => {
+    const existing = await client.findScopeWebhook(entry.agentId);
+    if (existing) {
+      const updated = await client.updateWebhook(existing.id, {
+        url,
+        description: description ?? null,
+        is_enabled: isEnabled,
+        ...(secret !== undefined ? { secret } : {}),
+      });
+      ctx.io.out(`preclinical: ${ctx.path}: updated webhook ${updated.id} in place`);
+    } else {
+      const created = await client.createWebhook({
+        url,
+        is_enabled: isEnabled,
+        ...(description !== undefined ? { description } : {}),
+        ...(secret !== undefined ? { secret } : {}),
+        ...(entry.agentId ? { agent_id: entry.agentId } : {}),
+      });
+      ctx.io.out(`preclinical: ${ctx.path}: created webhook ${created.id}`);
+    }
+  });
+}
+
+/** Deletes the webhook of one scope. A scope that is already empty is success. */
+async function deleteEntry(ctx: Context, entry: LedgerEntry, path: string): Promise<void> {
+  const scope = describeScope(entry.agentId);
+  await withExplanation(ctx, entry, `delete the webhook of the ${scope}`, async () => {
+    const client = ctx.client(entry);
+    const existing = await client.findScopeWebhook(entry.agentId);
+    if (!existing) {
+      ctx.io.out(`preclinical: ${path}: the ${scope} holds no webhook; nothing to delete`);
+      return;
+    }
+    try {
+      await client.deleteWebhook(existing.id);
+      ctx.io.out(`preclinical: ${path}: deleted webhook ${existing.id}`);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      ctx.io.out(`preclinical: ${path}: webhook ${existing.id} was already deleted`);
+    }
+  });
+}
+
+async function deleteScope(ctx: Context): Promise<void> {
+  await deleteEntry(ctx, ctx.entry(), ctx.path);
+}
+
+function parseLedger(text: string): Record<string, LedgerEntry> {
+  const raw = JSON.parse(text) as Record<string, string>;
+  return Object.fromEntries(Object.entries(raw).map(([path, value]) => [path, decodeLedgerEntry(value)]));
+}
+
+/**
+ * Deletes the scopes of constructs that the previous ledger recorded and the current configuration no
+ * longer declares. A scope still declared by any current construct (a renamed construct, say) is kept.
+ */
+async function reconcile(ctx: Context): Promise<void> {
+  const previous = parseLedger(ctx.required(Env.LEDGER_PREVIOUS));
+  const current = parseLedger(ctx.required(Env.LEDGER_CURRENT));
+  const declared = new Set(Object.values(current).map(scopeKey));
+  const failures: string[] = [];
+  for (const [path, entry] of Object.entries(previous)) {
+    if (path in current) continue;
+    if (declared.has(scopeKey(entry))) {
+      ctx.io.out(`preclinical: ${path}: removed, but its ${describeScope(entry.agentId)} is still declared; kept`);
+      continue;
+    }
+    try {
+      await deleteEntry(ctx, entry, path);
+    } catch (err) {
+      failures.push(err instanceof Error ? err.message : String(err));
+    }
+  }
+  if (failures.length > 0) throw new UserFacingError([...failures, messages.reconcileFailed(failures.length)].join("\n"));
+}

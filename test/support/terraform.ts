@@ -1,0 +1,140 @@
+/**
+ * Runs real cdktf synthesis and the real terraform binary against a stack, for end-to-end tests.
+ * Each Workspace has its own folder and an absolute local state path, so successive deploys of changed
+ * programs share one state, as successive `cdktf deploy` runs of a pipeline do.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { App, LocalBackend, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+
+/** Whether terraform is on the PATH. In CI its absence is a failure, never a silent skip. */
+export function terraformAvailable(): boolean {
+  try {
+    execFileSync("terraform", ["version"], { stdio: "ignore", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+    return true;
+  } catch {
+    if (process.env.CI === "true") {
+      throw new Error(
+        "The end-to-end tests need the terraform binary (1.4 or later) on the PATH, and CI=true forbids skipping " +
+          "them. Install Terraform on the CI machine (see .ci/run) and run again.",
+      );
+    }
+    console.warn("terraform is not on the PATH: end-to-end tests are skipped (they fail instead when CI=true).");
+    return false;
+  }
+}
+
+/** `describe` that runs only where terraform exists (and fails loudly in CI where it does not). */
+export const describeWithTerraform: jest.Describe = terraformAvailable() ? describe : describe.skip;
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout and stderr together, as a pipeline log shows them. */
+  readonly output: string;
+}
+
+export type Program = (stack: TerraformStack) => void;
+
+export class Workspace {
+  public readonly dir: string;
+  public readonly statePath: string;
+  /** Every line terraform printed in this workspace, for leak checks. */
+  public readonly log: string[] = [];
+  private synths = 0;
+
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly stackName = "webhooks",
+  ) {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "preclinical-e2e-"));
+    this.statePath = path.join(this.dir, "terraform.tfstate");
+  }
+
+  /** Synthesizes `program` into a fresh folder; returns the stack folder. */
+  public synth(program: Program): string {
+    const outdir = path.join(this.dir, `synth-${++this.synths}`);
+    const app = new App({ outdir });
+    const stack = new TerraformStack(app, this.stackName);
+    new LocalBackend(stack, { path: this.statePath });
+    program(stack);
+    app.synth();
+    return path.join(outdir, "stacks", this.stackName);
+  }
+
+  public terraform(stackDir: string, args: string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
+    return new Promise((resolve) => {
+      execFile(
+        "terraform",
+        args,
+        {
+          cwd: stackDir,
+          env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", NO_COLOR: "1", ...this.env, ...extraEnv },
+          maxBuffer: 64 * 1024 * 1024,
+        },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+          const result = { code, stdout, stderr, output: `${stdout}\n${stderr}` };
+          this.log.push(`$ terraform ${args.join(" ")}`, result.output);
+          resolve(result);
+        },
+      );
+    });
+  }
+
+  /** `terraform init` then `terraform apply`, as `cdktf deploy` does. */
+  public async deploy(program: Program, extraEnv: Record<string, string> = {}): Promise<RunResult> {
+    const stackDir = this.synth(program);
+    const init = await this.terraform(stackDir, ["init", "-input=false", "-no-color"], extraEnv);
+    if (init.code !== 0) throw new Error(`terraform init failed:\n${init.output}`);
+    return this.terraform(stackDir, ["apply", "-auto-approve", "-input=false", "-no-color"], extraEnv);
+  }
+
+  /** `terraform init` then `terraform plan`. */
+  public async plan(program: Program, extraEnv: Record<string, string> = {}): Promise<RunResult> {
+    const stackDir = this.synth(program);
+    const init = await this.terraform(stackDir, ["init", "-input=false", "-no-color"], extraEnv);
+    if (init.code !== 0) throw new Error(`terraform init failed:\n${init.output}`);
+    return this.terraform(stackDir, ["plan", "-input=false", "-no-color"], extraEnv);
+  }
+
+  /** `terraform destroy` of the program's stack, as `cdktf destroy` does. */
+  public async destroy(program: Program, extraEnv: Record<string, string> = {}): Promise<RunResult> {
+    const stackDir = this.synth(program);
+    const init = await this.terraform(stackDir, ["init", "-input=false", "-no-color"], extraEnv);
+    if (init.code !== 0) throw new Error(`terraform init failed:\n${init.output}`);
+    return this.terraform(stackDir, ["destroy", "-auto-approve", "-input=false", "-no-color"], extraEnv);
+  }
+
+  /** Every file the workspace holds (synthesized JSON, state, backups), for leak checks. */
+  public files(): string[] {
+    const out: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (entry.name !== "assets" && entry.name !== ".terraform") walk(full);
+        } else out.push(full);
+      }
+    };
+    walk(this.dir);
+    return out;
+  }
+
+  public cleanup(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Asserts-friendly summary of an apply: "N added, N changed, N destroyed". */
+export function applySummary(result: RunResult): string {
+  const match = /(\d+) added, (\d+) changed, (\d+) destroyed/.exec(result.output);
+  if (match) return match[0];
+  return /No changes\./.test(result.output) ? "no changes" : "unknown";
+}
+
+export type { Construct };
