@@ -132,9 +132,9 @@ export class Workspace {
 
 /** Asserts-friendly summary of an apply: "N added, N changed, N destroyed". */
 export function applySummary(result: RunResult): string {
+  if (/No changes\./.test(result.output)) return "no changes";
   const match = /(\d+) added, (\d+) changed, (\d+) destroyed/.exec(result.output);
-  if (match) return match[0];
-  return /No changes\./.test(result.output) ? "no changes" : "unknown";
+  return match ? match[0] : "unknown";
 }
 
 export type { Construct };
