@@ -1,0 +1,69 @@
+/**
+ * What a reviewer sees in `terraform plan`, and what plan refuses before any API call.
+ */
+import { TerraformVariable, type TerraformStack } from "cdktf";
+import { PreclinicalConnection, PreclinicalWebhook } from "../../src";
+import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
+import { messages } from "../../src/messages";
+import { Workspace, describeWithTerraform } from "../support/terraform";
+
+const AGENT = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
+
+describeWithTerraform("terraform plan (real terraform)", () => {
+  let emulator: PreclinicalEmulator;
+  let ws: Workspace;
+
+  beforeAll(async () => {
+    emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT }] });
+  });
+  afterAll(() => emulator.close());
+  beforeEach(() => {
+    emulator.reset();
+    ws = new Workspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY });
+  });
+  afterEach(() => ws.cleanup());
+
+  /** Webhook props from Terraform variables, as a pipeline passes per-environment values. */
+  const fromVariables = (stack: TerraformStack) => {
+    const url = new TerraformVariable(stack, "url", { type: "string" });
+    const agent = new TerraformVariable(stack, "agent_id", { type: "string" });
+    const connection = new PreclinicalConnection(stack, "preclinical", { apiUrl: emulator.url });
+    new PreclinicalWebhook(stack, "hook", { url: url.stringValue, agentId: agent.stringValue, connection });
+  };
+
+  test.each([
+    ["url", { TF_VAR_url: "http://example.com/plain-http", TF_VAR_agent_id: AGENT }, messages.urlRule('"http://example.com/plain-http"')],
+    ["agentId", { TF_VAR_url: "https://hooks.example.com/x", TF_VAR_agent_id: "not-a-uuid" }, messages.agentIdRule('"not-a-uuid"')],
+  ])("a %s known only at plan time is checked by a precondition before any API call", async (_, vars, message) => {
+    const result = await ws.plan(fromVariables, vars);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain("Resource precondition failed");
+    // Terraform wraps long messages: compare with whitespace folded.
+    expect(result.output.replace(/[\s│]+/g, " ")).toContain(message.replace(/\s+/g, " "));
+    expect(emulator.requests()).toHaveLength(0);
+  });
+
+  test("valid plan-time values deploy", async () => {
+    const result = await ws.deploy(fromVariables, { TF_VAR_url: "https://hooks.example.com/x", TF_VAR_agent_id: AGENT });
+    expect(result.code).toBe(0);
+    expect(emulator.webhooks()).toMatchObject([{ url: "https://hooks.example.com/x", agent_id: AGENT }]);
+  });
+
+  test("a plan names each changed field, and says which resource is replaced to apply it", async () => {
+    const program = (url: string, isEnabled: boolean) => (stack: TerraformStack) => {
+      const connection = new PreclinicalConnection(stack, "preclinical", { apiUrl: emulator.url });
+      new PreclinicalWebhook(stack, "triage", { url, agentId: AGENT, isEnabled, connection });
+    };
+    const created = await ws.plan(program("https://hooks.example.com/a", true));
+    expect(created.output).toMatch(/terraform_data\.triage_config_\w+ will be created/);
+    expect(created.output).toMatch(/\burl\s+= "https:\/\/hooks\.example\.com\/a"/);
+    expect((await ws.deploy(program("https://hooks.example.com/a", true))).code).toBe(0);
+
+    const changed = await ws.plan(program("https://hooks.example.com/b", false));
+    expect(changed.output).toMatch(/terraform_data\.triage_config_\w+ must be replaced/);
+    expect(changed.output).toMatch(/~ url\s+= "https:\/\/hooks\.example\.com\/a" -> "https:\/\/hooks\.example\.com\/b"/);
+    expect(changed.output).toMatch(/~ is_enabled\s+= "true" -> "false"/);
+    expect(changed.output).not.toMatch(/triage_scope_\w+ must be replaced/); // the webhook itself is kept
+    expect(changed.output).toContain("Plan: 1 to add, 0 to change, 1 to destroy.");
+  });
+});
