@@ -46,6 +46,8 @@ export class Workspace {
   /** Every line terraform printed in this workspace, for leak checks. */
   public readonly log: string[] = [];
   private synths = 0;
+  /** The stack folder of the latest synthesis. */
+  public lastStackDir = "";
 
   constructor(
     private readonly env: Record<string, string>,
@@ -63,7 +65,8 @@ export class Workspace {
     new LocalBackend(stack, { path: this.statePath });
     program(stack);
     app.synth();
-    return path.join(outdir, "stacks", this.stackName);
+    this.lastStackDir = path.join(outdir, "stacks", this.stackName);
+    return this.lastStackDir;
   }
 
   public terraform(stackDir: string, args: string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {

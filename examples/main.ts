@@ -1,0 +1,60 @@
+/**
+ * An example cdktf app: the Preclinical webhooks of one organization, declared in code.
+ *
+ * - The organization-level webhook receives every agent's test runs; two agents have their own.
+ * - The signing secret comes from a sensitive Terraform variable (TF_VAR_webhook_secret in a pipeline).
+ * - The API URL is read at synth time from PRECLINICAL_API_URL (default: the production API), and the
+ *   API key at apply time from PRECLINICAL_API_KEY. Neither is written into the synthesized stack.
+ *
+ * In your own project, import from "cdktf-preclinical-webhooks" instead of "../src".
+ */
+import { App, TerraformStack, TerraformVariable } from "cdktf";
+import type { Construct } from "constructs";
+import { PreclinicalWebhook } from "../src";
+
+/** The agents of this example (copy their ids from the Preclinical UI). */
+export const EXAMPLE_AGENTS = {
+  triage: "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+  intake: "9b2c7e4a-1f3d-4c5b-8a6e-2d7f0c1b3a59",
+} as const;
+
+export class PreclinicalWebhooksStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    const secret = new TerraformVariable(this, "webhook_secret", {
+      type: "string",
+      sensitive: true,
+      description: "The secret Preclinical signs webhook deliveries with (16 to 256 characters).",
+    });
+    const triageEnabled = new TerraformVariable(this, "triage_enabled", {
+      type: "bool",
+      default: true,
+      description: "Set to false to pause deliveries for the triage agent, e.g. during maintenance.",
+    });
+
+    new PreclinicalWebhook(this, "organization", {
+      url: "https://hooks.example.com/preclinical",
+      secret: secret.stringValue,
+      description: "Every agent's test runs",
+    });
+    new PreclinicalWebhook(this, "triage", {
+      url: "https://hooks.example.com/preclinical/triage",
+      secret: secret.stringValue,
+      agentId: EXAMPLE_AGENTS.triage,
+      isEnabled: triageEnabled.booleanValue,
+      description: "Triage agent: pages the on-call clinician on failures",
+    });
+    new PreclinicalWebhook(this, "intake", {
+      url: "https://hooks.example.com/preclinical/intake",
+      secret: secret.stringValue,
+      agentId: EXAMPLE_AGENTS.intake,
+    });
+  }
+}
+
+if (require.main === module) {
+  const app = new App();
+  new PreclinicalWebhooksStack(app, "preclinical-webhooks");
+  app.synth();
+}
