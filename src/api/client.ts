@@ -226,7 +226,10 @@ export class PreclinicalClient {
         continue;
       }
 
-      if (response.status >= 200 && response.status < 300) return this.parse(ctx, response, options.schema);
+      if (response.status >= 200 && response.status < 300) {
+        this.debug(`${method} ${path}: ${response.status} (attempt ${attempt}/${this.policy.maxAttempts})`);
+        return this.parse(ctx, response, options.schema, secrets);
+      }
 
       const error = this.apiError(ctx, response, secrets, uncertain);
       const retryable =
@@ -293,7 +296,7 @@ export class PreclinicalClient {
     return { status: res.statusCode, text, retryAfter: header("retry-after"), contentType: header("content-type") };
   }
 
-  private parse<T>(ctx: RequestContext, response: RawResponse, schema: z.ZodType<T> | undefined): T {
+  private parse<T>(ctx: RequestContext, response: RawResponse, schema: z.ZodType<T> | undefined, secrets: readonly (string | undefined)[]): T {
     if (!schema) {
       if (ctx.method === "DELETE" && response.status !== DELETE_SUCCESS_STATUS) {
         this.debug(`${ctx.method} ${ctx.path}: answered ${response.status} instead of ${DELETE_SUCCESS_STATUS}`);
@@ -306,8 +309,8 @@ export class PreclinicalClient {
     } catch {
       throw new PreclinicalResponseError(
         { ...ctx, status: response.status },
-        `a body that is not JSON (content-type ${response.contentType ?? "none"}, starts ${JSON.stringify(
-          response.text.slice(0, 60),
+        `a body that is not JSON (content-type ${response.contentType ?? "none"}, starts ${excerpt(
+          redact(response.text, secrets),
         )}). Check that the API URL ${this.baseUrl} points at the Preclinical API and ends in /api/v1.`,
       );
     }
@@ -335,7 +338,8 @@ export class PreclinicalClient {
     } catch {
       // Not JSON: a proxy or load balancer answered. Fall through to the status text.
     }
-    const fallback = response.text.trim() === "" ? "(empty body)" : `(non-API body: ${JSON.stringify(response.text.slice(0, 80))})`;
+    // Mask first, then quote and cut: a secret must not survive in escaped or truncated form.
+    const fallback = response.text.trim() === "" ? "(empty body)" : `(non-API body: ${excerpt(redact(response.text, secrets))})`;
     return new PreclinicalApiError({
       ...ctx,
       status: response.status,
@@ -345,6 +349,11 @@ export class PreclinicalClient {
       afterUncertainAttempt: uncertain,
     });
   }
+}
+
+/** The start of a body, quoted, for messages. Callers redact before calling. */
+function excerpt(text: string, max = 80): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 }
 
 function normalizeBaseUrl(raw: string): string {

@@ -4,11 +4,10 @@
  * stdout; on failure it prints a message that says what to do on stderr and exits 1. It never prints the API
  * key or a webhook secret, not even in debug output.
  */
-import { PreclinicalClient } from "../api/client";
+import { PreclinicalClient, describeScope } from "../api/client";
 import { PreclinicalError, isAgentNotFound, isApiError, isNotFound, redact } from "../api/errors";
 import { messages } from "../messages";
 import { DEFAULT_API_KEY_ENV, Env, ProvisionerCommand, decodeLedgerEntry, scopeKey, type LedgerEntry } from "./protocol";
-import { describeScope } from "../api/client";
 
 export interface ProvisionerIo {
   readonly out: (line: string) => void;
@@ -29,41 +28,57 @@ export async function runProvisioner(args: readonly string[], env: Environment, 
     [ProvisionerCommand.DELETE]: deleteScope,
     [ProvisionerCommand.RECONCILE]: reconcile,
   };
-  if (!command || !(command in handlers)) {
+  if (!command || !Object.hasOwn(handlers, command)) {
     io.err(messages.usage());
     return 2;
   }
-  const secrets = collectSecrets(env);
+  // Known before anything can fail, so that every line printed, errors included, is masked.
+  const secrets = [env[Env.SECRET], env[env[Env.API_KEY_ENV] || DEFAULT_API_KEY_ENV], env[DEFAULT_API_KEY_ENV]];
   const ctx = new Context(env, io, secrets);
   try {
+    ctx.addSecrets(ledgerKeys(env));
     await handlers[command](ctx);
     return 0;
   } catch (err) {
-    io.err(redact(`preclinical: ${err instanceof Error ? err.message : String(err)}`, secrets));
+    io.err(ctx.mask(`preclinical: ${err instanceof Error ? err.message : String(err)}`));
     return 1;
   } finally {
     await ctx.close();
   }
 }
 
-/** Every secret value this process knows, so that no line it prints can contain one. */
-function collectSecrets(env: Environment): string[] {
-  const keyEnvs = new Set([env[Env.API_KEY_ENV] ?? DEFAULT_API_KEY_ENV, DEFAULT_API_KEY_ENV]);
-  for (const text of [env[Env.LEDGER_PREVIOUS], env[Env.LEDGER_CURRENT]]) {
-    for (const entry of Object.values(parseLedger(text ?? "{}"))) keyEnvs.add(entry.apiKeyEnv);
+/** The API keys named by the ledgers (a reconcile may use several organizations' keys). */
+function ledgerKeys(env: Environment): (string | undefined)[] {
+  const names = new Set<string>();
+  for (const name of [Env.LEDGER_PREVIOUS, Env.LEDGER_CURRENT]) {
+    const text = env[name];
+    if (text !== undefined) for (const entry of Object.values(parseLedger(name, text))) names.add(entry.apiKeyEnv);
   }
-  return [env[Env.SECRET], ...[...keyEnvs].map((name) => env[name])].filter((v): v is string => !!v);
+  return [...names].map((name) => env[name]);
 }
 
 /** Per-process state: one API client per (API URL, key variable), reused across a reconcile's deletes. */
 class Context {
   private readonly clients = new Map<string, PreclinicalClient>();
 
+  private readonly secrets: string[] = [];
+
   constructor(
     readonly env: Environment,
     readonly io: ProvisionerIo,
-    private readonly secrets: readonly string[],
-  ) {}
+    secrets: readonly (string | undefined)[],
+  ) {
+    this.addSecrets(secrets);
+  }
+
+  addSecrets(values: readonly (string | undefined)[]): void {
+    for (const value of values) if (value) this.secrets.push(value);
+  }
+
+  /** The text with every secret this process knows replaced by [REDACTED]. */
+  mask(text: string): string {
+    return redact(text, this.secrets);
+  }
 
   required(name: string): string {
     const value = this.env[name];
@@ -90,7 +105,7 @@ class Context {
     if (!client) {
       const apiKey = this.env[entry.apiKeyEnv];
       if (!apiKey) throw new UserFacingError(messages.missingApiKey(entry.apiKeyEnv));
-      const debug = this.env[Env.DEBUG] === "1" ? (line: string) => this.io.err(redact(`preclinical debug: ${line}`, this.secrets)) : undefined;
+      const debug = this.env[Env.DEBUG] === "1" ? (line: string) => this.io.err(this.mask(`preclinical debug: ${line}`)) : undefined;
       client = new PreclinicalClient({
         apiKey,
         baseUrl: entry.apiUrl,
@@ -122,18 +137,18 @@ function explain(err: unknown, entry: LedgerEntry, path: string, what: string): 
   return new UserFacingError(`${messages.failedFor(path, what, reason)}\n${messages.convergeNext()}`);
 }
 
-async function withExplanation<T>(ctx: Context, entry: LedgerEntry, what: string, fn: () => Promise<T>): Promise<T> {
+async function withExplanation<T>(entry: LedgerEntry, path: string, what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw explain(err, entry, ctx.path, what);
+    throw explain(err, entry, path, what);
   }
 }
 
 async function claim(ctx: Context): Promise<void> {
   const entry = ctx.entry();
   const scope = describeScope(entry.agentId);
-  const existing = await withExplanation(ctx, entry, `check the ${scope}`, () =>
+  const existing = await withExplanation(entry, ctx.path, `check the ${scope}`, () =>
     ctx.client(entry).findScopeWebhook(entry.agentId),
   );
   if (!existing) {
@@ -152,7 +167,7 @@ async function converge(ctx: Context): Promise<void> {
   const description = ctx.env[Env.DESCRIPTION];
   const isEnabled = ctx.required(Env.IS_ENABLED) === "true";
   const secret = ctx.env[Env.SECRET];
-  await withExplanation(ctx, entry, `apply the webhook in the ${describeScope(entry.agentId)}`, async () => {
+  await withExplanation(entry, ctx.path, `apply the webhook in the ${describeScope(entry.agentId)}`, async () => {
     const existing = await client.findScopeWebhook(entry.agentId);
     if (existing) {
       const updated = await client.updateWebhook(existing.id, {
@@ -178,7 +193,7 @@ async function converge(ctx: Context): Promise<void> {
 /** Deletes the webhook of one scope. A scope that is already empty is success. */
 async function deleteEntry(ctx: Context, entry: LedgerEntry, path: string): Promise<void> {
   const scope = describeScope(entry.agentId);
-  await withExplanation(ctx, entry, `delete the webhook of the ${scope}`, async () => {
+  await withExplanation(entry, path, `delete the webhook of the ${scope}`, async () => {
     const client = ctx.client(entry);
     const existing = await client.findScopeWebhook(entry.agentId);
     if (!existing) {
@@ -199,9 +214,27 @@ async function deleteScope(ctx: Context): Promise<void> {
   await deleteEntry(ctx, ctx.entry(), ctx.path);
 }
 
-function parseLedger(text: string): Record<string, LedgerEntry> {
-  const raw = JSON.parse(text) as Record<string, string>;
-  return Object.fromEntries(Object.entries(raw).map(([path, value]) => [path, decodeLedgerEntry(value)]));
+function parseLedger(name: string, text: string): Record<string, LedgerEntry> {
+  const unreadable = (what: string, err: unknown) =>
+    new UserFacingError(
+      `${name} ${what} cannot be read by this version (${err instanceof Error ? err.message : String(err)}). ` +
+        "Synthesize the stack again with the current library version, then deploy.",
+    );
+  let raw: Record<string, string>;
+  try {
+    raw = JSON.parse(text) as Record<string, string>;
+  } catch (err) {
+    throw unreadable("as a whole", err);
+  }
+  return Object.fromEntries(
+    Object.entries(raw).map(([path, value]) => {
+      try {
+        return [path, decodeLedgerEntry(value)];
+      } catch (err) {
+        throw unreadable(`entry for ${path}`, err);
+      }
+    }),
+  );
 }
 
 /**
@@ -209,8 +242,8 @@ function parseLedger(text: string): Record<string, LedgerEntry> {
  * longer declares. A scope still declared by any current construct (a renamed construct, say) is kept.
  */
 async function reconcile(ctx: Context): Promise<void> {
-  const previous = parseLedger(ctx.required(Env.LEDGER_PREVIOUS));
-  const current = parseLedger(ctx.required(Env.LEDGER_CURRENT));
+  const previous = parseLedger(Env.LEDGER_PREVIOUS, ctx.required(Env.LEDGER_PREVIOUS));
+  const current = parseLedger(Env.LEDGER_CURRENT, ctx.required(Env.LEDGER_CURRENT));
   const declared = new Set(Object.values(current).map(scopeKey));
   const failures: string[] = [];
   for (const [path, entry] of Object.entries(previous)) {

@@ -1,0 +1,55 @@
+/**
+ * `npm run demo` end to end: the real cdktf CLI and terraform deploy the example against the emulator. The
+ * test runs the built script as a user would (after `npm run build`, which `npm test` does first).
+ */
+import { execFile, execFileSync } from "node:child_process";
+import * as path from "node:path";
+import { describeWithTerraform } from "../support/terraform";
+
+const repo = path.resolve(__dirname, "..", "..");
+
+function gitStatus(): string {
+  return execFileSync("git", ["status", "--porcelain", "--ignored"], { cwd: repo, encoding: "utf8" });
+}
+
+describeWithTerraform("npm run demo", () => {
+  test("deploys the example, updates one webhook in place, destroys, and leaves nothing behind", async () => {
+    const before = gitStatus();
+    const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) =>
+      execFile(
+        "node",
+        [path.join(repo, "dist", "scripts", "demo.js")],
+        // A real key in the environment must not send the demo to the real service.
+        { cwd: repo, env: { ...process.env, PRECLINICAL_API_KEY: "sk_live_" + "r".repeat(40) }, maxBuffer: 32 * 1024 * 1024 },
+        (error, out) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: out }),
+      ),
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain("the demo never deploys for real: it uses a local emulator");
+
+    const url = /Started the Preclinical emulator at (\S+)/.exec(stdout)![1];
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
+
+    // After the first deploy: three webhooks, one per scope, all enabled
+    const afterDeploy = stdout.split("==> The Preclinical API now holds:")[1].split("==>")[0];
+    const rows = afterDeploy.trim().split("\n").slice(1).map((l) => l.trim().split(/\s{2,}/));
+    expect(rows.map(([scope, hookUrl, enabled]) => [scope, hookUrl, enabled])).toEqual([
+      ["agent intake", "https://hooks.example.com/preclinical/intake", "true"],
+      ["agent triage", "https://hooks.example.com/preclinical/triage", "true"],
+      ["organization", "https://hooks.example.com/preclinical", "true"],
+    ]);
+    const triageId = rows[1][3];
+
+    // After the second deploy: the same triage webhook, now disabled
+    expect(stdout).toMatch(new RegExp(`agent triage\\s+https://hooks\\.example\\.com/preclinical/triage\\s+false\\s+${triageId}`));
+    expect(stdout).toContain(`triage: same id ${triageId}, enabled true -> false: updated in place`);
+    expect(stdout).toContain("Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
+
+    // After destroy: nothing left, and the emulator is stopped
+    expect(stdout.split("==> cdktf destroy")[1]).toContain("(no webhooks)");
+    await expect(fetch(`${url}/webhooks`)).rejects.toThrow();
+
+    // No stray file in the repository
+    expect(gitStatus()).toBe(before);
+  }, 240_000);
+});
