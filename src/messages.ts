@@ -28,6 +28,13 @@ export const messages = {
   apiUrlRule: (value: string) =>
     `\`apiUrl\` must be an absolute https URL (or http on a loopback host, for the emulator), got ${q(value)}. ` +
     'Use "https://app.preclinical.dev/api/v1" or leave it unset.',
+  apiUrlFromEnvironment: (value: string) =>
+    `The PRECLINICAL_API_URL environment variable at synth time must be an absolute https URL (or http on a ` +
+    `loopback host, for the emulator), got ${q(value)}. Fix or unset it (unset means "https://app.preclinical.dev/api/v1").`,
+  mustBeLiteral: (prop: string) =>
+    `\`${prop}\` must be a literal string known at synth time, not a Terraform variable or attribute: it ` +
+    "identifies the organization in scope checks and in the stack's ledger. For per-environment API URLs, set " +
+    "PRECLINICAL_API_URL when you run cdktf synth or deploy.",
   apiKeyEnvRule: (value: string) =>
     `\`apiKeyEnvVar\` must be the name of an environment variable (letters, digits and _, not starting with a ` +
     `digit), got ${q(value)}. The default is "PRECLINICAL_API_KEY".`,

@@ -87,13 +87,16 @@ export class PreclinicalConnection extends Construct {
 
 /** Validates and fills in connection props; also used for a webhook's own `apiUrl`/`apiKeyEnvVar`. */
 export function resolveConnection(props: PreclinicalConnectionProps, base?: ConnectionSettings): ConnectionSettings {
+  const fromEnvironment = props.apiUrl === undefined && base === undefined && !!process.env.PRECLINICAL_API_URL;
   const apiUrl = props.apiUrl ?? base?.apiUrl ?? (process.env.PRECLINICAL_API_URL || DEFAULT_API_URL);
   const apiKeyEnvVar = props.apiKeyEnvVar ?? base?.apiKeyEnvVar ?? DEFAULT_API_KEY_ENV;
   // Both must be literals: they identify the organization in scope checks and in the stack's ledger.
-  if (Token.isUnresolved(apiUrl) || !rules.apiUrl.safeParse(apiUrl).success) throw new Error(messages.apiUrlRule(apiUrl));
-  if (Token.isUnresolved(apiKeyEnvVar) || !rules.apiKeyEnvVar.safeParse(apiKeyEnvVar).success) {
-    throw new Error(messages.apiKeyEnvRule(apiKeyEnvVar));
+  if (Token.isUnresolved(apiUrl)) throw new Error(messages.mustBeLiteral("apiUrl"));
+  if (!rules.apiUrl.safeParse(apiUrl).success) {
+    throw new Error(fromEnvironment ? messages.apiUrlFromEnvironment(apiUrl) : messages.apiUrlRule(apiUrl));
   }
+  if (Token.isUnresolved(apiKeyEnvVar)) throw new Error(messages.mustBeLiteral("apiKeyEnvVar"));
+  if (!rules.apiKeyEnvVar.safeParse(apiKeyEnvVar).success) throw new Error(messages.apiKeyEnvRule(apiKeyEnvVar));
   for (const [prop, value] of [
     ["requestTimeoutMs", props.requestTimeoutMs],
     ["deadlineMs", props.deadlineMs],

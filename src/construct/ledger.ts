@@ -54,7 +54,10 @@ export class PreclinicalLedger extends Construct {
   }
 
   private triggerMap(): Record<string, string> {
-    return Object.fromEntries(this.sorted().map(([path, entry]) => [escapeTemplate(path), encodeLedgerEntry(entry)]));
+    // The agent id may be a token (its `${` must stay); the API URL is a literal and is escaped.
+    return Object.fromEntries(
+      this.sorted().map(([path, entry]) => [escapeTemplate(path), encodeLedgerEntry({ ...entry, apiUrl: escapeTemplate(entry.apiUrl) })]),
+    );
   }
 
   /** The current map as literal text: tokens are not allowed in a destroy provisioner, so they are masked. */

@@ -9,8 +9,14 @@ import { MAX_DESCRIPTION_LENGTH, MAX_SECRET_LENGTH, MAX_URL_LENGTH, MIN_SECRET_L
 import { UUID_PATTERN } from "../api/schemas";
 import { messages } from "../messages";
 
-const PORT = "(:[0-9]{1,5})?";
-const REST = "([/?#][^\\s\\x00-\\x1f\\x7f]*)?";
+/** 0 to 65535. */
+const PORT = "(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?";
+/**
+ * Characters never allowed: C0 and C1 controls, DEL, and the spaces of either engine (JavaScript's `\s`
+ * includes Unicode spaces, RE2's does not, so both are spelled out and the two engines agree).
+ */
+const NOT_IN_URL = " \\x00-\\x1f\\x7f\u0080-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
+const REST = `([/?#][^${NOT_IN_URL}]*)?`;
 const DNS_HOST = "([A-Za-z0-9-]+\\.)*[A-Za-z0-9-]+";
 const IPV6_HOST = "\\[[0-9A-Fa-f:.]+\\]";
 const LOOPBACK_HOST = "(localhost|127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|\\[::1\\])";
@@ -27,8 +33,10 @@ export const SECRET_PATTERN = "^[^\\x00-\\x1f\\x7f]*$";
 /** The name of an environment variable. */
 export const ENV_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
 
-/** Length in characters (code points), as Terraform's length() counts for these texts. */
-const chars = (value: string): number => [...value].length;
+/** Length in user-perceived characters (grapheme clusters), as Terraform's length() counts strings. */
+const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
+const graphemes = (value: string): string[] => [...segmenter.segment(value)].map((s) => s.segment);
+const chars = (value: string): number => graphemes(value).length;
 
 const rx = (pattern: string | RegExp) => (typeof pattern === "string" ? new RegExp(pattern) : pattern);
 
@@ -46,8 +54,9 @@ export const rules = {
 
 /** A user value as messages quote it: JSON-quoted (control characters visible), long ones shortened. */
 export function quote(value: string): string {
-  const shown = chars(value) > 120 ? `${[...value].slice(0, 100).join("")}… (${chars(value)} characters)` : value;
-  return JSON.stringify(shown);
+  const shown = chars(value) > 120 ? `${graphemes(value).slice(0, 100).join("")}… (${chars(value)} characters)` : value;
+  // JSON.stringify escapes C0 controls only; DEL and the C1 controls must be visible too.
+  return JSON.stringify(shown).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /**
@@ -64,8 +73,9 @@ function hclLiteral(value: string): string {
 }
 
 const matches = (pattern: string, value: string): IResolvable => Fn.can(Fn.regex(hclLiteral(pattern), value));
+// cdktf renders a literal 0 operand as `undefined`, so a lower bound of 0 is left out rather than written.
 const lengthWithin = (value: string, min: number, max: number): IResolvable =>
-  Op.and(Op.gte(Fn.lengthOf(value), min), Op.lte(Fn.lengthOf(value), max));
+  min > 0 ? Op.and(Op.gte(Fn.lengthOf(value), min), Op.lte(Fn.lengthOf(value), max)) : Op.lte(Fn.lengthOf(value), max);
 
 /** The plan-time twin of each rule: a precondition over a token, with the same message. */
 export const preconditions = {

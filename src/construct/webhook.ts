@@ -119,13 +119,14 @@ export class PreclinicalWebhook extends Construct {
       Annotations.of(this).addWarning(messages.literalSecret());
     }
 
+    const apiUrl = escapeTemplate(settings.apiUrl);
     const scopeTriggers: Record<string, string> = {
-      [Trigger.API_URL]: settings.apiUrl,
+      [Trigger.API_URL]: apiUrl,
       [Trigger.API_KEY_ENV]: settings.apiKeyEnvVar,
       [Trigger.AGENT_ID]: literal(props.agentId) ?? ORGANIZATION_SCOPE,
     };
     const connectionEnv = {
-      [Env.API_URL]: settings.apiUrl,
+      [Env.API_URL]: apiUrl,
       [Env.API_KEY_ENV]: settings.apiKeyEnvVar,
       [Env.PATH]: escapeTemplate(path),
       ...(settings.requestTimeoutMs ? { [Env.REQUEST_TIMEOUT_MS]: String(settings.requestTimeoutMs) } : {}),
@@ -215,9 +216,11 @@ function connectionOf(webhook: Construct, props: PreclinicalWebhookProps): Conne
         "the PreclinicalConnection, or drop `connection`.",
     );
   }
-  const base = (props.connection ?? PreclinicalConnection.defaultFor(webhook)).settings;
-  if (props.apiUrl === undefined && props.apiKeyEnvVar === undefined) return base;
-  return resolveConnection({ apiUrl: props.apiUrl, apiKeyEnvVar: props.apiKeyEnvVar }, base);
+  if (props.connection) return props.connection.settings;
+  // A webhook with its own API URL does not depend on the stack's default (nor on PRECLINICAL_API_URL).
+  if (props.apiUrl !== undefined) return resolveConnection({ apiUrl: props.apiUrl, apiKeyEnvVar: props.apiKeyEnvVar });
+  const base = PreclinicalConnection.defaultFor(webhook).settings;
+  return props.apiKeyEnvVar === undefined ? base : resolveConnection({ apiKeyEnvVar: props.apiKeyEnvVar }, base);
 }
 
 function validateLiterals(props: PreclinicalWebhookProps): void {

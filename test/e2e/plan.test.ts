@@ -34,6 +34,8 @@ describeWithTerraform("terraform plan (real terraform)", () => {
   test.each([
     ["url", { TF_VAR_url: "http://example.com/plain-http", TF_VAR_agent_id: AGENT }, messages.urlRule('"http://example.com/plain-http"')],
     ["agentId", { TF_VAR_url: "https://hooks.example.com/x", TF_VAR_agent_id: "not-a-uuid" }, messages.agentIdRule('"not-a-uuid"')],
+    // RE2 and JavaScript disagree on what \s means; the patterns spell the spaces out so both reject this.
+    ["url", { TF_VAR_url: "https://hooks.example.com/a\u00a0b", TF_VAR_agent_id: AGENT }, messages.urlRule('"https://hooks.example.com/a\u00a0b"')],
   ])("a %s known only at plan time is checked by a precondition before any API call", async (_, vars, message) => {
     const result = await ws.plan(fromVariables, vars);
     expect(result.code).not.toBe(0);
