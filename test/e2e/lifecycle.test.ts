@@ -171,6 +171,37 @@ describeWithTerraform("PreclinicalWebhook lifecycle (real terraform against the 
     expect(hooks().map((w) => w.id)).toEqual([id]);
   });
 
+  test("renaming a construct keeps its webhook: the ledger keeps a scope still declared, adoptExisting takes it over", async () => {
+    expect((await ws.deploy(program(triage))).code).toBe(0);
+    const id = byAgent(AGENT_A)!.id;
+
+    const renamed = await ws.deploy(program({ ...triage, id: "triage-renamed", adoptExisting: true }));
+    expect(renamed.code).toBe(0);
+    expect(hooks().map((w) => w.id)).toEqual([id]);
+    expect(requests("DELETE")).toHaveLength(0);
+  });
+
+  test("two organizations in one stack: each connection uses its own key variable", async () => {
+    const orgs = await PreclinicalEmulator.start({ organizations: { sk_test_org_a: "a", sk_test_org_b: "b" } });
+    try {
+      const twoOrgs: Program = (stack) => {
+        const a = new PreclinicalConnection(stack, "a", { apiUrl: orgs.url, apiKeyEnvVar: "ORG_A_KEY" });
+        const b = new PreclinicalConnection(stack, "b", { apiUrl: orgs.url, apiKeyEnvVar: "ORG_B_KEY" });
+        new PreclinicalWebhook(stack, "org-a", { url: "https://hooks.example.com/a", connection: a });
+        new PreclinicalWebhook(stack, "org-b", { url: "https://hooks.example.com/b", connection: b });
+      };
+      const env = { ORG_A_KEY: "sk_test_org_a", ORG_B_KEY: "sk_test_org_b" };
+      expect((await ws.deploy(twoOrgs, env)).code).toBe(0);
+      expect(orgs.webhooks("a").map((w) => w.url)).toEqual(["https://hooks.example.com/a"]);
+      expect(orgs.webhooks("b").map((w) => w.url)).toEqual(["https://hooks.example.com/b"]);
+
+      expect((await ws.destroy(twoOrgs, env)).code).toBe(0);
+      expect(orgs.webhooks()).toHaveLength(0);
+    } finally {
+      await orgs.close();
+    }
+  });
+
   test("an unknown agent fails the apply with a message that names the agent and the construct", async () => {
     const unknown = "00000000-0000-4000-8000-000000000000";
     const result = await ws.deploy(program({ ...triage, agentId: unknown }));
