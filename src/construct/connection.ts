@@ -7,15 +7,11 @@ import { TerraformStack, Token } from "cdktf";
 import { DEFAULT_API_URL } from "../api/assumptions";
 import { messages } from "../messages";
 import { DEFAULT_API_KEY_ENV } from "../provisioner/protocol";
+import { PreclinicalLedger } from "./ledger";
+import { ProvisionerResourceType, type ConnectionSettings } from "./settings";
 import { rules } from "./validation";
 
-/** The Terraform resource type that carries a webhook's provisioners. */
-export enum ProvisionerResourceType {
-  /** `terraform_data`, built into Terraform 1.4+: needs no provider download, works air-gapped. */
-  TERRAFORM_DATA = "terraform_data",
-  /** `null_resource` from the hashicorp/null provider, for pipelines that standardised on it. */
-  NULL_RESOURCE = "null_resource",
-}
+export { ProvisionerResourceType, type ConnectionSettings } from "./settings";
 
 /** Settings shared by the webhooks of one Preclinical organization. */
 export interface PreclinicalConnectionProps {
@@ -52,16 +48,6 @@ export interface PreclinicalConnectionProps {
   readonly nodeExecutable?: string;
 }
 
-/** The resolved settings of a connection. */
-export interface ConnectionSettings {
-  readonly apiUrl: string;
-  readonly apiKeyEnvVar: string;
-  readonly resourceType: ProvisionerResourceType;
-  readonly requestTimeoutMs?: number;
-  readonly deadlineMs?: number;
-  readonly nodeExecutable: string;
-}
-
 /**
  * A Preclinical organization, as reached by one API URL and one API key variable. Webhooks that name no
  * connection use their stack's default one, created on first use.
@@ -82,6 +68,9 @@ export class PreclinicalConnection extends Construct {
   constructor(scope: Construct, id: string, props: PreclinicalConnectionProps = {}) {
     super(scope, id);
     this.settings = resolveConnection(props);
+    // The stack's ledger exists as long as a connection does, so that removing the last webhook from the
+    // program still deletes it (a stack with no Preclinical construct at all has no ledger to do so).
+    PreclinicalLedger.of(this, this.settings);
   }
 }
 

@@ -8,7 +8,7 @@
 import { Construct } from "constructs";
 import { Lazy, TerraformStack, Token } from "cdktf";
 import { Env, ProvisionerCommand, encodeLedgerEntry, type LedgerEntry } from "../provisioner/protocol";
-import type { ConnectionSettings } from "./connection";
+import type { ConnectionSettings } from "./settings";
 import { carrierResource, selfTriggersJson } from "./resources";
 import { escapeTemplate } from "./validation";
 

@@ -9,7 +9,7 @@ import { AssetType, DataResource, TerraformAsset, TerraformStack, type ITerrafor
 import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
 import { Env, type ProvisionerCommand } from "../provisioner/protocol";
-import { ProvisionerResourceType, type ConnectionSettings } from "./connection";
+import { ProvisionerResourceType, type ConnectionSettings } from "./settings";
 
 const CLI_FILE = path.join("provisioner", "preclinical-provisioner.cjs");
 

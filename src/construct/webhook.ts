@@ -17,7 +17,8 @@ import { Annotations, Fn, Token, type IResolvable, type Precondition, type Terra
 import { describeScope } from "../api/client";
 import { messages } from "../messages";
 import { Env, ProvisionerCommand, scopeKey, type LedgerEntry } from "../provisioner/protocol";
-import { PreclinicalConnection, resolveConnection, type ConnectionSettings } from "./connection";
+import { PreclinicalConnection, resolveConnection } from "./connection";
+import type { ConnectionSettings } from "./settings";
 import { PreclinicalLedger } from "./ledger";
 import { carrierResource, selfTrigger } from "./resources";
 import { checkLiteral, escapeTemplate, preconditions } from "./validation";

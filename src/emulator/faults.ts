@@ -59,6 +59,31 @@ export function validateFaultSpec(spec: FaultSpec): void {
   }
 }
 
+/**
+ * Random faults for soak tests: each request that no queued fault matches gets one of `faults` with
+ * probability `rate`, drawn from a seeded generator so that a run can be repeated.
+ */
+export interface ChaosSpec {
+  /** The share of requests that get a fault, from 0 to 1. */
+  readonly rate: number;
+  /** The faults to draw from, uniformly. */
+  readonly faults: readonly FaultKind[];
+  /** The seed of the generator. */
+  readonly seed: number;
+}
+
+/** mulberry32: a small seeded generator, good enough to spread faults. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 interface QueuedFault {
   readonly spec: FaultSpec;
   remaining: number;
@@ -66,23 +91,43 @@ interface QueuedFault {
 
 export class FaultQueue {
   private queue: QueuedFault[] = [];
+  private chaos?: { spec: ChaosSpec; random: () => number };
+
+  /** Turns random faults on (or off, with undefined). */
+  setChaos(spec: ChaosSpec | undefined): void {
+    if (spec) {
+      if (!(spec.rate >= 0 && spec.rate <= 1) || spec.faults.length === 0) {
+        throw new RangeError("invalid chaos spec: rate must be 0 to 1 and faults must not be empty");
+      }
+      spec.faults.forEach((fault) => validateFaultSpec({ fault }));
+    }
+    this.chaos = spec ? { spec, random: seededRandom(spec.seed) } : undefined;
+  }
 
   add(spec: FaultSpec): void {
     validateFaultSpec(spec);
     this.queue.push({ spec, remaining: spec.times ?? 1 });
   }
 
+  /** Drops queued faults and turns chaos off. */
   clear(): void {
     this.queue = [];
+    this.chaos = undefined;
   }
 
   /** The fault of the first queued spec matching the request, consuming one of its `times`. */
   take(method: string, apiPath: string): FaultKind | undefined {
     const entry = this.queue.find((queued) => matches(queued.spec, method, apiPath));
-    if (!entry) return undefined;
+    if (!entry) return this.chaosFault();
     entry.remaining -= 1;
     if (entry.remaining <= 0) this.queue = this.queue.filter((queued) => queued !== entry);
     return entry.spec.fault;
+  }
+
+  private chaosFault(): FaultKind | undefined {
+    if (!this.chaos || this.chaos.random() >= this.chaos.spec.rate) return undefined;
+    const { faults } = this.chaos.spec;
+    return faults[Math.floor(this.chaos.random() * faults.length)];
   }
 }
 

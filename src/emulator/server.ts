@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { ErrorCodes } from "../api/assumptions";
 import { API_ROUTES } from "./api";
 import { CONTROL_BASE_PATH, CONTROL_ROUTES } from "./control";
-import { FaultQueue, faultResponse, type FaultKind, type FaultSpec } from "./faults";
+import { FaultQueue, faultResponse, type ChaosSpec, type FaultKind, type FaultSpec } from "./faults";
 import {
   EmulatorError,
   errorResponse,
@@ -25,7 +25,7 @@ import type { EmulatorAgent, EmulatorOptions, RequestLogEntry, SeedWebhookInput,
 import { parseCreateInput } from "./validation";
 
 export { EmulatorError } from "./http";
-export type { FaultKind, FaultSpec } from "./faults";
+export type { ChaosSpec, FaultKind, FaultSpec } from "./faults";
 export type {
   ApiWebhook,
   CreatedWebhook,
@@ -102,6 +102,12 @@ export class PreclinicalEmulator {
     this.faults.add(spec);
   }
 
+  /** Gives a seeded random share of the requests a fault (queued faults still come first); undefined stops it. */
+  setChaos(spec: ChaosSpec | undefined): void {
+    this.faults.setChaos(spec);
+  }
+
+  /** Drops queued faults and stops chaos. */
   clearFaults(): void {
     this.faults.clear();
   }

@@ -128,6 +128,14 @@ describeWithTerraform("PreclinicalWebhook lifecycle (real terraform against the 
     expect(requests()).toHaveLength(0);
   });
 
+  test("6b. removing the last webhooks deletes them too, as long as the stack keeps its PreclinicalConnection", async () => {
+    expect((await ws.deploy(program(org, triage))).code).toBe(0);
+    const result = await ws.deploy(program()); // the connection alone
+    expect(result.code).toBe(0);
+    expect(hooks()).toHaveLength(0);
+    expect(requests("DELETE")).toHaveLength(2);
+  });
+
   test("7. an existing webhook the stack did not create fails the deploy, unless adoptExisting takes it over", async () => {
     const made = emulator.seedWebhook("default", { url: "https://ui.example.com/by-hand", description: "from the UI" });
 
