@@ -1,0 +1,85 @@
+/**
+ * Strings that look like shell or Terraform syntax, with the real terraform binary: each reaches the API
+ * exactly as written, and nothing is executed. Values travel only through the provisioner's environment.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { TerraformStack } from "cdktf";
+import { PreclinicalConnection, PreclinicalWebhook } from "../../src";
+import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
+import { Workspace, describeWithTerraform } from "../support/terraform";
+
+const MARK = path.join(os.tmpdir(), `preclinical-pwned-${process.pid}`);
+
+/** Descriptions a user (or an attacker with commit rights) might write. */
+const HOSTILE_DESCRIPTIONS = [
+  `$(touch ${MARK})`,
+  `\`touch ${MARK}\``,
+  `; touch ${MARK} #`,
+  `| touch ${MARK}`,
+  `&& touch ${MARK}`,
+  "${path.cwd}",
+  "%{ if true }x%{ endif }",
+  "$${already escaped}",
+  `"double" 'single' \\back\\slash`,
+  "line one\nline two\ttabbed\r\nwindows",
+  "🚀 émoji 日本語 ﷽",
+  "%s %d %n %x",
+  "$HOME $PATH $PRECLINICAL_API_KEY",
+  "<script>alert(1)</script>",
+];
+
+/** URLs with the same, where a URL may carry them (no spaces in a URL). */
+const HOSTILE_URLS = [
+  `https://hooks.example.com/$(touch\${IFS}${MARK})`,
+  "https://hooks.example.com/p?a=${b}&c=%{d}&e=`id`",
+  "https://hooks.example.com/p;rm${IFS}-rf${IFS}/",
+  "https://hooks.example.com/p?q=$PRECLINICAL_API_KEY",
+];
+
+const agent = (i: number) => `00000000-0000-4000-9000-${String(i).padStart(12, "0")}`;
+
+describeWithTerraform("hostile inputs (real terraform against the emulator)", () => {
+  let emulator: PreclinicalEmulator;
+  let ws: Workspace;
+  const cases = [
+    ...HOSTILE_DESCRIPTIONS.map((description) => ({ url: "https://hooks.example.com/safe", description })),
+    ...HOSTILE_URLS.map((url) => ({ url, description: "hostile url" })),
+  ];
+
+  beforeAll(async () => {
+    emulator = await PreclinicalEmulator.start({ agents: cases.map((_, i) => ({ id: agent(i) })) });
+    ws = new Workspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY });
+    fs.rmSync(MARK, { force: true });
+  });
+  afterAll(async () => {
+    ws.cleanup();
+    await emulator.close();
+    fs.rmSync(MARK, { force: true });
+  });
+
+  test(`${cases.length} shell- and template-like values reach the API verbatim, and none executes`, async () => {
+    const program = (stack: TerraformStack) => {
+      const connection = new PreclinicalConnection(stack, "preclinical", { apiUrl: emulator.url });
+      cases.forEach((c, i) => new PreclinicalWebhook(stack, `hostile-${i}`, { ...c, agentId: agent(i), connection }));
+    };
+    const result = await ws.deploy(program);
+    expect(result.code).toBe(0);
+
+    const stored = emulator.webhooks();
+    const received = cases.map((_, i) => {
+      const w = stored.find((s) => s.agent_id === agent(i));
+      return { url: w?.url, description: w?.description };
+    });
+    expect(received).toEqual(cases);
+    expect(fs.existsSync(MARK)).toBe(false);
+    expect(result.output).not.toContain(EMULATOR_DEFAULT_API_KEY);
+
+    // And a second deploy sees no change: what Terraform stored equals what the program declares.
+    emulator.clearRequests();
+    const again = await ws.deploy(program);
+    expect(again.output).toContain("No changes.");
+    expect(emulator.requests()).toHaveLength(0);
+  });
+});
