@@ -9,7 +9,8 @@ import { PreclinicalClient, PreclinicalConnection, PreclinicalWebhook } from "..
 import { runDrift } from "../../src/drift/bin";
 import { DriftStatus, type DriftReport } from "../../src/drift/drift";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
-import { Workspace, describeWithTerraform } from "../support/terraform";
+import { Workspace } from "../support/terraform";
+import { describeWithTerraform } from "../support/describe";
 
 const AGENT_A = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 const AGENT_B = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";

@@ -6,7 +6,8 @@ import { createServer } from "node:net";
 import { TerraformVariable, type TerraformStack } from "cdktf";
 import { PreclinicalConnection, PreclinicalWebhook } from "../../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
-import { Workspace, describeWithTerraform } from "../support/terraform";
+import { Workspace } from "../support/terraform";
+import { describeWithTerraform } from "../support/describe";
 
 const SECRET = "whsec_failures_" + "Gf6hJ8".repeat(5);
 const WRONG_KEY = "sk_live_" + "W".repeat(40);

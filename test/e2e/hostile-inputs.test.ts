@@ -3,40 +3,12 @@
  * exactly as written, and nothing is executed. Values travel only through the provisioner's environment.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import type { TerraformStack } from "cdktf";
 import { PreclinicalConnection, PreclinicalWebhook } from "../../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
-import { Workspace, describeWithTerraform } from "../support/terraform";
-
-const MARK = path.join(os.tmpdir(), `preclinical-pwned-${process.pid}`);
-
-/** Descriptions a user (or an attacker with commit rights) might write. */
-const HOSTILE_DESCRIPTIONS = [
-  `$(touch ${MARK})`,
-  `\`touch ${MARK}\``,
-  `; touch ${MARK} #`,
-  `| touch ${MARK}`,
-  `&& touch ${MARK}`,
-  "${path.cwd}",
-  "%{ if true }x%{ endif }",
-  "$${already escaped}",
-  `"double" 'single' \\back\\slash`,
-  "line one\nline two\ttabbed\r\nwindows",
-  "🚀 émoji 日本語 ﷽",
-  "%s %d %n %x",
-  "$HOME $PATH $PRECLINICAL_API_KEY",
-  "<script>alert(1)</script>",
-];
-
-/** URLs with the same, where a URL may carry them (no spaces in a URL). */
-const HOSTILE_URLS = [
-  `https://hooks.example.com/$(touch\${IFS}${MARK})`,
-  "https://hooks.example.com/p?a=${b}&c=%{d}&e=`id`",
-  "https://hooks.example.com/p;rm${IFS}-rf${IFS}/",
-  "https://hooks.example.com/p?q=$PRECLINICAL_API_KEY",
-];
+import { HOSTILE_DESCRIPTIONS, HOSTILE_URLS, MARK } from "../support/inputs";
+import { Workspace } from "../support/terraform";
+import { describeWithTerraform } from "../support/describe";
 
 const agent = (i: number) => `00000000-0000-4000-9000-${String(i).padStart(12, "0")}`;
 

@@ -5,7 +5,8 @@
 import { TerraformVariable, type TerraformStack } from "cdktf";
 import { PreclinicalConnection, PreclinicalWebhook, type PreclinicalWebhookProps } from "../../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
-import { Workspace, applySummary, describeWithTerraform, type Program } from "../support/terraform";
+import { Workspace, applySummary, type Program } from "../support/terraform";
+import { describeWithTerraform } from "../support/describe";
 
 const AGENT_A = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 const AGENT_B = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";

@@ -5,7 +5,8 @@ import { TerraformVariable, type TerraformStack } from "cdktf";
 import { PreclinicalConnection, PreclinicalWebhook } from "../../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
 import { messages } from "../../src/messages";
-import { Workspace, describeWithTerraform } from "../support/terraform";
+import { Workspace } from "../support/terraform";
+import { describeWithTerraform } from "../support/describe";
 
 const AGENT = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 

@@ -6,7 +6,7 @@
  * the stack does not manage is untouched.
  */
 import { runChaos } from "../support/chaos";
-import { describeWithTerraform } from "../support/terraform";
+import { describeWithTerraform } from "../support/describe";
 
 describeWithTerraform("fault-injected deploys (real terraform against the emulator)", () => {
   test("20 webhooks converge through 30% faults, none duplicated, missing or wrongly deleted", async () => {

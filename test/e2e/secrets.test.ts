@@ -7,7 +7,8 @@ import * as fs from "node:fs";
 import { TerraformVariable, type TerraformStack } from "cdktf";
 import { PreclinicalConnection, PreclinicalWebhook } from "../../src";
 import { PreclinicalEmulator } from "../../src/emulator";
-import { Workspace, describeWithTerraform } from "../support/terraform";
+import { Workspace } from "../support/terraform";
+import { describeWithTerraform } from "../support/describe";
 
 const API_KEY = "sk_live_" + "LeakCheckKey0123456789abcdefghijklmnopqr".slice(0, 40);
 const SECRET = "whsec_leakcheck_" + "Vb8nM4".repeat(5);

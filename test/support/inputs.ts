@@ -1,3 +1,5 @@
+import * as os from "node:os";
+import * as path from "node:path";
 /**
  * Literal inputs of every webhook prop, accepted and rejected: the validation table of
  * test/construct/validation.test.ts, and the count of bad inputs that scripts/reliability.ts reports.
@@ -9,6 +11,35 @@ export const SECRET_16 = "0123456789abcdef";
 export const HOST = "https://hooks.example.com/";
 
 export type Prop = "url" | "agentId" | "description" | "secret" | "apiUrl" | "apiKeyEnvVar";
+
+/** A file that exists only if something executed a hostile value. */
+export const MARK = path.join(os.tmpdir(), `preclinical-pwned-${process.pid}`);
+
+/** Descriptions a user (or an attacker with commit rights) might write. */
+export const HOSTILE_DESCRIPTIONS = [
+  `$(touch ${MARK})`,
+  `\`touch ${MARK}\``,
+  `; touch ${MARK} #`,
+  `| touch ${MARK}`,
+  `&& touch ${MARK}`,
+  "${path.cwd}",
+  "%{ if true }x%{ endif }",
+  "$${already escaped}",
+  `"double" 'single' \\back\\slash`,
+  "line one\nline two\ttabbed\r\nwindows",
+  "🚀 émoji 日本語 ﷽",
+  "%s %d %n %x",
+  "$HOME $PATH $PRECLINICAL_API_KEY",
+  "<script>alert(1)</script>",
+];
+
+/** URLs with the same, where a URL may carry them (no spaces in a URL). */
+export const HOSTILE_URLS = [
+  `https://hooks.example.com/$(touch\${IFS}${MARK})`,
+  "https://hooks.example.com/p?a=${b}&c=%{d}&e=`id`",
+  "https://hooks.example.com/p;rm${IFS}-rf${IFS}/",
+  "https://hooks.example.com/p?q=$PRECLINICAL_API_KEY",
+];
 
 /** Accepted values: [prop, what, value, what the converge environment holds]. */
 export const accepted: [Prop, string, string, string][] = [

@@ -27,8 +27,6 @@ export function terraformAvailable(): boolean {
   }
 }
 
-/** `describe` that runs only where terraform exists (and fails loudly in CI where it does not). */
-export const describeWithTerraform: jest.Describe = terraformAvailable() ? describe : describe.skip;
 
 export interface RunResult {
   readonly code: number;
