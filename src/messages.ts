@@ -46,8 +46,12 @@ export const messages = {
   literalSecret: () =>
     "`secret` is a literal string, so it is written in plain text into cdk.tf.json. Pass it through a sensitive " +
     'TerraformVariable (new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true })).',
-  tokenInPrecondition: (prop: string) =>
-    `\`${prop}\` is only known at plan time; terraform plan checks it with a precondition.`,
+  terraformMissing: (reason: string) =>
+    `Synthesizing terraform_data resources needs Terraform 1.4 or later on the PATH, and \`terraform version\` ` +
+    `failed: ${reason}. Install Terraform, or use ProvisionerResourceType.NULL_RESOURCE.`,
+  terraformTooOld: (version: string) =>
+    `Terraform ${version} is too old for terraform_data (built in since 1.4). Upgrade Terraform, or use ` +
+    "ProvisionerResourceType.NULL_RESOURCE.",
 
   // -------------------------------------------------------------------------------------------------------
   // Apply time (the provisioner CLI)

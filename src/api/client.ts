@@ -5,8 +5,8 @@
  * All network I/O of the library goes through `PreclinicalClient.send`, so tests can point the client at
  * the emulator and count what it sends.
  */
-import { Agent as UndiciAgent, request, type Dispatcher } from "undici";
-import type { z } from "zod";
+import type { Dispatcher } from "undici";
+import { createAgent } from "./transport";
 import { DEFAULT_API_URL, DELETE_SUCCESS_STATUS } from "./assumptions";
 import {
   ClientErrorCodes,
@@ -28,6 +28,8 @@ import {
   WebhookListSchema,
   WebhookSchema,
   type Agent,
+  type ApiErrorBody,
+  type ApiSchema,
   type CreateWebhookRequest,
   type TestDeliveryResult,
   type UpdateWebhookRequest,
@@ -78,7 +80,7 @@ type RetryMode = "always" | "notApplied";
 interface SendOptions<T> {
   readonly query?: Record<string, string>;
   readonly body?: unknown;
-  readonly schema?: z.ZodType<T>;
+  readonly schema?: ApiSchema<T>;
   readonly retryMode?: RetryMode;
   /** Secrets in the request (a webhook secret) that must never appear in an error. */
   readonly secrets?: readonly (string | undefined)[];
@@ -118,7 +120,7 @@ export class PreclinicalClient {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.debug = options.debug ?? (() => undefined);
     // One connection pool per client: requests of one process reuse keep-alive connections.
-    this.dispatcher = new UndiciAgent({ keepAliveTimeout: 10_000, connections: 8 });
+    this.dispatcher = createAgent({ keepAliveTimeout: 10_000, connections: 8 });
   }
 
   /** Lists the organization's webhooks, or only the one of an agent. */
@@ -281,11 +283,12 @@ export class PreclinicalClient {
       body = JSON.stringify(options.body);
       headers["content-type"] = "application/json";
     }
-    const res = await request(url, {
+    const res = await this.dispatcher.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
       method: method as Dispatcher.HttpMethod,
       headers,
       body,
-      dispatcher: this.dispatcher,
       signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
     });
     const text = await res.body.text();
@@ -296,7 +299,7 @@ export class PreclinicalClient {
     return { status: res.statusCode, text, retryAfter: header("retry-after"), contentType: header("content-type") };
   }
 
-  private parse<T>(ctx: RequestContext, response: RawResponse, schema: z.ZodType<T> | undefined, secrets: readonly (string | undefined)[]): T {
+  private parse<T>(ctx: RequestContext, response: RawResponse, schema: ApiSchema<T> | undefined, secrets: readonly (string | undefined)[]): T {
     if (!schema) {
       if (ctx.method === "DELETE" && response.status !== DELETE_SUCCESS_STATUS) {
         this.debug(`${ctx.method} ${ctx.path}: answered ${response.status} instead of ${DELETE_SUCCESS_STATUS}`);
@@ -331,7 +334,7 @@ export class PreclinicalClient {
   }
 
   private apiError(ctx: RequestContext, response: RawResponse, secrets: readonly (string | undefined)[], uncertain: boolean) {
-    let body: z.infer<typeof ApiErrorBodySchema> | undefined;
+    let body: ApiErrorBody | undefined;
     try {
       const parsed = ApiErrorBodySchema.safeParse(JSON.parse(response.text));
       if (parsed.success) body = parsed.data;

@@ -3,7 +3,7 @@
  * alone ("PUT /webhooks/{id} failed: 404 NOT_FOUND Webhook not found"). Messages never contain the API key
  * or a webhook secret: the client redacts both from anything the server echoes back.
  */
-import type { z } from "zod";
+import type { core } from "zod/mini";
 import { ErrorCodes } from "./assumptions";
 
 /** Base class of every error the client throws. */
@@ -96,9 +96,9 @@ export class PreclinicalResponseError extends PreclinicalError {
   public readonly method: string;
   public readonly path: string;
   public readonly status: number;
-  public readonly issues: readonly z.core.$ZodIssue[];
+  public readonly issues: readonly core.$ZodIssue[];
 
-  constructor(ctx: RequestContext & { status: number }, reason: string, issues: readonly z.core.$ZodIssue[] = []) {
+  constructor(ctx: RequestContext & { status: number }, reason: string, issues: readonly core.$ZodIssue[] = []) {
     super(ClientErrorCodes.INVALID_RESPONSE, `${ctx.method} ${ctx.path} returned ${ctx.status} with ${reason}`);
     this.method = ctx.method;
     this.path = ctx.path;

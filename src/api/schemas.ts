@@ -4,51 +4,59 @@
  * The public types are inferred from these schemas so that they cannot drift apart. Response schemas are
  * tolerant (unknown fields pass through, fields the API documents as sometimes absent are optional);
  * request schemas are strict, because a typo in a request is our bug.
+ *
+ * They are written with zod/mini, zod's tree-shakable form: the provisioner CLI bundles them, and full zod
+ * adds about 70 ms to every provisioner start (BENCHMARKS.md). Messages come from zod's English locale.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
+import { en } from "zod/locales";
+
+z.config(en());
 
 /** A UUID in its canonical textual form (any version, any case). */
 export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-const isoDate = z.string();
+const optionalNullable = <T extends z.core.SomeType>(schema: T) => z.optional(z.nullable(schema));
 
 /** A webhook as the API returns it. The signing secret is never returned. */
 export const WebhookSchema = z.looseObject({
   id: z.string(),
   url: z.string(),
-  description: z.string().nullable().optional().transform((v) => v ?? null),
-  agent_id: z.string().nullable().optional().transform((v) => v ?? null),
+  /** null (or absent) when the webhook has no description. */
+  description: optionalNullable(z.string()),
+  /** null (or absent) for the organization-level webhook. */
+  agent_id: optionalNullable(z.string()),
   is_enabled: z.boolean(),
-  last_triggered_at: isoDate.nullable().optional(),
-  consecutive_failures: z.number().optional(),
-  created_at: isoDate,
-  updated_at: isoDate,
+  last_triggered_at: optionalNullable(z.string()),
+  consecutive_failures: z.optional(z.number()),
+  created_at: z.string(),
+  updated_at: z.string(),
 });
 export type Webhook = z.infer<typeof WebhookSchema>;
 
 /** `GET /webhooks`. `total` is documented but tolerated when absent. */
 export const WebhookListSchema = z.looseObject({
   webhooks: z.array(WebhookSchema),
-  total: z.number().optional(),
+  total: z.optional(z.number()),
 });
 export type WebhookList = z.infer<typeof WebhookListSchema>;
 
 /** `POST /webhooks`. */
 export const CreateWebhookRequestSchema = z.strictObject({
   url: z.string(),
-  secret: z.string().optional(),
-  description: z.string().nullable().optional(),
-  agent_id: z.string().nullable().optional(),
-  is_enabled: z.boolean().optional(),
+  secret: z.optional(z.string()),
+  description: optionalNullable(z.string()),
+  agent_id: optionalNullable(z.string()),
+  is_enabled: z.optional(z.boolean()),
 });
 export type CreateWebhookRequest = z.infer<typeof CreateWebhookRequestSchema>;
 
 /** `PUT /webhooks/{id}`: a partial update; `agent_id` cannot be changed. */
 export const UpdateWebhookRequestSchema = z.strictObject({
-  url: z.string().optional(),
-  secret: z.string().optional(),
-  description: z.string().nullable().optional(),
-  is_enabled: z.boolean().optional(),
+  url: z.optional(z.string()),
+  secret: z.optional(z.string()),
+  description: optionalNullable(z.string()),
+  is_enabled: z.optional(z.boolean()),
 });
 export type UpdateWebhookRequest = z.infer<typeof UpdateWebhookRequestSchema>;
 
@@ -56,7 +64,7 @@ export type UpdateWebhookRequest = z.infer<typeof UpdateWebhookRequestSchema>;
 export const TestDeliveryResultSchema = z.looseObject({
   success: z.boolean(),
   message: z.string(),
-  http_status: z.number().nullable().optional(),
+  http_status: optionalNullable(z.number()),
 });
 export type TestDeliveryResult = z.infer<typeof TestDeliveryResultSchema>;
 
@@ -65,17 +73,20 @@ export const AgentSchema = z.looseObject({
   id: z.string(),
   provider: z.string(),
   name: z.string(),
-  description: z.string().nullable().optional(),
+  description: optionalNullable(z.string()),
   is_active: z.boolean(),
-  created_at: isoDate,
-  updated_at: isoDate,
+  created_at: z.string(),
+  updated_at: z.string(),
 });
 export type Agent = z.infer<typeof AgentSchema>;
 
 /** The error body: `{"error": "...", "code": "..."}`, sometimes with `details`. */
 export const ApiErrorBodySchema = z.looseObject({
   error: z.string(),
-  code: z.string().optional(),
-  details: z.unknown().optional(),
+  code: z.optional(z.string()),
+  details: z.optional(z.unknown()),
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;
+
+/** A schema of this module: what the client and the emulator accept to parse with. */
+export type ApiSchema<T> = z.ZodMiniType<T>;

@@ -5,10 +5,26 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Construct } from "constructs";
-import { AssetType, DataResource, TerraformAsset, TerraformStack, type ITerraformDependable, type Precondition, type TerraformResource } from "cdktf";
+import { execFileSync } from "node:child_process";
+import {
+  AssetType,
+  TerraformAsset,
+  TerraformResource,
+  TerraformStack,
+  anyToHclTerraform,
+  anyToTerraform,
+  hashMapper,
+  hashMapperHcl,
+  type ITerraformDependable,
+  type Precondition,
+  type LocalExecProvisioner,
+  type TerraformResourceLifecycle,
+} from "cdktf";
+import type { IValidation } from "constructs";
 import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
 import { Env, type ProvisionerCommand } from "../provisioner/protocol";
+import { messages } from "../messages";
 import { ProvisionerResourceType, type ConnectionSettings } from "./settings";
 
 const CLI_FILE = path.join("provisioner", "preclinical-provisioner.cjs");
@@ -68,12 +84,72 @@ export function carrierResource(scope: Construct, id: string, settings: Connecti
       lifecycle,
     });
   }
-  return new DataResource(scope, id, {
-    triggersReplace: props.triggers as Record<string, string>,
-    provisioners,
-    dependsOn: props.dependsOn,
-    lifecycle,
-  });
+  requireTerraformData(scope);
+  return new TerraformData(scope, id, { triggersReplace: props.triggers, provisioners, dependsOn: props.dependsOn, lifecycle });
+}
+
+/**
+ * A `terraform_data` resource, through cdktf's public TerraformResource. cdktf's own DataResource adds a
+ * validation to every instance that runs `terraform version` at synth (about 0.1 s each: most of the synth
+ * time of a stack of webhooks, see BENCHMARKS.md); this class leaves that check to one per stack.
+ */
+class TerraformData extends TerraformResource {
+  private readonly triggersReplace: unknown;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    config: {
+      triggersReplace: unknown;
+      provisioners: LocalExecProvisioner[];
+      dependsOn?: ITerraformDependable[];
+      lifecycle?: TerraformResourceLifecycle;
+    },
+  ) {
+    super(scope, id, {
+      terraformResourceType: "terraform_data",
+      terraformGeneratorMetadata: { providerName: "terraform" },
+      provisioners: config.provisioners,
+      dependsOn: config.dependsOn,
+      lifecycle: config.lifecycle,
+    });
+    this.triggersReplace = config.triggersReplace;
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return { triggers_replace: hashMapper(anyToTerraform)(this.triggersReplace) };
+  }
+
+  protected synthesizeHclAttributes(): Record<string, unknown> {
+    return { triggers_replace: hashMapperHcl(anyToHclTerraform)(this.triggersReplace) };
+  }
+}
+
+const MIN_TERRAFORM = [1, 4] as const;
+const stacksChecked = new WeakSet<TerraformStack>();
+let terraformVersionCheck: string[] | undefined;
+
+/** `terraform_data` needs Terraform 1.4+: checked once per stack, with `terraform version` run once per process. */
+function requireTerraformData(scope: Construct): void {
+  const stack = TerraformStack.of(scope);
+  if (stacksChecked.has(stack)) return;
+  stacksChecked.add(stack);
+  const validation: IValidation = { validate: () => (terraformVersionCheck ??= checkTerraformVersion()) };
+  stack.node.addValidation(validation);
+}
+
+function checkTerraformVersion(): string[] {
+  let output: string;
+  try {
+    output = execFileSync("terraform", ["version"], { encoding: "utf8", stdio: "pipe", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  } catch (err) {
+    return [messages.terraformMissing(err instanceof Error ? err.message : String(err))];
+  }
+  const match = /(\d+)\.(\d+)\.(\d+)/.exec(output);
+  if (!match) return [messages.terraformMissing(`could not read a version from ${JSON.stringify(output.slice(0, 80))}`)];
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  const ok = major > MIN_TERRAFORM[0] || (major === MIN_TERRAFORM[0] && minor >= MIN_TERRAFORM[1]);
+  return ok ? [] : [messages.terraformTooOld(match[0])];
 }
 
 /** How a destroy-time provisioner reads one of its resource's own triggers. */

@@ -12,7 +12,7 @@
  * Per stack, the ledger (./ledger.ts) deletes the webhooks of constructs removed from the program.
  */
 import * as crypto from "node:crypto";
-import { Construct, type IValidation } from "constructs";
+import { Construct, type IConstruct, type IValidation } from "constructs";
 import { Annotations, Fn, Token, type IResolvable, type Precondition, type TerraformResource } from "cdktf";
 import { describeScope } from "../api/client";
 import { messages } from "../messages";
@@ -191,6 +191,7 @@ export class PreclinicalWebhook extends Construct {
     });
 
     PreclinicalLedger.of(this, settings).record(path, this.ledgerEntry());
+    register(this);
     this.node.addValidation(new UniqueScopeValidation(this));
   }
 
@@ -270,17 +271,43 @@ function secretFingerprint(path: string, secret: string): string {
   return Fn.nonsensitive(Fn.substr(Fn.sha256(salted), 0, 16));
 }
 
-/** Fails synthesis when two webhooks of one App claim the same scope. */
+/** The webhooks of each App (construct tree root), in the order they were created. */
+const webhooksByRoot = new WeakMap<IConstruct, PreclinicalWebhook[]>();
+/** The first webhook of each scope key, per root; rebuilt only when webhooks were added since. */
+const firstByScope = new WeakMap<IConstruct, { size: number; first: Map<string, PreclinicalWebhook> }>();
+
+function register(webhook: PreclinicalWebhook): void {
+  const root = webhook.node.root;
+  const list = webhooksByRoot.get(root) ?? [];
+  list.push(webhook);
+  webhooksByRoot.set(root, list);
+}
+
+/**
+ * Fails synthesis when two webhooks of one App claim the same scope. The scope index is built once per
+ * App (not once per webhook), so checking N webhooks costs O(N).
+ */
 class UniqueScopeValidation implements IValidation {
   constructor(private readonly webhook: PreclinicalWebhook) {}
 
   public validate(): string[] {
     const key = this.webhook.scopeKey();
     if (key === undefined) return [];
-    const first = this.webhook.node.root.node
-      .findAll()
-      .find((c): c is PreclinicalWebhook => c instanceof PreclinicalWebhook && c.scopeKey() === key);
+    const first = scopeIndex(this.webhook.node.root).get(key);
     if (!first || first === this.webhook) return [];
     return [messages.duplicateScope(describeScope(this.webhook.ledgerEntry().agentId), first.node.path, this.webhook.node.path)];
   }
+}
+
+function scopeIndex(root: IConstruct): Map<string, PreclinicalWebhook> {
+  const webhooks = webhooksByRoot.get(root) ?? [];
+  const cached = firstByScope.get(root);
+  if (cached && cached.size === webhooks.length) return cached.first;
+  const first = new Map<string, PreclinicalWebhook>();
+  for (const webhook of webhooks) {
+    const key = webhook.scopeKey();
+    if (key !== undefined && !first.has(key)) first.set(key, webhook);
+  }
+  firstByScope.set(root, { size: webhooks.length, first });
+  return first;
 }

@@ -2,7 +2,7 @@
  * Validation of webhook request bodies, shared by create, update and seeding. Shapes come from the
  * shared request schemas; the bounds the documentation leaves open come from assumptions.ts.
  */
-import type { z } from "zod";
+import { safeParse, type core } from "zod/mini";
 import {
   ErrorCodes,
   MAX_DESCRIPTION_LENGTH,
@@ -47,8 +47,8 @@ export function parseUpdateInput(body: Record<string, unknown>): UpdateWebhookRe
  * Applies a strict schema: wrong JSON types and unknown fields are INVALID_FIELD_VALUE naming the field
  * (nested fields as "a.b").
  */
-export function parseWithSchema<S extends z.ZodType>(schema: S, body: Record<string, unknown>): z.infer<S> {
-  const result = schema.safeParse(body);
+export function parseWithSchema<S extends core.$ZodType>(schema: S, body: Record<string, unknown>): core.output<S> {
+  const result = safeParse(schema, body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue.path.map(String);

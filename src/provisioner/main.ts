@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 /** Entry point of the bundled provisioner CLI (dist/provisioner/preclinical-provisioner.cjs). */
+import "./startup"; // first: before undici loads
 import { runProvisioner } from "./cli";
+
+/**
+ * Exits as soon as the output is flushed. Left alone, Node lingers about 200 ms after the last request
+ * (undici's internal timers), on every one of the provisioner processes of a deploy (BENCHMARKS.md).
+ */
+function exitWhenFlushed(code: number): void {
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
 
 runProvisioner(process.argv.slice(2), process.env, {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    // runProvisioner catches everything; this is a last resort that still prints no secret.
-    process.stderr.write(`preclinical: unexpected failure: ${err instanceof Error ? err.name : "unknown"}\n`);
-    process.exitCode = 1;
-  },
-);
+}).then(exitWhenFlushed, (err: unknown) => {
+  // runProvisioner catches everything; this is a last resort that still prints no secret.
+  process.stderr.write(`preclinical: unexpected failure: ${err instanceof Error ? err.name : "unknown"}\n`);
+  exitWhenFlushed(1);
+});
