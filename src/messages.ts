@@ -41,8 +41,8 @@ export const messages = {
   timeoutRule: (prop: string, value: number) =>
     `\`${prop}\` must be a whole number of milliseconds from 1 to 600000, got ${value}.`,
   duplicateScope: (scope: string, first: string, second: string) =>
-    `Two webhooks claim the ${scope}: ${first} and ${second}. The API allows one webhook per scope; remove one ` +
-    "of them, or give one an `agentId`.",
+    `Two webhooks claim the ${scope}: ${first} and ${second}. The API allows one webhook per scope: remove one ` +
+    "of them, or point one at another agent (`agentId`) or organization (`connection`).",
   literalSecret: () =>
     "`secret` is a literal string, so it is written in plain text into cdk.tf.json. Pass it through a sensitive " +
     'TerraformVariable (new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true })).',
