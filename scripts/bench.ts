@@ -283,7 +283,7 @@ loopback, so API latency is near zero and the figures show the tool's own cost.
 Time to build the construct tree and write cdk.tf.json, and peak memory (max RSS) of the synthesizing
 process, for N \`PreclinicalWebhook\`s against N bare \`terraform_data\` resources.
 
-| N | PreclinicalWebhook ms | bare terraform_data ms | ratio | ms per webhook | peak MB | bare peak MB |
+| N | PreclinicalWebhook ms | bare cdktf DataResource ms | ratio | ms per webhook | peak MB | bare peak MB |
 |---|---|---|---|---|---|---|
 ${synthRows.join("\n")}
 
@@ -309,7 +309,7 @@ ${opRows.join("\n")}
 
 | | ms |
 |---|---|
-| bundled CLI (${r.coldStart.bundleKb.toFixed(0)} KiB), loading everything and exiting | ${fmt(r.coldStart.cliMs)} |
+| bundled CLI (${r.coldStart.bundleKb.toFixed(0)} KiB): loading the bundle, printing usage, exiting (no request, so no WebAssembly compile) | ${fmt(r.coldStart.cliMs)} |
 | \`node -e 0\` | ${fmt(r.coldStart.nodeMs)} |
 
 ## 5. Growth

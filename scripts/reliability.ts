@@ -105,10 +105,10 @@ ${chaosTable(reports)}
   (test/e2e/plan.test.ts).
 - **${inputs.passing} valid or hostile values** (unicode, \`\${\` and \`%{\` sequences, shell metacharacters such as
   \`$(...)\`, backticks, \`;\`, \`|\`, \`&&\`, quotes and backslashes): **${inputs.passedVerbatim}** reached the provisioner's
-  environment exactly as written (escaped only for Terraform's template syntax). None is ever part of a
+  environment in cdk.tf.json as written, escaped only for Terraform's template syntax (\`\${\` as \`$\${\`). None is ever part of a
   command: every command is the fixed text \`"$PRECLINICAL_NODE" "$PRECLINICAL_CLI" <command>\`.
   test/e2e/hostile-inputs.test.ts deploys the hostile ones with real terraform and checks that the API
-  receives them verbatim and that nothing was executed.
+  receives them exactly as the user wrote them and that nothing was executed.
 - One scope declared twice in a stack, or across the stacks of one App, fails synthesis naming both
   construct paths (test/construct/webhook.test.ts).
 
@@ -127,7 +127,8 @@ occurrences of the secrets or the key.
 
 ## Nothing lost
 
-The CLI deletes only the scopes its stack recorded; deleting a webhook that is already gone succeeds; a
+The CLI deletes only in the scopes its stack recorded (whatever webhook holds such a scope then); deleting
+a webhook that is already gone succeeds; a
 create whose answer was lost is resolved by reading the scope back, never duplicated
 (test/provisioner/cli.test.ts, test/api/client.test.ts).
 `;

@@ -3,9 +3,22 @@
  * Synth-time messages (the construct) and apply-time messages (the provisioner CLI) both live here.
  * No factory takes a secret: none can print one.
  */
-import { describeScope } from "./api/client";
+import { countCharacters, graphemes } from "./api/assumptions";
 
-const q = (value: string): string => JSON.stringify(value);
+/** "organization-level scope" or "scope of agent <id>", as every message names a scope. */
+export function describeScope(agentId: string | null | undefined): string {
+  return agentId ? `scope of agent ${agentId}` : "organization-level scope";
+}
+
+/** A user value as messages quote it: JSON-quoted, control characters visible, long ones shortened. */
+export function quote(value: string): string {
+  const length = countCharacters(value);
+  const shown = length > 120 ? `${graphemes(value).slice(0, 100).join("")}… (${length} characters)` : value;
+  // JSON.stringify escapes C0 controls only; DEL and the C1 controls must be visible too.
+  return JSON.stringify(shown).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+const q = quote;
 
 // ---------------------------------------------------------------------------------------------------------
 // Synth and plan time
@@ -22,6 +35,14 @@ export const messages = {
   descriptionRule: (value: string | undefined) =>
     `\`description\` must be at most 1000 characters with no control characters other than tab, newline and carriage return, got ` +
     `${value ?? "an empty value"}. Shorten it or remove the control characters.`,
+  isEnabledRule: (value: string) =>
+    `\`isEnabled\` must be true or false, got ${value}. Pass a bool (a TerraformVariable of type "bool").`,
+  nodeExecutableRule: (value: string) =>
+    `\`nodeExecutable\` must be a literal, non-empty path or command name of Node.js 20+ (it is not shell-expanded), ` +
+    `got ${q(value)}.`,
+  mixedResourceTypes: (first: string, second: string) =>
+    `The connections and webhooks of one stack must use one \`resourceType\`, got ${first} and ${second}: the ` +
+    "stack's ledger, which deletes removed webhooks, is one resource of one type.",
   secretRule: () =>
     "`secret` must be 16 to 256 characters with no control characters (its value is not shown). " +
     "Use a random value, e.g. `openssl rand -hex 32`, and pass it through a sensitive Terraform variable.",
@@ -64,9 +85,9 @@ export const messages = {
     `The provisioner was started without ${name}. The synthesized stack is incomplete: run cdktf synth again ` +
     "with this version of the library.",
   scopeTakenByOther: (agentId: string | null, id: string, url: string, path: string) =>
-    `The ${describeScope(agentId)} already holds webhook ${id} (${url}), which this stack did not create. ` +
-    `To manage it from this stack, set \`adoptExisting: true\` on ${path} and deploy again; to start afresh, ` +
-    `delete webhook ${id} in the Preclinical UI and deploy again.`,
+    `The ${describeScope(agentId)} already holds webhook ${id} (${url}), which no construct of this stack has ` +
+    `claimed. To manage it from this stack, set \`adoptExisting: true\` on ${path} and deploy again; to start ` +
+    `afresh, delete webhook ${id} in the Preclinical UI and deploy again.`,
   agentNotFound: (agentId: string, path: string) =>
     `Agent ${agentId} (\`agentId\` of ${path}) does not exist in the organization of this API key. Check the ` +
     "agent id in the Preclinical UI and that the API key belongs to the same organization.",
@@ -80,6 +101,10 @@ export const messages = {
   reconcileFailed: (count: number) =>
     `${count} webhook(s) of removed constructs could not be deleted. They are still recorded, so the next ` +
     "deploy tries again once the cause is fixed.",
+  keptForPlanTimeAgent: (path: string, scope: string) =>
+    `${path}: removed, but its ${scope} was not deleted: another construct of this stack names its agent only ` +
+    "at plan time, so it may still declare this scope. If the webhook is no longer wanted, delete it in the " +
+    "Preclinical UI.",
   usage: () =>
     "usage: preclinical-provisioner <claim|converge|delete|reconcile>\n" +
     "Run by Terraform provisioners that the PreclinicalWebhook construct synthesizes; every value comes from " +

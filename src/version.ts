@@ -1,4 +1,4 @@
-/** The package's name and version, for the User-Agent header and the provisioner CLI's `--version`. */
+/** The package's name and version, for the User-Agent header. */
 import { name, version } from "../package.json";
 
 export const PACKAGE_NAME: string = name;

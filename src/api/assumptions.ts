@@ -13,17 +13,35 @@ export const DELETE_SUCCESS_STATUS = 204;
 /** 2. The scope rule counts disabled webhooks too. */
 export const SCOPE_RULE_COUNTS_DISABLED = true;
 
-/** 3. URL and length rules beyond "a valid URL" are undocumented; these are the bounds we enforce. */
+/**
+ * 3. URL and length rules beyond "a valid URL" are undocumented; these are the bounds we enforce, counted in
+ * user-perceived characters (grapheme clusters), as Terraform's length() counts them, so that synth, plan
+ * and the emulator agree.
+ */
 export const MAX_URL_LENGTH = 2048;
 export const MAX_DESCRIPTION_LENGTH = 1000;
 export const MIN_SECRET_LENGTH = 16;
 export const MAX_SECRET_LENGTH = 256;
 
+const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
+
+/** The user-perceived characters of a text. */
+export function graphemes(text: string): string[] {
+  return Array.from(segmenter.segment(text), (s) => s.segment);
+}
+
+/** A text's length in user-perceived characters: the unit of every length bound above. */
+export function countCharacters(text: string): number {
+  return graphemes(text).length;
+}
+
 /** 4. PUT accepts `null` for `description`; an empty PUT body is a 400 INVALID_FIELD_VALUE. */
 export const PUT_ACCEPTS_NULL_DESCRIPTION = true;
 
-/** 5. The webhook list is not paged; it is returned oldest first. The client tolerates any order. */
-export const LIST_IS_PAGED = false;
+/**
+ * 5. The webhook list is not paged (at most two scopes per agent exist); it is returned oldest first. The
+ * client tolerates any order, and refuses a list whose `total` says it holds more than it returned.
+ */
 
 /** API error codes the client decides on (never on the status alone). */
 export const ErrorCodes = {

@@ -36,6 +36,7 @@ import {
   type Webhook,
 } from "./schemas";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version";
+import { describeScope } from "../messages";
 
 /** How the client reaches the API. */
 export interface PreclinicalClientOptions {
@@ -52,7 +53,8 @@ export interface PreclinicalClientOptions {
    */
   readonly requestTimeoutMs?: number;
   /**
-   * The longest one operation may take with all its retries and waits, in milliseconds.
+   * The longest one request may take with all its retries and waits, in milliseconds. (A method that makes
+   * two requests, such as a create resolved by reading the scope back, can take twice as long.)
    * @default 60000
    */
   readonly deadlineMs?: number;
@@ -93,6 +95,9 @@ interface RawResponse {
   readonly contentType: string | undefined;
 }
 
+/** The least time an attempt is started with; less than that left before the deadline ends the retries. */
+const MIN_ATTEMPT_MS = 250;
+
 const NOT_APPLIED_NETWORK_CODES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "ENOTFOUND", "EAI_AGAIN"]);
 
 export class PreclinicalClient {
@@ -109,8 +114,9 @@ export class PreclinicalClient {
     if (!options.apiKey || options.apiKey.trim() === "") {
       throw new PreclinicalError(
         ClientErrorCodes.INVALID_CONFIGURATION,
-        "No Preclinical API key was given. Create one in the Preclinical settings and pass it as `apiKey` " +
-          "(the provisioner reads it from the PRECLINICAL_API_KEY environment variable).",
+        "No Preclinical API key was given (it is empty). Create one in the Preclinical settings and pass it as " +
+          "`apiKey`; the provisioner reads it from the environment variable its connection names " +
+          "(PRECLINICAL_API_KEY by default).",
       );
     }
     this.baseUrl = normalizeBaseUrl(options.baseUrl ?? DEFAULT_API_URL);
@@ -127,6 +133,15 @@ export class PreclinicalClient {
   public async listWebhooks(filter: { agentId?: string } = {}): Promise<Webhook[]> {
     const query = filter.agentId ? { agent_id: filter.agentId } : undefined;
     const list = await this.send("GET", "/webhooks", { query, schema: WebhookListSchema });
+    // The list is documented without paging. A partial list would make an occupied scope look free, or a
+    // webhook to delete look gone: refuse it rather than act on it.
+    if (list.total !== undefined && list.total > list.webhooks.length) {
+      throw new PreclinicalError(
+        ClientErrorCodes.API_CONTRACT_VIOLATION,
+        `GET /webhooks returned ${list.webhooks.length} of ${list.total} webhooks: the API now pages this list, ` +
+          "which this library version does not read. Nothing was changed; upgrade cdktf-preclinical-webhooks.",
+      );
+    }
     return list.webhooks;
   }
 
@@ -257,7 +272,9 @@ export class PreclinicalClient {
     }
     const delay = backoffDelayMs(this.policy, ctx.attempts, retryAfterMs);
     const elapsed = Date.now() - started;
-    if (elapsed + delay >= this.deadlineMs) {
+    // The next attempt must still have a fair share of time, not a sliver that can only time out.
+    const minAttemptMs = Math.min(this.requestTimeoutMs, MIN_ATTEMPT_MS);
+    if (elapsed + delay + minAttemptMs > this.deadlineMs) {
       this.debug(`${label}, giving up: the next attempt would pass the ${this.deadlineMs} ms deadline`);
       throw new PreclinicalNetworkError(
         ClientErrorCodes.DEADLINE_EXCEEDED,
@@ -386,19 +403,18 @@ function sameAsRequested(existing: Webhook, asked: CreateWebhookRequest): boolea
   );
 }
 
-/** "organization-level scope" or "scope of agent <id>", as used in messages. */
-export function describeScope(agentId: string | null | undefined): string {
-  return agentId ? `scope of agent ${agentId}` : "organization-level scope";
-}
 
 function describeNetworkFailure(err: unknown, requestTimeoutMs: number, remainingMs: number) {
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string } };
   if (e?.name === "TimeoutError" || e?.name === "AbortError") {
-    const limit = Math.min(requestTimeoutMs, remainingMs);
+    const limit =
+      remainingMs < requestTimeoutMs
+        ? `${Math.max(0, Math.round(remainingMs))} ms (what the deadlineMs left)`
+        : `${requestTimeoutMs} ms (requestTimeoutMs)`;
     return {
       code: ClientErrorCodes.TIMEOUT,
       cause: "TIMEOUT",
-      reason: `no answer within ${limit} ms (requestTimeoutMs). The API is slow or unreachable; try again later.`,
+      reason: `no answer within ${limit}. The API is slow or unreachable; try again later.`,
     };
   }
   const cause = e?.code ?? e?.cause?.code ?? "UNKNOWN";

@@ -2,7 +2,8 @@
  * The part of undici the client uses: a pooling Agent and its `request` method. undici's package index also
  * loads fetch, WebSocket, EventSource, caches, interceptors and mocks, which add about 50 ms to every
  * provisioner start (BENCHMARKS.md); these three modules are what the index itself combines for `request`.
- * Pinned to undici 7 by package.json; a change of these paths fails the build, not a deploy.
+ * package.json pins undici exactly: these are internal paths, and a change of them must be an upgrade made on
+ * purpose (the bundled CLI's build, and the tests, fail if they move).
  */
 import type { Agent } from "undici";
 

@@ -6,7 +6,7 @@ import { Construct } from "constructs";
 import { TerraformStack, Token } from "cdktf";
 import { DEFAULT_API_URL } from "../api/assumptions";
 import { messages } from "../messages";
-import { DEFAULT_API_KEY_ENV } from "../provisioner/protocol";
+import { DEFAULT_API_KEY_ENV, normalizeApiUrl } from "../provisioner/protocol";
 import { PreclinicalLedger } from "./ledger";
 import { ProvisionerResourceType, type ConnectionSettings } from "./settings";
 import { rules } from "./validation";
@@ -37,7 +37,8 @@ export interface PreclinicalConnectionProps {
    */
   readonly requestTimeoutMs?: number;
   /**
-   * The longest one API operation may take with its retries at apply time, in milliseconds (1 to 600000).
+   * The longest one API request may take with its retries at apply time, in milliseconds (1 to 600000). A
+   * provisioner makes two or three requests.
    * @default 60000
    */
   readonly deadlineMs?: number;
@@ -86,6 +87,10 @@ export function resolveConnection(props: PreclinicalConnectionProps, base?: Conn
   }
   if (Token.isUnresolved(apiKeyEnvVar)) throw new Error(messages.mustBeLiteral("apiKeyEnvVar"));
   if (!rules.apiKeyEnvVar.safeParse(apiKeyEnvVar).success) throw new Error(messages.apiKeyEnvRule(apiKeyEnvVar));
+  const nodeExecutable = props.nodeExecutable ?? base?.nodeExecutable ?? "node";
+  if (Token.isUnresolved(nodeExecutable) || nodeExecutable.trim() === "" || /[\x00-\x1f]/.test(nodeExecutable)) {
+    throw new Error(messages.nodeExecutableRule(nodeExecutable));
+  }
   for (const [prop, value] of [
     ["requestTimeoutMs", props.requestTimeoutMs],
     ["deadlineMs", props.deadlineMs],
@@ -95,11 +100,11 @@ export function resolveConnection(props: PreclinicalConnectionProps, base?: Conn
     }
   }
   return {
-    apiUrl: apiUrl.replace(/\/+$/, ""),
+    apiUrl: normalizeApiUrl(apiUrl),
     apiKeyEnvVar,
     resourceType: props.resourceType ?? base?.resourceType ?? ProvisionerResourceType.TERRAFORM_DATA,
     requestTimeoutMs: props.requestTimeoutMs ?? base?.requestTimeoutMs,
     deadlineMs: props.deadlineMs ?? base?.deadlineMs,
-    nodeExecutable: props.nodeExecutable ?? base?.nodeExecutable ?? "node",
+    nodeExecutable,
   };
 }

@@ -7,28 +7,35 @@
  */
 import { Construct } from "constructs";
 import { Lazy, TerraformStack, Token } from "cdktf";
-import { Env, ProvisionerCommand, encodeLedgerEntry, type LedgerEntry } from "../provisioner/protocol";
+import { Env, LEDGER_ID, PLAN_TIME_AGENT, ProvisionerCommand, encodeLedgerEntry, type LedgerEntry } from "../provisioner/protocol";
 import type { ConnectionSettings } from "./settings";
 import { carrierResource, selfTriggersJson } from "./resources";
+import { messages } from "../messages";
 import { escapeTemplate } from "./validation";
 
-/** Stands for an agent id that is only known at plan time, in the literal text of the current ledger. */
-const PLAN_TIME_AGENT = "(known at plan time)";
 
 export class PreclinicalLedger extends Construct {
-  public static readonly ID = "PreclinicalLedger";
+  public static readonly ID = LEDGER_ID;
 
   /** The ledger of the stack that contains `scope`, created on first use with the first webhook's settings. */
   public static of(scope: Construct, settings: ConnectionSettings): PreclinicalLedger {
     const stack = TerraformStack.of(scope);
     const existing = stack.node.tryFindChild(PreclinicalLedger.ID);
-    return existing instanceof PreclinicalLedger ? existing : new PreclinicalLedger(stack, PreclinicalLedger.ID, settings);
+    if (!(existing instanceof PreclinicalLedger)) return new PreclinicalLedger(stack, PreclinicalLedger.ID, settings);
+    // One ledger, one resource type: with two, which one it had would depend on the order of the code.
+    if (existing.resourceType !== settings.resourceType) {
+      throw new Error(messages.mixedResourceTypes(existing.resourceType, settings.resourceType));
+    }
+    return existing;
   }
+
+  private readonly resourceType: ConnectionSettings["resourceType"];
 
   private readonly entries = new Map<string, LedgerEntry>();
 
   private constructor(scope: Construct, id: string, settings: ConnectionSettings) {
     super(scope, id);
+    this.resourceType = settings.resourceType;
     carrierResource(this, "ledger", settings, {
       triggers: Lazy.anyValue({ produce: () => this.triggerMap() }),
       runs: [

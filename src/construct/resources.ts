@@ -26,6 +26,7 @@ import { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
 import { Env, type ProvisionerCommand } from "../provisioner/protocol";
 import { messages } from "../messages";
 import { ProvisionerResourceType, type ConnectionSettings } from "./settings";
+import { escapeTemplate } from "./validation";
 
 const CLI_FILE = path.join("provisioner", "preclinical-provisioner.cjs");
 
@@ -58,7 +59,8 @@ export interface ProvisionerRun {
 }
 
 export interface CarrierProps {
-  readonly triggers: Record<string, string> | unknown;
+  /** A map of strings, or a Lazy that produces one. */
+  readonly triggers: unknown;
   readonly runs: readonly ProvisionerRun[];
   readonly dependsOn?: ITerraformDependable[];
   readonly preconditions?: Precondition[];
@@ -72,7 +74,7 @@ export function carrierResource(scope: Construct, id: string, settings: Connecti
     // The command text is fixed; every value, the CLI's path included, arrives through the environment.
     command: `"$${Env.NODE}" "$${Env.CLI}" ${run.command}`,
     when: run.when,
-    environment: { ...run.environment, [Env.NODE]: settings.nodeExecutable, [Env.CLI]: asset.path },
+    environment: { ...run.environment, [Env.NODE]: escapeTemplate(settings.nodeExecutable), [Env.CLI]: asset.path },
   }));
   const lifecycle = props.preconditions?.length ? { precondition: props.preconditions } : undefined;
   if (settings.resourceType === ProvisionerResourceType.NULL_RESOURCE) {
@@ -166,8 +168,13 @@ function triggersAttribute(type: ProvisionerResourceType): string {
   return type === ProvisionerResourceType.NULL_RESOURCE ? "triggers" : "triggers_replace";
 }
 
+const stacksWithNullProvider = new WeakSet<TerraformStack>();
+
+/** A null provider block for the stack: the user's own if it has one, else ours. Looked for once per stack. */
 function ensureNullProvider(scope: Construct): void {
   const stack = TerraformStack.of(scope);
+  if (stacksWithNullProvider.has(stack)) return;
+  stacksWithNullProvider.add(stack);
   const hasOne = stack.node.findAll().some((c) => c instanceof NullProvider);
   if (!hasOne) new NullProvider(stack, "PreclinicalNullProvider");
 }

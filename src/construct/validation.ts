@@ -5,9 +5,11 @@
  */
 import { Fn, Op, Token, type IResolvable, type Precondition } from "cdktf";
 import { z } from "zod";
-import { MAX_DESCRIPTION_LENGTH, MAX_SECRET_LENGTH, MAX_URL_LENGTH, MIN_SECRET_LENGTH } from "../api/assumptions";
+import { MAX_DESCRIPTION_LENGTH, MAX_SECRET_LENGTH, MAX_URL_LENGTH, MIN_SECRET_LENGTH, countCharacters } from "../api/assumptions";
 import { UUID_PATTERN } from "../api/schemas";
-import { messages } from "../messages";
+import { messages, quote } from "../messages";
+
+export { quote };
 
 /** 0 to 65535. */
 const PORT = "(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?";
@@ -33,10 +35,7 @@ export const SECRET_PATTERN = "^[^\\x00-\\x1f\\x7f]*$";
 /** The name of an environment variable. */
 export const ENV_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
 
-/** Length in user-perceived characters (grapheme clusters), as Terraform's length() counts strings. */
-const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
-const graphemes = (value: string): string[] => [...segmenter.segment(value)].map((s) => s.segment);
-const chars = (value: string): number => graphemes(value).length;
+const chars = countCharacters;
 
 const rx = (pattern: string | RegExp) => (typeof pattern === "string" ? new RegExp(pattern) : pattern);
 
@@ -51,13 +50,6 @@ export const rules = {
   apiUrl: z.string().regex(rx(WEBHOOK_URL_PATTERN)),
   apiKeyEnvVar: z.string().regex(rx(ENV_NAME_PATTERN)),
 };
-
-/** A user value as messages quote it: JSON-quoted (control characters visible), long ones shortened. */
-export function quote(value: string): string {
-  const shown = chars(value) > 120 ? `${graphemes(value).slice(0, 100).join("")}… (${chars(value)} characters)` : value;
-  // JSON.stringify escapes C0 controls only; DEL and the C1 controls must be visible too.
-  return JSON.stringify(shown).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
 
 /**
  * Escapes a literal user string for Terraform's template syntax: cdktf passes `${` and `%{` through, and
@@ -90,6 +82,10 @@ export const preconditions = {
   description: (value: string): Precondition => ({
     condition: Op.and(matches(DESCRIPTION_PATTERN, value), lengthWithin(value, 0, MAX_DESCRIPTION_LENGTH)),
     errorMessage: messages.descriptionRule(`"${value}"`),
+  }),
+  isEnabled: (value: IResolvable): Precondition => ({
+    condition: Fn.contains(["true", "false"], Fn.tostring(value)),
+    errorMessage: messages.isEnabledRule(`"${Fn.tostring(value)}"`),
   }),
   // The message never quotes the secret: Terraform would refuse a sensitive value there anyway.
   secret: (value: string): Precondition => ({

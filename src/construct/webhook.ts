@@ -14,9 +14,8 @@
 import * as crypto from "node:crypto";
 import { Construct, type IConstruct, type IValidation } from "constructs";
 import { Annotations, Fn, Token, type IResolvable, type Precondition, type TerraformResource } from "cdktf";
-import { describeScope } from "../api/client";
-import { messages } from "../messages";
-import { Env, ProvisionerCommand, scopeKey, type LedgerEntry } from "../provisioner/protocol";
+import { describeScope, messages } from "../messages";
+import { Env, ProvisionerCommand, Trigger, scopeKey, type LedgerEntry } from "../provisioner/protocol";
 import { PreclinicalConnection, resolveConnection } from "./connection";
 import type { ConnectionSettings } from "./settings";
 import { PreclinicalLedger } from "./ledger";
@@ -85,16 +84,6 @@ export interface PreclinicalWebhookProps {
   readonly apiKeyEnvVar?: string;
 }
 
-/** The Terraform keys of a webhook's triggers, as they read in a plan. */
-const Trigger = {
-  API_URL: "api_url",
-  API_KEY_ENV: "api_key_env",
-  AGENT_ID: "agent_id",
-  URL: "url",
-  DESCRIPTION: "description",
-  IS_ENABLED: "is_enabled",
-  SECRET_FINGERPRINT: "secret_fingerprint",
-} as const;
 
 const ORGANIZATION_SCOPE = "";
 
@@ -236,6 +225,7 @@ function validateLiterals(props: PreclinicalWebhookProps): void {
 /** Values only known at plan time are checked by Terraform before any provisioner runs. */
 function tokenPreconditions(props: PreclinicalWebhookProps): Precondition[] {
   const checks: Precondition[] = [];
+  if (props.isEnabled !== undefined && typeof props.isEnabled !== "boolean") checks.push(preconditions.isEnabled(props.isEnabled));
   if (Token.isUnresolved(props.url)) checks.push(preconditions.url(props.url));
   if (props.description !== undefined && Token.isUnresolved(props.description)) {
     checks.push(preconditions.description(props.description));
@@ -267,7 +257,9 @@ function secretFingerprint(path: string, secret: string): string {
   if (!Token.isUnresolved(secret)) {
     return crypto.createHash("sha256").update(FINGERPRINT_SALT + path + ":" + secret).digest("hex").slice(0, 16);
   }
-  const salted = Fn.join("", [escapeTemplate(FINGERPRINT_SALT + path + ":"), secret]);
+  // sensitive() first: before Terraform 1.7, nonsensitive() of a value that is not sensitive (a secret from a
+  // variable declared without `sensitive: true`) is an error.
+  const salted = Fn.sensitive(Fn.join("", [escapeTemplate(FINGERPRINT_SALT + path + ":"), secret]));
   return Fn.nonsensitive(Fn.substr(Fn.sha256(salted), 0, 16));
 }
 

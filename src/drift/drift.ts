@@ -3,9 +3,10 @@
  * Preclinical API holds now. Provisioners cannot refresh, so `terraform plan` never sees a change made in
  * the UI; this check does. The secret cannot be read back from the API, so it is never compared.
  */
-import { PreclinicalClient, describeScope } from "../api/client";
+import { PreclinicalClient } from "../api/client";
+import { describeScope } from "../messages";
 import type { Webhook } from "../api/schemas";
-import { decodeLedgerEntry, scopeKey, type LedgerEntry } from "../provisioner/protocol";
+import { LEDGER_ID, Trigger, decodeLedgerEntry, scopeKey, type LedgerEntry } from "../provisioner/protocol";
 
 /** A webhook as Terraform last applied it. */
 export interface AppliedWebhook extends LedgerEntry {
@@ -86,7 +87,7 @@ export function appliedWebhooks(show: unknown): AppliedWebhook[] {
   const pathByScope = new Map<string, string>();
   for (const r of resources) {
     const t = triggersOf(r);
-    if (!t || !r.address?.includes("PreclinicalLedger")) continue;
+    if (!t || !r.address?.includes(LEDGER_ID)) continue;
     for (const [path, value] of Object.entries(t)) {
       if (typeof value === "string") pathByScope.set(scopeKey(decodeLedgerEntry(value)), path);
     }
@@ -95,16 +96,18 @@ export function appliedWebhooks(show: unknown): AppliedWebhook[] {
   const applied: AppliedWebhook[] = [];
   for (const r of resources) {
     const t = triggersOf(r);
-    if (!t || typeof t.url !== "string" || typeof t.api_url !== "string" || typeof t.api_key_env !== "string") continue;
-    const entry: LedgerEntry = { apiUrl: t.api_url, apiKeyEnv: t.api_key_env, agentId: typeof t.agent_id === "string" && t.agent_id !== "" ? t.agent_id : null };
+    const text = (key: string) => (typeof t?.[key] === "string" ? (t[key] as string) : undefined);
+    const [url, apiUrl, apiKeyEnv] = [text(Trigger.URL), text(Trigger.API_URL), text(Trigger.API_KEY_ENV)];
+    if (url === undefined || apiUrl === undefined || apiKeyEnv === undefined) continue;
+    const entry: LedgerEntry = { apiUrl, apiKeyEnv, agentId: text(Trigger.AGENT_ID) || null };
     applied.push({
       ...entry,
       address: r.address ?? "(unknown address)",
       path: pathByScope.get(scopeKey(entry)),
-      url: t.url,
-      description: typeof t.description === "string" ? t.description : null,
-      isEnabled: t.is_enabled !== "false" && t.is_enabled !== false,
-      hasSecret: t.secret_fingerprint !== undefined,
+      url,
+      description: text(Trigger.DESCRIPTION) ?? null,
+      isEnabled: text(Trigger.IS_ENABLED) !== "false",
+      hasSecret: t?.[Trigger.SECRET_FINGERPRINT] !== undefined,
     });
   }
   return applied;

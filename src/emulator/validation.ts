@@ -10,6 +10,7 @@ import {
   MAX_URL_LENGTH,
   MIN_SECRET_LENGTH,
   PUT_ACCEPTS_NULL_DESCRIPTION,
+  countCharacters,
 } from "../api/assumptions";
 import {
   CreateWebhookRequestSchema,
@@ -62,14 +63,14 @@ export function parseWithSchema<S extends core.$ZodType>(schema: S, body: Record
 /** The rules beyond JSON types, for whichever of the fields are present. */
 function checkFieldRules(input: { url?: string; description?: string | null; secret?: string }): void {
   if (input.url !== undefined) checkUrl(input.url);
-  if (typeof input.description === "string" && input.description.length > MAX_DESCRIPTION_LENGTH) {
+  if (typeof input.description === "string" && countCharacters(input.description) > MAX_DESCRIPTION_LENGTH) {
     throw invalidField("description", `description is longer than ${MAX_DESCRIPTION_LENGTH} characters`);
   }
   if (input.secret !== undefined) checkSecret(input.secret);
 }
 
 function checkUrl(url: string): void {
-  if (url.length > MAX_URL_LENGTH) throw invalidField("url", `url is longer than ${MAX_URL_LENGTH} characters`);
+  if (countCharacters(url) > MAX_URL_LENGTH) throw invalidField("url", `url is longer than ${MAX_URL_LENGTH} characters`);
   if (url !== url.trim()) throw invalidField("url", "url must not have surrounding whitespace");
   let parsed: URL;
   try {
@@ -83,7 +84,8 @@ function checkUrl(url: string): void {
 }
 
 function checkSecret(secret: string): void {
-  if (secret.length < MIN_SECRET_LENGTH || secret.length > MAX_SECRET_LENGTH) {
+  const length = countCharacters(secret);
+  if (length < MIN_SECRET_LENGTH || length > MAX_SECRET_LENGTH) {
     throw invalidField("secret", `secret must be ${MIN_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters long`);
   }
 }

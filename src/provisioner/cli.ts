@@ -4,10 +4,10 @@
  * stdout; on failure it prints a message that says what to do on stderr and exits 1. It never prints the API
  * key or a webhook secret, not even in debug output.
  */
-import { PreclinicalClient, describeScope } from "../api/client";
+import { PreclinicalClient } from "../api/client";
 import { PreclinicalError, isAgentNotFound, isApiError, isNotFound, redact } from "../api/errors";
-import { messages } from "../messages";
-import { DEFAULT_API_KEY_ENV, Env, ProvisionerCommand, decodeLedgerEntry, scopeKey, type LedgerEntry } from "./protocol";
+import { describeScope, messages } from "../messages";
+import { DEFAULT_API_KEY_ENV, Env, PLAN_TIME_AGENT, ProvisionerCommand, decodeLedgerEntry, scopeKey, type LedgerEntry } from "./protocol";
 
 export interface ProvisionerIo {
   readonly out: (line: string) => void;
@@ -16,8 +16,15 @@ export interface ProvisionerIo {
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
-/** A failure whose message is already written for the user. */
-class UserFacingError extends Error {}
+/** A failure whose message is already written for the user; `retryAdvice` adds "run the deploy again". */
+class UserFacingError extends Error {
+  constructor(
+    message: string,
+    readonly retryAdvice = false,
+  ) {
+    super(message);
+  }
+}
 
 /** Runs one command; resolves to the process exit code. */
 export async function runProvisioner(args: readonly string[], env: Environment, io: ProvisionerIo): Promise<number> {
@@ -40,7 +47,8 @@ export async function runProvisioner(args: readonly string[], env: Environment, 
     await handlers[command](ctx);
     return 0;
   } catch (err) {
-    io.err(ctx.mask(`preclinical: ${err instanceof Error ? err.message : String(err)}`));
+    const advice = !(err instanceof UserFacingError) || err.retryAdvice ? `\n${messages.convergeNext()}` : "";
+    ctx.io.err(`preclinical: ${err instanceof Error ? err.message : String(err)}${advice}`);
     return 1;
   } finally {
     await ctx.close();
@@ -62,13 +70,16 @@ class Context {
   private readonly clients = new Map<string, PreclinicalClient>();
 
   private readonly secrets: string[] = [];
+  /** The caller's output, with every secret this process knows masked from every line. */
+  readonly io: ProvisionerIo;
 
   constructor(
     readonly env: Environment,
-    readonly io: ProvisionerIo,
+    io: ProvisionerIo,
     secrets: readonly (string | undefined)[],
   ) {
     this.addSecrets(secrets);
+    this.io = { out: (line) => io.out(this.mask(line)), err: (line) => io.err(this.mask(line)) };
   }
 
   addSecrets(values: readonly (string | undefined)[]): void {
@@ -105,7 +116,7 @@ class Context {
     if (!client) {
       const apiKey = this.env[entry.apiKeyEnv];
       if (!apiKey) throw new UserFacingError(messages.missingApiKey(entry.apiKeyEnv));
-      const debug = this.env[Env.DEBUG] === "1" ? (line: string) => this.io.err(this.mask(`preclinical debug: ${line}`)) : undefined;
+      const debug = this.env[Env.DEBUG] === "1" ? (line: string) => this.io.err(`preclinical debug: ${line}`) : undefined;
       client = new PreclinicalClient({
         apiKey,
         baseUrl: entry.apiUrl,
@@ -134,7 +145,7 @@ function explain(err: unknown, entry: LedgerEntry, path: string, what: string): 
   if (isApiError(err) && err.status === 401) return new UserFacingError(messages.unauthorized(entry.apiKeyEnv));
   if (isApiError(err) && err.status === 403) return new UserFacingError(messages.forbidden(entry.apiKeyEnv));
   const reason = err instanceof PreclinicalError || err instanceof Error ? err.message : String(err);
-  return new UserFacingError(`${messages.failedFor(path, what, reason)}\n${messages.convergeNext()}`);
+  return new UserFacingError(messages.failedFor(path, what, reason), true);
 }
 
 async function withExplanation<T>(entry: LedgerEntry, path: string, what: string, fn: () => Promise<T>): Promise<T> {
@@ -156,8 +167,14 @@ async function claim(ctx: Context): Promise<void> {
   } else if (ctx.env[Env.ADOPT_EXISTING] === "true") {
     ctx.io.out(`preclinical: ${ctx.path}: adopting webhook ${existing.id} that already holds the ${scope}`);
   } else {
-    throw new UserFacingError(messages.scopeTakenByOther(entry.agentId, existing.id, existing.url, ctx.path));
+    throw new UserFacingError(messages.scopeTakenByOther(entry.agentId, existing.id, withoutQuery(existing.url), ctx.path));
   }
+}
+
+/** A URL as messages show another party's webhook: its query string may carry a token, so it is left out. */
+function withoutQuery(url: string): string {
+  const cut = url.search(/[?#]/);
+  return cut < 0 ? url : `${url.slice(0, cut)}?…`;
 }
 
 async function converge(ctx: Context): Promise<void> {
@@ -165,7 +182,9 @@ async function converge(ctx: Context): Promise<void> {
   const client = ctx.client(entry);
   const url = ctx.required(Env.URL);
   const description = ctx.env[Env.DESCRIPTION];
-  const isEnabled = ctx.required(Env.IS_ENABLED) === "true";
+  const enabledText = ctx.required(Env.IS_ENABLED);
+  if (enabledText !== "true" && enabledText !== "false") throw new UserFacingError(messages.isEnabledRule(JSON.stringify(enabledText)));
+  const isEnabled = enabledText === "true";
   const secret = ctx.env[Env.SECRET];
   await withExplanation(entry, ctx.path, `apply the webhook in the ${describeScope(entry.agentId)}`, async () => {
     const existing = await client.findScopeWebhook(entry.agentId);
@@ -245,11 +264,21 @@ async function reconcile(ctx: Context): Promise<void> {
   const previous = parseLedger(Env.LEDGER_PREVIOUS, ctx.required(Env.LEDGER_PREVIOUS));
   const current = parseLedger(Env.LEDGER_CURRENT, ctx.required(Env.LEDGER_CURRENT));
   const declared = new Set(Object.values(current).map(scopeKey));
+  // Organizations with a construct whose agent is known only at plan time: its scope cannot be matched.
+  const planTimeOrgs = new Set(
+    Object.values(current)
+      .filter((e) => e.agentId === PLAN_TIME_AGENT)
+      .map((e) => scopeKey({ ...e, agentId: null })),
+  );
   const failures: string[] = [];
   for (const [path, entry] of Object.entries(previous)) {
     if (path in current) continue;
     if (declared.has(scopeKey(entry))) {
       ctx.io.out(`preclinical: ${path}: removed, but its ${describeScope(entry.agentId)} is still declared; kept`);
+      continue;
+    }
+    if (entry.agentId !== null && planTimeOrgs.has(scopeKey({ ...entry, agentId: null }))) {
+      ctx.io.out(`preclinical: ${messages.keptForPlanTimeAgent(path, describeScope(entry.agentId))}`);
       continue;
     }
     try {
@@ -258,5 +287,5 @@ async function reconcile(ctx: Context): Promise<void> {
       failures.push(err instanceof Error ? err.message : String(err));
     }
   }
-  if (failures.length > 0) throw new UserFacingError([...failures, messages.reconcileFailed(failures.length)].join("\n"));
+  if (failures.length > 0) throw new UserFacingError([...failures, messages.reconcileFailed(failures.length)].join("\n"), true);
 }

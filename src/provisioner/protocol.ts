@@ -50,6 +50,35 @@ export const Env = {
   NODE: "PRECLINICAL_NODE",
 } as const;
 
+/**
+ * The keys of a webhook's triggers, as they read in a plan and in the state. The construct writes them; the
+ * drift check reads them back from `terraform show -json`.
+ */
+export const Trigger = {
+  API_URL: "api_url",
+  API_KEY_ENV: "api_key_env",
+  AGENT_ID: "agent_id",
+  URL: "url",
+  DESCRIPTION: "description",
+  IS_ENABLED: "is_enabled",
+  SECRET_FINGERPRINT: "secret_fingerprint",
+} as const;
+
+/** The resource id of the stack's ledger (its Terraform address contains it). */
+export const LEDGER_ID = "PreclinicalLedger";
+
+/** An API base URL as every key and comparison uses it: without trailing slashes. */
+export function normalizeApiUrl(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+/**
+ * Stands for an agent id that is only known at plan time, in the literal text of the current ledger (a
+ * destroy provisioner can read no variable). Reconcile then cannot tell whether that construct declares a
+ * removed scope, and keeps every agent-level scope of its organization.
+ */
+export const PLAN_TIME_AGENT = "(known at plan time)";
+
 /** The default name of the environment variable that holds the API key. */
 export const DEFAULT_API_KEY_ENV = "PRECLINICAL_API_KEY";
 
@@ -79,5 +108,5 @@ export function decodeLedgerEntry(text: string): LedgerEntry {
  * case-insensitively, as UUIDs do.
  */
 export function scopeKey(entry: LedgerEntry): string {
-  return `${entry.apiUrl.replace(/\/+$/, "")} ${entry.apiKeyEnv} ${entry.agentId?.toLowerCase() ?? "organization"}`;
+  return `${normalizeApiUrl(entry.apiUrl)} ${entry.apiKeyEnv} ${entry.agentId?.toLowerCase() ?? "organization"}`;
 }

@@ -315,6 +315,25 @@ describe("secrets", () => {
   });
 });
 
+describe("a paged webhook list", () => {
+  test("is refused, not read as complete: an occupied scope must not look free", async () => {
+    const server = createServer((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ webhooks: [], total: 150 }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const api = client({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1` });
+      const err = await api.findScopeWebhook(null).catch((e) => e);
+      expect(err.code).toBe("API_CONTRACT_VIOLATION");
+      expect(err.message).toContain("GET /webhooks returned 0 of 150 webhooks");
+    } finally {
+      await Promise.all(clients.splice(0).map((c) => c.close()));
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
 describe("transport", () => {
   test("requests of one client reuse pooled connections and name the package in User-Agent", async () => {
     let connections = 0;

@@ -358,7 +358,7 @@ describe("security", () => {
       const { hook, json } = withVariableSecret();
 
       expect(block(json, hook.configResource).triggers_replace.secret_fingerprint).toBe(
-        '${nonsensitive(substr(sha256(join("", ["preclinical-webhook-secret:v1:stack/Hook:", var.webhook_secret])), 0, 16))}'
+        '${nonsensitive(substr(sha256(sensitive(join("", ["preclinical-webhook-secret:v1:stack/Hook:", var.webhook_secret]))), 0, 16))}'
       );
     });
 

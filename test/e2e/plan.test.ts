@@ -46,6 +46,18 @@ describeWithTerraform("terraform plan (real terraform)", () => {
     expect(emulator.requests()).toHaveLength(0);
   });
 
+  test("an isEnabled that is not a bool is refused by plan, before any API call", async () => {
+    const program = (stack: TerraformStack) => {
+      const enabled = new TerraformVariable(stack, "enabled", { type: "string" });
+      const connection = new PreclinicalConnection(stack, "preclinical", { apiUrl: emulator.url });
+      new PreclinicalWebhook(stack, "hook", { url: "https://hooks.example.com/x", isEnabled: enabled.booleanValue, connection });
+    };
+    const result = await ws.plan(program, { TF_VAR_enabled: "yes" });
+    expect(result.code).not.toBe(0);
+    expect(result.output.replace(/[\s│]+/g, " ")).toContain(messages.isEnabledRule('"yes"').replace(/\s+/g, " "));
+    expect(emulator.requests()).toHaveLength(0);
+  });
+
   test("valid plan-time values deploy", async () => {
     const result = await ws.deploy(fromVariables, { TF_VAR_url: "https://hooks.example.com/x", TF_VAR_agent_id: AGENT });
     expect(result.code).toBe(0);

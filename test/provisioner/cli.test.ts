@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator, type EmulatorOptions } from "../../src/emulator";
-import { Env, encodeLedgerEntry, type LedgerEntry } from "../../src/provisioner/protocol";
+import { Env, PLAN_TIME_AGENT, encodeLedgerEntry, type LedgerEntry } from "../../src/provisioner/protocol";
 import { runProvisioner } from "../../src/provisioner/cli";
 
 const AGENT_A = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
@@ -373,6 +373,15 @@ describe("delete", () => {
 
 // ---------------------------------------------------------------------------------------------------------
 
+describe("converge rejects a value the construct could not have written", () => {
+  test.each(["True", "yes", "1", ""])("PRECLINICAL_WEBHOOK_IS_ENABLED=%j fails before any request", async (value) => {
+    const result = await run(["converge"], env({ [Env.IS_ENABLED]: value }));
+    expect(result.code).toBe(1);
+    expect(result.text).toContain("`isEnabled` must be true or false");
+    expect(requests()).toHaveLength(0);
+  });
+});
+
 describe("reconcile", () => {
   test("deletes the scopes that are no longer declared, keeps those still declared under another path", async () => {
     // Given webhooks for the organization, agent A and agent B
@@ -395,6 +404,25 @@ describe("reconcile", () => {
     ]);
     expect(requests("DELETE").map((r) => r.path)).toEqual([`/api/v1/webhooks/${a.id}`]);
     expect(emulator.webhooks().map((w) => w.id)).toEqual([org.id, b.id]);
+  });
+
+  test("keeps agent scopes of removed constructs when a current construct's agent is known only at plan time", async () => {
+    // Given agent A's webhook, and a current construct whose agent id was a token at synth
+    const a = emulator.seedWebhook("default", { url: "https://a.example.com/hook", agent_id: AGENT_A });
+    const org = emulator.seedWebhook("default", { url: "https://org.example.com/hook" });
+    // When construct b (agent A) and the org-level construct o are removed
+    const result = await run(
+      ["reconcile"],
+      env({
+        [Env.LEDGER_PREVIOUS]: ledger({ "stack/b": { agentId: AGENT_A }, "stack/o": {} }),
+        [Env.LEDGER_CURRENT]: ledger({ "stack/renamed": { agentId: PLAN_TIME_AGENT } }),
+      }),
+    );
+    // Then agent A's webhook is kept (the token may name agent A) and the org-level one is deleted
+    expect(result.code).toBe(0);
+    expect(result.text).toContain(`stack/b: removed, but its scope of agent ${AGENT_A} was not deleted`);
+    expect(emulator.webhooks().map((w) => w.id)).toEqual([a.id]);
+    expect(requests("DELETE").map((r) => r.path)).toEqual([`/api/v1/webhooks/${org.id}`]);
   });
 
   /** Two removed constructs whose DELETE of agent A's webhook is always answered 500; the ledger sets no path. */

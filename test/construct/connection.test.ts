@@ -1,0 +1,64 @@
+/**
+ * Connection settings that reach the synthesized stack: the Node executable, one resource type per stack,
+ * and the plan-time checks of an `isEnabled` token and of a secret from a non-sensitive variable.
+ */
+import { TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { PreclinicalConnection, PreclinicalWebhook, ProvisionerResourceType } from "../../src";
+import { messages } from "../../src/messages";
+
+const URL = "https://hooks.example.com/preclinical";
+
+function synthJson(stack: TerraformStack) {
+  return JSON.parse(Testing.synth(stack));
+}
+
+const newStack = () => new TerraformStack(Testing.app(), "stack");
+
+describe("nodeExecutable", () => {
+  test("is escaped for Terraform templates like every literal", () => {
+    const stack = newStack();
+    const connection = new PreclinicalConnection(stack, "c", { nodeExecutable: "/opt/${tools}/node" });
+    const hook = new PreclinicalWebhook(stack, "hook", { url: URL, connection });
+    const config = synthJson(stack).resource.terraform_data[hook.configResource.friendlyUniqueId];
+    expect(config.provisioner[0]["local-exec"].environment.PRECLINICAL_NODE).toBe("/opt/$${tools}/node");
+  });
+
+  test.each(["", "  ", "node\n--inspect"])("%j is refused with a message that names the prop", (value) => {
+    expect(() => new PreclinicalConnection(newStack(), "c", { nodeExecutable: value })).toThrow(messages.nodeExecutableRule(value));
+  });
+});
+
+describe("one resource type per stack", () => {
+  test("two connections that disagree fail at once, naming both types", () => {
+    const stack = newStack();
+    new PreclinicalConnection(stack, "a", { resourceType: ProvisionerResourceType.TERRAFORM_DATA });
+    expect(() => new PreclinicalConnection(stack, "b", { resourceType: ProvisionerResourceType.NULL_RESOURCE })).toThrow(
+      messages.mixedResourceTypes("terraform_data", "null_resource"),
+    );
+  });
+});
+
+describe("plan-time checks", () => {
+  test("an isEnabled token gets a precondition that accepts only true and false", () => {
+    const stack = newStack();
+    const enabled = new TerraformVariable(stack, "enabled", { type: "bool" });
+    const hook = new PreclinicalWebhook(stack, "hook", { url: URL, isEnabled: enabled.booleanValue });
+    const config = synthJson(stack).resource.terraform_data[hook.configResource.friendlyUniqueId];
+    expect(config.lifecycle.precondition).toEqual([
+      {
+        condition: '${contains(["true", "false"], tostring(var.enabled))}',
+        error_message: messages.isEnabledRule('"${tostring(var.enabled)}"'),
+      },
+    ]);
+  });
+
+  test("the secret fingerprint marks its input sensitive first, so nonsensitive() is valid on Terraform 1.4 to 1.6", () => {
+    const stack = newStack();
+    const secret = new TerraformVariable(stack, "secret", { type: "string" }); // not declared sensitive
+    const hook = new PreclinicalWebhook(stack, "hook", { url: URL, secret: secret.stringValue });
+    const config = synthJson(stack).resource.terraform_data[hook.configResource.friendlyUniqueId];
+    expect(config.triggers_replace.secret_fingerprint).toBe(
+      '${nonsensitive(substr(sha256(sensitive(join("", ["preclinical-webhook-secret:v1:stack/hook:", var.secret]))), 0, 16))}',
+    );
+  });
+});
