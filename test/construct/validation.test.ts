@@ -8,6 +8,7 @@ import { PreclinicalConnection, PreclinicalWebhook, type PreclinicalWebhookProps
 import { escapeTemplate, quote } from "../../src/construct/validation";
 import { messages } from "../../src/messages";
 import { HOST, SECRET_16, URL, accepted, rejected, type Prop } from "../support/inputs";
+import { thrown } from "../support/thrown";
 
 /** The converge environment variable each prop reaches. */
 const ENV: Record<Prop, string> = {
@@ -36,15 +37,6 @@ function convergeEnvironment(stack: TerraformStack, hook: PreclinicalWebhook): R
   return converge.environment;
 }
 
-function thrown(build: () => unknown): Error {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(Error);
-    return error as Error;
-  }
-  throw new Error("expected an error, but none was thrown");
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Accepted values: [prop, what, value, what the converge environment holds]

@@ -18,6 +18,7 @@ import {
   type PreclinicalWebhookProps,
 } from "../../src/construct";
 import { messages } from "../../src/messages";
+import { thrown } from "../support/thrown";
 
 Testing.setupJest();
 
@@ -101,16 +102,6 @@ function strings(value: unknown, at = "$"): [string, string][] {
   return [];
 }
 
-/** The error `build` throws, or fails the test. */
-function thrown(build: () => unknown): Error {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(Error);
-    return error as Error;
-  }
-  throw new Error("expected an error, but none was thrown");
-}
 
 function fingerprint(constructPath: string, secret: string): string {
   return crypto
