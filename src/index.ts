@@ -1,4 +1,8 @@
-/** cdktf-preclinical-webhooks: Preclinical webhooks as infrastructure code. */
+/**
+ * cdktf-preclinical-webhooks: Preclinical webhooks as infrastructure code.
+ *
+ * The main entry holds the constructs only, within what jsii can express, so that the library can later be
+ * published for Python, Java, C# and Go. The API client, the emulator and the drift check are TypeScript
+ * subpaths: `cdktf-preclinical-webhooks/api`, `/emulator` and `/drift`.
+ */
 export * from "./construct";
-export * from "./api";
-export { appliedWebhooks, checkDrift, formatReport, DriftStatus, type DriftReport, type DriftItem, type AppliedWebhook } from "./drift/drift";

@@ -179,13 +179,16 @@ export class PreclinicalWebhook extends Construct {
       ],
     });
 
-    PreclinicalLedger.of(this, settings).record(path, this.ledgerEntry());
+    PreclinicalLedger.of(this, settings).record(path, this._ledgerEntry());
     register(this);
     this.node.addValidation(new UniqueScopeValidation(this));
   }
 
-  /** The scope this webhook manages, as the ledger records it. */
-  public ledgerEntry(): LedgerEntry {
+  /**
+   * The scope this webhook manages, as the ledger records it.
+   * @internal
+   */
+  public _ledgerEntry(): LedgerEntry {
     return {
       apiUrl: this.connectionSettings.apiUrl,
       apiKeyEnv: this.connectionSettings.apiKeyEnvVar,
@@ -193,9 +196,12 @@ export class PreclinicalWebhook extends Construct {
     };
   }
 
-  /** The scope key, or undefined when the agent id is only known at plan time. */
-  public scopeKey(): string | undefined {
-    const entry = this.ledgerEntry();
+  /**
+   * The scope key, or undefined when the agent id is only known at plan time.
+   * @internal
+   */
+  public _scopeKey(): string | undefined {
+    const entry = this._ledgerEntry();
     return entry.agentId !== null && Token.isUnresolved(entry.agentId) ? undefined : scopeKey(entry);
   }
 }
@@ -283,11 +289,11 @@ class UniqueScopeValidation implements IValidation {
   constructor(private readonly webhook: PreclinicalWebhook) {}
 
   public validate(): string[] {
-    const key = this.webhook.scopeKey();
+    const key = this.webhook._scopeKey();
     if (key === undefined) return [];
     const first = scopeIndex(this.webhook.node.root).get(key);
     if (!first || first === this.webhook) return [];
-    return [messages.duplicateScope(describeScope(this.webhook.ledgerEntry().agentId), first.node.path, this.webhook.node.path)];
+    return [messages.duplicateScope(describeScope(this.webhook._ledgerEntry().agentId), first.node.path, this.webhook.node.path)];
   }
 }
 
@@ -297,7 +303,7 @@ function scopeIndex(root: IConstruct): Map<string, PreclinicalWebhook> {
   if (cached && cached.size === webhooks.length) return cached.first;
   const first = new Map<string, PreclinicalWebhook>();
   for (const webhook of webhooks) {
-    const key = webhook.scopeKey();
+    const key = webhook._scopeKey();
     if (key !== undefined && !first.has(key)) first.set(key, webhook);
   }
   firstByScope.set(root, { size: webhooks.length, first });

@@ -5,7 +5,8 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { TerraformVariable, type TerraformStack } from "cdktf";
-import { PreclinicalClient, PreclinicalConnection, PreclinicalWebhook } from "../../src";
+import { PreclinicalConnection, PreclinicalWebhook } from "../../src";
+import { PreclinicalClient } from "../../src/api";
 import { runDrift } from "../../src/drift/bin";
 import { DriftStatus, type DriftReport } from "../../src/drift/drift";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
