@@ -6,7 +6,9 @@ class SummaryReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
     const tail = skipped > 0 ? `, ${skipped} skipped` : "";
-    process.stdout.write(`\n${results.numPassedTests} passed, ${results.numFailedTests} failed${tail}\n`);
+    const line = `${results.numPassedTests} passed, ${results.numFailedTests} failed${tail}`;
+    // At exit, on stderr like jest's own summary: so that it is the very last line of a combined log.
+    process.once("exit", () => process.stderr.write(`\n${line}\n`));
   }
 }
 
