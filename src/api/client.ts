@@ -221,6 +221,13 @@ export class PreclinicalClient {
     return this.dispatcher.close();
   }
 
+  /**
+   * One request with retries. undici's RetryAgent does not fit here, for three reasons: a create must know
+   * whether an earlier attempt may have been applied (to resolve a later ALREADY_EXISTS by reading the scope
+   * back), which the retry handler does not expose; the deadline spans all attempts and waits, and each
+   * attempt's timeout is cut to what is left of it; and a test delivery may be retried only on answers that
+   * prove nothing was sent (429, a refused connection). The policy itself is plain data (./retry.ts).
+   */
   private async send<T>(method: string, path: string, options: SendOptions<T>): Promise<T> {
     const started = Date.now();
     const secrets = [this.apiKey, ...(options.secrets ?? [])];
