@@ -42,7 +42,8 @@ export const messages = {
     `got ${q(value)}.`,
   mixedResourceTypes: (first: string, second: string) =>
     `The connections and webhooks of one stack must use one \`resourceType\`, got ${first} and ${second}: the ` +
-    "stack's ledger, which deletes removed webhooks, is one resource of one type.",
+    "stack's ledger, which deletes removed webhooks, is one resource of one type. Give every webhook of the " +
+    "stack a `connection` with the same `resourceType`.",
   secretRule: () =>
     "`secret` must be 16 to 256 characters with no control characters (its value is not shown). " +
     "Use a random value, e.g. `openssl rand -hex 32`, and pass it through a sensitive Terraform variable.",
@@ -85,8 +86,8 @@ export const messages = {
     `The provisioner was started without ${name}. The synthesized stack is incomplete: run cdktf synth again ` +
     "with this version of the library.",
   scopeTakenByOther: (agentId: string | null, id: string, url: string, path: string) =>
-    `The ${describeScope(agentId)} already holds webhook ${id} (${url}), which no construct of this stack has ` +
-    `claimed. To manage it from this stack, set \`adoptExisting: true\` on ${path} and deploy again; to start ` +
+    `The ${describeScope(agentId)} already holds webhook ${id} (${url}), which this construct has not claimed ` +
+    `(it was made in the UI, by another stack, or by a construct of this stack since renamed). To manage it here, set \`adoptExisting: true\` on ${path} and deploy again; to start ` +
     `afresh, delete webhook ${id} in the Preclinical UI and deploy again.`,
   agentNotFound: (agentId: string, path: string) =>
     `Agent ${agentId} (\`agentId\` of ${path}) does not exist in the organization of this API key. Check the ` +

@@ -38,10 +38,8 @@ export function countCharacters(text: string): number {
 /** 4. PUT accepts `null` for `description`; an empty PUT body is a 400 INVALID_FIELD_VALUE. */
 export const PUT_ACCEPTS_NULL_DESCRIPTION = true;
 
-/**
- * 5. The webhook list is not paged (at most two scopes per agent exist); it is returned oldest first. The
- * client tolerates any order, and refuses a list whose `total` says it holds more than it returned.
- */
+// 5. The webhook list is not paged and comes oldest first. The client tolerates any order, and refuses an
+//    organization-wide list whose `total` says it holds more than it returned (see listWebhooks).
 
 /** API error codes the client decides on (never on the status alone). */
 export const ErrorCodes = {

@@ -133,9 +133,10 @@ export class PreclinicalClient {
   public async listWebhooks(filter: { agentId?: string } = {}): Promise<Webhook[]> {
     const query = filter.agentId ? { agent_id: filter.agentId } : undefined;
     const list = await this.send("GET", "/webhooks", { query, schema: WebhookListSchema });
-    // The list is documented without paging. A partial list would make an occupied scope look free, or a
-    // webhook to delete look gone: refuse it rather than act on it.
-    if (list.total !== undefined && list.total > list.webhooks.length) {
+    // The list is documented without paging. A partial organization-wide list would make an occupied scope
+    // look free, or a webhook to delete look gone: refuse it rather than act on it. (A filtered list holds at
+    // most one webhook, and what its `total` counts is not documented.)
+    if (!query && list.total !== undefined && list.total > list.webhooks.length) {
       throw new PreclinicalError(
         ClientErrorCodes.API_CONTRACT_VIOLATION,
         `GET /webhooks returned ${list.webhooks.length} of ${list.total} webhooks: the API now pages this list, ` +
@@ -236,11 +237,16 @@ export class PreclinicalClient {
     for (let attempt = 1; ; attempt++) {
       const ctx: RequestContext = { method, path, attempts: attempt };
       const remaining = this.deadlineMs - (Date.now() - started);
+      // The attempt's own limit: requestTimeoutMs, or what the deadline leaves when that is less.
+      const limit: AttemptLimit =
+        remaining < this.requestTimeoutMs
+          ? { ms: Math.max(1, Math.round(remaining)), name: "what the deadlineMs left" }
+          : { ms: this.requestTimeoutMs, name: "requestTimeoutMs" };
       let response: RawResponse;
       try {
-        response = await this.attempt(method, path, options, Math.min(this.requestTimeoutMs, remaining));
+        response = await this.attempt(method, path, options, limit.ms);
       } catch (err) {
-        const failure = describeNetworkFailure(err, this.requestTimeoutMs, remaining);
+        const failure = describeNetworkFailure(err, limit);
         const notApplied = NOT_APPLIED_NETWORK_CODES.has(failure.cause);
         uncertain ||= !notApplied && method !== "GET";
         const retryable = this.policy.retryNetworkErrors && (retryMode === "always" || notApplied);
@@ -286,7 +292,7 @@ export class PreclinicalClient {
       throw new PreclinicalNetworkError(
         ClientErrorCodes.DEADLINE_EXCEEDED,
         ctx,
-        `the ${this.deadlineMs} ms deadline would pass before the next attempt (last failure: ${error.message})`,
+        `the ${this.deadlineMs} ms deadline leaves too little time for another attempt (last failure: ${error.message})`,
         { cause: error },
       );
     }
@@ -411,17 +417,19 @@ function sameAsRequested(existing: Webhook, asked: CreateWebhookRequest): boolea
 }
 
 
-function describeNetworkFailure(err: unknown, requestTimeoutMs: number, remainingMs: number) {
+/** How long one attempt may take, and which setting set that. */
+interface AttemptLimit {
+  readonly ms: number;
+  readonly name: "requestTimeoutMs" | "what the deadlineMs left";
+}
+
+function describeNetworkFailure(err: unknown, limit: AttemptLimit) {
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string } };
   if (e?.name === "TimeoutError" || e?.name === "AbortError") {
-    const limit =
-      remainingMs < requestTimeoutMs
-        ? `${Math.max(0, Math.round(remainingMs))} ms (what the deadlineMs left)`
-        : `${requestTimeoutMs} ms (requestTimeoutMs)`;
     return {
       code: ClientErrorCodes.TIMEOUT,
       cause: "TIMEOUT",
-      reason: `no answer within ${limit}. The API is slow or unreachable; try again later.`,
+      reason: `no answer within ${limit.ms} ms (${limit.name}). The API is slow or unreachable; try again later.`,
     };
   }
   const cause = e?.code ?? e?.cause?.code ?? "UNKNOWN";

@@ -61,7 +61,10 @@ export class PreclinicalConnection extends Construct {
   public static defaultFor(scope: Construct): PreclinicalConnection {
     const stack = TerraformStack.of(scope);
     const existing = stack.node.tryFindChild(PreclinicalConnection.DEFAULT_ID);
-    return existing instanceof PreclinicalConnection ? existing : new PreclinicalConnection(stack, PreclinicalConnection.DEFAULT_ID);
+    if (existing instanceof PreclinicalConnection) return existing;
+    // The default follows the resource type the stack already uses (one type per stack).
+    const resourceType = PreclinicalLedger.resourceTypeOf(stack);
+    return new PreclinicalConnection(stack, PreclinicalConnection.DEFAULT_ID, { resourceType });
   }
 
   public readonly settings: ConnectionSettings;
@@ -88,7 +91,7 @@ export function resolveConnection(props: PreclinicalConnectionProps, base?: Conn
   if (Token.isUnresolved(apiKeyEnvVar)) throw new Error(messages.mustBeLiteral("apiKeyEnvVar"));
   if (!rules.apiKeyEnvVar.safeParse(apiKeyEnvVar).success) throw new Error(messages.apiKeyEnvRule(apiKeyEnvVar));
   const nodeExecutable = props.nodeExecutable ?? base?.nodeExecutable ?? "node";
-  if (Token.isUnresolved(nodeExecutable) || nodeExecutable.trim() === "" || /[\x00-\x1f]/.test(nodeExecutable)) {
+  if (Token.isUnresolved(nodeExecutable) || nodeExecutable.trim() === "" || /[\x00-\x1f\x7f-\x9f]/.test(nodeExecutable)) {
     throw new Error(messages.nodeExecutableRule(nodeExecutable));
   }
   for (const [prop, value] of [

@@ -17,6 +17,12 @@ import { escapeTemplate } from "./validation";
 export class PreclinicalLedger extends Construct {
   public static readonly ID = LEDGER_ID;
 
+  /** The resource type of the stack's ledger, if the stack has one yet (one type per stack). */
+  public static resourceTypeOf(scope: Construct): ConnectionSettings["resourceType"] | undefined {
+    const existing = TerraformStack.of(scope).node.tryFindChild(PreclinicalLedger.ID);
+    return existing instanceof PreclinicalLedger ? existing.resourceType : undefined;
+  }
+
   /** The ledger of the stack that contains `scope`, created on first use with the first webhook's settings. */
   public static of(scope: Construct, settings: ConnectionSettings): PreclinicalLedger {
     const stack = TerraformStack.of(scope);

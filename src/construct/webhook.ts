@@ -215,7 +215,10 @@ function connectionOf(webhook: Construct, props: PreclinicalWebhookProps): Conne
   }
   if (props.connection) return props.connection.settings;
   // A webhook with its own API URL does not depend on the stack's default (nor on PRECLINICAL_API_URL).
-  if (props.apiUrl !== undefined) return resolveConnection({ apiUrl: props.apiUrl, apiKeyEnvVar: props.apiKeyEnvVar });
+  if (props.apiUrl !== undefined) {
+    const resourceType = PreclinicalLedger.resourceTypeOf(webhook);
+    return resolveConnection({ apiUrl: props.apiUrl, apiKeyEnvVar: props.apiKeyEnvVar, resourceType });
+  }
   const base = PreclinicalConnection.defaultFor(webhook).settings;
   return props.apiKeyEnvVar === undefined ? base : resolveConnection({ apiKeyEnvVar: props.apiKeyEnvVar }, base);
 }

@@ -255,6 +255,28 @@ describe("timeouts", () => {
     expect(apiRequests()).toHaveLength(2);
   });
 
+  test("a timed-out attempt names the limit that cut it", async () => {
+    emulator.injectFault({ path: "/webhooks", times: 10, fault: { kind: "delay", ms: 1000 } });
+    const err = await client({ requestTimeoutMs: 200, retry: { maxAttempts: 1 } }).listWebhooks().catch((e) => e);
+    expect(err.code).toBe("TIMEOUT");
+    expect(err.message).toContain("no answer within 200 ms (requestTimeoutMs)");
+  });
+
+  test("retries stop when the deadline leaves less than a fair attempt, instead of starting a sliver", async () => {
+    // Each attempt answers 503 at once and backoff waits up to 20 ms; with a 400 ms deadline the retries stop
+    // once fewer than 250 ms would remain for the next attempt, before the deadline, saying why.
+    const api = client({ deadlineMs: 400, retry: { maxAttempts: 100 } });
+    await api.listWebhooks(); // warm: the first connection's setup is not what this test measures
+    emulator.clearRequests();
+    emulator.injectFault({ path: "/webhooks", times: 1000, fault: { kind: "status", status: 503 } });
+    const started = Date.now();
+    const err = await api.listWebhooks().catch((e) => e);
+    expect(Date.now() - started).toBeLessThan(400);
+    expect(err.code).toBe("DEADLINE_EXCEEDED");
+    expect(err.message).toContain("the 400 ms deadline leaves too little time for another attempt");
+    expect(err.message).toContain("503");
+  });
+
   test("the overall deadline bounds all attempts together", async () => {
     emulator.injectFault({ path: "/webhooks", times: 100, fault: { kind: "delay", ms: 1000 } });
     const started = Date.now();

@@ -62,3 +62,17 @@ describe("plan-time checks", () => {
     );
   });
 });
+
+describe("a stack on null_resource", () => {
+  test("webhooks without a connection, or with their own apiUrl, follow the stack's resource type", () => {
+    const stack = newStack();
+    new PreclinicalConnection(stack, "c", { resourceType: ProvisionerResourceType.NULL_RESOURCE });
+    const plain = new PreclinicalWebhook(stack, "plain", { url: URL });
+    const own = new PreclinicalWebhook(stack, "own", { url: URL, agentId: "6ba7b810-9dad-11d1-80b4-00c04fd430c8", apiUrl: "https://eu.preclinical.dev/api/v1" });
+    const json = synthJson(stack);
+    for (const hook of [plain, own]) {
+      expect(json.resource.null_resource[hook.configResource.friendlyUniqueId]).toBeDefined();
+    }
+    expect(json.resource.terraform_data).toBeUndefined();
+  });
+});

@@ -6,7 +6,10 @@ class SummaryReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
     const tail = skipped > 0 ? `, ${skipped} skipped` : "";
-    const line = `${results.numPassedTests} passed, ${results.numFailedTests} failed${tail}`;
+    // A file that fails to load, or a failing hook, fails the run without failing a test: count it too.
+    // (`results.success` is not final yet when reporters run, so the counts decide.)
+    const failed = Math.max(results.numFailedTests + results.numRuntimeErrorTestSuites, results.numFailedTestSuites);
+    const line = `${results.numPassedTests} passed, ${failed} failed${tail}`;
     // At exit, on stderr like jest's own summary: so that it is the very last line of a combined log.
     process.once("exit", () => process.stderr.write(`\n${line}\n`));
   }
