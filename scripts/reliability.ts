@@ -60,6 +60,16 @@ function chaosTable(reports: ChaosReport[]): string {
   ].join("\n");
 }
 
+/** Why the applies that failed did, as the CLI said it (what a pipeline log would show). */
+function failureNotes(reports: ChaosReport[]): string {
+  const notes = reports.flatMap((r) =>
+    r.phases.flatMap((p) => p.failures.map((f) => `- seed ${r.seed}, ${p.phase}: ${f.length > 400 ? `${f.slice(0, 400)}…` : f}`)),
+  );
+  return notes.length === 0
+    ? "No apply failed."
+    : ["The applies that failed said, and the next apply of the same phase converged:", "", ...notes].join("\n");
+}
+
 async function main(): Promise<void> {
   process.stdout.write("Running the bad-input table through the construct...\n");
   const inputs = inputFigures();
@@ -87,13 +97,17 @@ code with the real terraform binary, while the emulator answers 30% of API reque
 generator, with one of: 429 with \`Retry-After: 1\`, 429 without, 500, 502, 503, a dropped connection, an
 answer 2.5 s late (the client's per-attempt timeout is 1 s), "applied, then dropped", "applied, then 500".
 A webhook made in the UI, in a scope the stack does not declare, must stay untouched. A phase that fails
-is applied again, up to 3 times.
+is applied again, up to 3 times. Delays race with timeouts, so which apply (if any) fails varies from run
+to run; one that fails does so cleanly, with the CLI's message (listed below the table), and the next apply
+of the phase converges.
 
 In all: **${faults} faulted of ${requests} API requests**, **${exact} of ${phases.length} phases** ended with the API
 holding exactly the declared webhooks (none duplicated, none missing, the foreign one untouched), and
 **${oneApply} of ${phases.length}** converged in a single apply.
 
 ${chaosTable(reports)}
+
+${failureNotes(reports)}
 
 ## Bad inputs tried
 

@@ -31,6 +31,8 @@ export interface PhaseResult {
   /** Whether the API then held exactly what the phase declared (and the foreign webhook, untouched). */
   readonly exact: boolean;
   readonly problems: string[];
+  /** Why the applies that failed did: the CLI's messages, one line each. */
+  readonly failures: string[];
 }
 
 export interface ChaosReport {
@@ -67,8 +69,18 @@ export async function runChaos(options: { webhooks: number; rate: number; seed: 
     emulator.setChaos({ rate, seed: seed + phases.length, faults: CHAOS_FAULTS });
     const started = Date.now();
     const applies: number[] = [];
+    const failures: string[] = [];
     do {
-      applies.push((await run()).code);
+      const result = await run();
+      applies.push(result.code);
+      if (result.code !== 0) {
+        const unwrapped = result.output.replace(/\n(?!preclinical:|\S+ \S+: |$)/g, " ");
+        // Terraform prints a failed provisioner's output twice (as it streams, and in the error): keep one.
+        const lines = (unwrapped.match(/preclinical: [^\n]*could not[^\n]*/g) ?? []).map((l) =>
+          l.replace(/\s+/g, " ").replace(/ Nothing was lost:.*$/, "").trim(),
+        );
+        failures.push(...new Set(lines));
+      }
     } while (applies[applies.length - 1] !== 0 && applies.length < maxApplies);
     const seconds = (Date.now() - started) / 1000;
     emulator.setChaos(undefined);
@@ -92,7 +104,7 @@ export async function runChaos(options: { webhooks: number; rate: number; seed: 
     if (!foreignNow || foreignNow.updated_at !== foreign.updated_at || foreignNow.url !== foreign.url) {
       problems.push("the foreign webhook was changed or deleted");
     }
-    phases.push({ phase: name, applies, seconds, requests: requests.length, faulted, exact: problems.length === 0, problems });
+    phases.push({ phase: name, applies, seconds, requests: requests.length, faulted, exact: problems.length === 0, problems, failures });
   }
 
   const declared = (version: number) => new Map(Array.from({ length: webhooks }, (_, i) => [i === 0 ? null : agentId(i), urlOf(i, version)] as const));
