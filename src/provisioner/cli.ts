@@ -40,7 +40,7 @@ export async function runProvisioner(args: readonly string[], env: Environment, 
     return 2;
   }
   // Known before anything can fail, so that every line printed, errors included, is masked.
-  const secrets = [env[Env.SECRET], env[env[Env.API_KEY_ENV] || DEFAULT_API_KEY_ENV], env[DEFAULT_API_KEY_ENV]];
+  const secrets = [env[Env.SECRET], env[apiKeyEnvName(env)], env[DEFAULT_API_KEY_ENV]];
   const ctx = new Context(env, io, secrets);
   try {
     ctx.addSecrets(ledgerKeys(env));
@@ -53,6 +53,11 @@ export async function runProvisioner(args: readonly string[], env: Environment, 
   } finally {
     await ctx.close();
   }
+}
+
+/** The name of the variable that holds this webhook's API key. */
+function apiKeyEnvName(env: Environment): string {
+  return env[Env.API_KEY_ENV] || DEFAULT_API_KEY_ENV;
 }
 
 /** The API keys named by the ledgers (a reconcile may use several organizations' keys). */
@@ -105,7 +110,7 @@ class Context {
   entry(): LedgerEntry {
     return {
       apiUrl: this.required(Env.API_URL),
-      apiKeyEnv: this.env[Env.API_KEY_ENV] || DEFAULT_API_KEY_ENV,
+      apiKeyEnv: apiKeyEnvName(this.env),
       agentId: this.env[Env.AGENT_ID] || null,
     };
   }
