@@ -3,7 +3,17 @@
  * Synth-time messages (the construct) and apply-time messages (the provisioner CLI) both live here.
  * No factory takes a secret: none can print one.
  */
-import { countCharacters, graphemes } from "./api/assumptions";
+import {
+  DEFAULT_API_KEY_ENV,
+  DEFAULT_API_URL,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_SECRET_LENGTH,
+  MAX_URL_LENGTH,
+  MIN_SECRET_LENGTH,
+  countCharacters,
+  graphemes,
+} from "./api/assumptions";
+import { MAX_TIMEOUT_MS } from "./api/rules";
 
 /** "organization-level scope" or "scope of agent <id>", as every message names a scope. */
 export function describeScope(agentId: string | null | undefined): string {
@@ -20,20 +30,25 @@ export function quote(value: string): string {
 
 const q = quote;
 
+/** The id that `terraform import` takes for a scope: "organization" or "agent/<uuid>". */
+export function importIdOf(agentId: string | null): string {
+  return agentId ? `agent/${agentId}` : "organization";
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Synth and plan time
 // ---------------------------------------------------------------------------------------------------------
 
 export const messages = {
   urlRule: (value: string | undefined) =>
-    `\`url\` must be an absolute https URL without credentials, spaces or control characters, at most 2048 ` +
+    `\`url\` must be an absolute https URL without credentials, spaces or control characters, at most ${MAX_URL_LENGTH} ` +
     `characters (plain http is allowed only for localhost, 127.x.x.x and [::1]), got ${value ?? "an empty value"}. ` +
     "Fix the URL, e.g. \"https://hooks.example.com/preclinical\".",
-  agentIdRule: (value: string | undefined) =>
-    `\`agentId\` must be a UUID such as "6ba7b810-9dad-11d1-80b4-00c04fd430c8", got ${value ?? "an empty value"}. ` +
-    "Copy the agent's id from the Preclinical UI, or leave `agentId` out for the organization-level webhook.",
+  agentIdRule: (value: string | undefined, name = "agentId") =>
+    `\`${name}\` must be a UUID such as "6ba7b810-9dad-11d1-80b4-00c04fd430c8", got ${value ?? "an empty value"}. ` +
+    `Copy the agent's id from the Preclinical UI, or leave \`${name}\` out for the organization-level webhook.`,
   descriptionRule: (value: string | undefined) =>
-    `\`description\` must be at most 1000 characters with no control characters other than tab, newline and carriage return, got ` +
+    `\`description\` must be at most ${MAX_DESCRIPTION_LENGTH} characters with no control characters other than tab, newline and carriage return, got ` +
     `${value ?? "an empty value"}. Shorten it or remove the control characters.`,
   isEnabledRule: (value: string) =>
     `\`isEnabled\` must be true or false, got ${value}. Pass a bool (a TerraformVariable of type "bool").`,
@@ -45,23 +60,23 @@ export const messages = {
     "stack's ledger, which deletes removed webhooks, is one resource of one type. Give every webhook of the " +
     "stack a `connection` with the same `resourceType`.",
   secretRule: () =>
-    "`secret` must be 16 to 256 characters with no control characters (its value is not shown). " +
+    `\`secret\` must be ${MIN_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters with no control characters (its value is not shown). ` +
     "Use a random value, e.g. `openssl rand -hex 32`, and pass it through a sensitive Terraform variable.",
-  apiUrlRule: (value: string) =>
-    `\`apiUrl\` must be an absolute https URL (or http on a loopback host, for the emulator), got ${q(value)}. ` +
-    'Use "https://app.preclinical.dev/api/v1" or leave it unset.',
+  apiUrlRule: (value: string, name = "apiUrl") =>
+    `\`${name}\` must be an absolute https URL (or http on a loopback host, for the emulator), got ${q(value)}. ` +
+    `Use "${DEFAULT_API_URL}" or leave it unset.`,
   apiUrlFromEnvironment: (value: string) =>
     `The PRECLINICAL_API_URL environment variable at synth time must be an absolute https URL (or http on a ` +
-    `loopback host, for the emulator), got ${q(value)}. Fix or unset it (unset means "https://app.preclinical.dev/api/v1").`,
+    `loopback host, for the emulator), got ${q(value)}. Fix or unset it (unset means "${DEFAULT_API_URL}").`,
   mustBeLiteral: (prop: string) =>
     `\`${prop}\` must be a literal string known at synth time, not a Terraform variable or attribute: it ` +
     "identifies the organization in scope checks and in the stack's ledger. For per-environment API URLs, set " +
     "PRECLINICAL_API_URL when you run cdktf synth or deploy.",
-  apiKeyEnvRule: (value: string) =>
-    `\`apiKeyEnvVar\` must be the name of an environment variable (letters, digits and _, not starting with a ` +
-    `digit), got ${q(value)}. The default is "PRECLINICAL_API_KEY".`,
+  apiKeyEnvRule: (value: string, name = "apiKeyEnvVar") =>
+    `\`${name}\` must be the name of an environment variable (letters, digits and _, not starting with a ` +
+    `digit), got ${q(value)}. The default is "${DEFAULT_API_KEY_ENV}".`,
   timeoutRule: (prop: string, value: number) =>
-    `\`${prop}\` must be a whole number of milliseconds from 1 to 600000, got ${value}.`,
+    `\`${prop}\` must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${value}.`,
   duplicateScope: (scope: string, first: string, second: string) =>
     `Two webhooks claim the ${scope}: ${first} and ${second}. The API allows one webhook per scope: remove one ` +
     "of them, or point one at another agent (`agentId`) or organization (`connection`).",
@@ -110,4 +125,42 @@ export const messages = {
     "usage: preclinical-provisioner <claim|converge|delete|reconcile>\n" +
     "Run by Terraform provisioners that the PreclinicalWebhook construct synthesizes; every value comes from " +
     "PRECLINICAL_* environment variables.",
+
+  // -------------------------------------------------------------------------------------------------------
+  // The Terraform provider (plan and apply time; messages are diagnostics, so they name attributes)
+  // -------------------------------------------------------------------------------------------------------
+
+  scopeHeld: (agentId: string | null, holder: { id: string; url: string }) =>
+    `The ${describeScope(agentId)} already holds webhook ${holder.id} (${holder.url}), which this resource does ` +
+    "not manage, and the API allows one webhook per scope. To manage it here, import it (`terraform import " +
+    `<address> ${importIdOf(agentId)}\`, or an import block with id = "${importIdOf(agentId)}") or set ` +
+    `adopt_existing = true; to start afresh, delete webhook ${holder.id} in the Preclinical UI. If another ` +
+    "resource of this configuration holds it and is being renamed, use a moved block instead.",
+  willAdopt: (agentId: string | null, holder: { id: string; url: string }) =>
+    `adopt_existing is set and the ${describeScope(agentId)} holds webhook ${holder.id} (${holder.url}): apply ` +
+    "will take it over and set it to this configuration (same id) instead of creating a webhook.",
+  agentUnknown: (agentId: string) =>
+    `Agent ${agentId} does not exist in the organization of this API key. Check the agent id in the Preclinical ` +
+    "UI and that the API key belongs to the same organization.",
+  goneSincePlan: (id: string) =>
+    `Webhook ${id} was deleted outside Terraform after this plan was made, so it cannot be updated. Run ` +
+    "terraform plan again: it plans to create the webhook anew.",
+  writeOnlyNeedsTerraform: (version: string) =>
+    `\`secret\` is a write-only attribute, which needs Terraform 1.11 or later (this is ${version || "an older version"}); ` +
+    "an older Terraform would store the secret in the plan and the state. Upgrade Terraform, or remove `secret`.",
+  secretVersionWithoutSecret: () =>
+    "`secret_version` is set but `secret` is not: secret_version only says when to send the secret again. Set " +
+    "`secret` (from a sensitive variable) or remove `secret_version`.",
+  importIdRule: (id: string) =>
+    `Cannot import ${q(id)}: give a webhook id (a UUID, as the Preclinical UI shows it), "organization" for the ` +
+    'organization-level webhook, or "agent/<agent id>" for an agent\'s webhook.',
+  importNothingInScope: (agentId: string | null) =>
+    `No webhook holds the ${describeScope(agentId)}, so there is nothing to import. Remove the import and let ` +
+    "terraform apply create the webhook.",
+  importNoSuchWebhook: (id: string) =>
+    `No webhook ${id} exists in the organization of this API key. Check the id in the Preclinical UI and that the ` +
+    "API key belongs to the same organization.",
+  apiCallFailed: (what: string, reason: string) =>
+    `Could not ${what}: ${reason}\nNothing else was changed. Fix the cause and run terraform apply again; it ` +
+    "picks up where this run stopped.",
 };

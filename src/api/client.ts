@@ -69,6 +69,12 @@ export interface PreclinicalClientOptions {
    * @default - no debug output
    */
   readonly debug?: (line: string) => void;
+  /**
+   * Cancels every request of this client when aborted (Terraform's StopProvider on Ctrl-C): in-flight
+   * attempts end at once and no retry starts.
+   * @default - never cancelled
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -108,6 +114,7 @@ export class PreclinicalClient {
   private readonly policy: RetryPolicy;
   private readonly debug: (line: string) => void;
   private readonly dispatcher: Dispatcher;
+  private readonly signal: AbortSignal | undefined;
   private readonly userAgent = `${PACKAGE_NAME}/${PACKAGE_VERSION} node/${process.versions.node}`;
 
   constructor(options: PreclinicalClientOptions) {
@@ -125,6 +132,7 @@ export class PreclinicalClient {
     this.deadlineMs = options.deadlineMs ?? 60_000;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.debug = options.debug ?? (() => undefined);
+    this.signal = options.signal;
     // One connection pool per client: requests of one process reuse keep-alive connections.
     this.dispatcher = createAgent({ keepAliveTimeout: 10_000, connections: 8 });
   }
@@ -204,17 +212,7 @@ export class PreclinicalClient {
    * locally as well, so a server that ignores the `agent_id` filter is still read correctly.
    */
   public async findScopeWebhook(agentId: string | null): Promise<Webhook | undefined> {
-    const all = await this.listWebhooks(agentId ? { agentId } : {});
-    const wanted = agentId?.toLowerCase() ?? null;
-    const inScope = all.filter((w) => (w.agent_id?.toLowerCase() ?? null) === wanted);
-    if (inScope.length > 1) {
-      throw new PreclinicalError(
-        ClientErrorCodes.API_CONTRACT_VIOLATION,
-        `The ${describeScope(agentId)} holds ${inScope.length} webhooks (${inScope.map((w) => w.id).join(", ")}), ` +
-          "but the API allows one per scope. Delete the extra ones in the Preclinical UI, then run again.",
-      );
-    }
-    return inScope[0];
+    return scopeHolder(await this.listWebhooks(agentId ? { agentId } : {}), agentId);
   }
 
   /** Closes the pooled connections. */
@@ -244,8 +242,11 @@ export class PreclinicalClient {
           : { ms: this.requestTimeoutMs, name: "requestTimeoutMs" };
       let response: RawResponse;
       try {
+        this.throwIfCancelled(ctx);
         response = await this.attempt(method, path, options, limit.ms);
       } catch (err) {
+        if (err instanceof PreclinicalError) throw err;
+        this.throwIfCancelled(ctx);
         const failure = describeNetworkFailure(err, limit);
         const notApplied = NOT_APPLIED_NETWORK_CODES.has(failure.cause);
         uncertain ||= !notApplied && method !== "GET";
@@ -297,7 +298,28 @@ export class PreclinicalClient {
       );
     }
     this.debug(`${label}, retrying in ${delay} ms`);
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, delay);
+      this.signal?.addEventListener("abort", done, { once: true });
+    });
+    this.throwIfCancelled(ctx);
+  }
+
+  /** Throws CANCELLED once the client's signal is aborted. */
+  private throwIfCancelled(ctx: RequestContext): void {
+    if (this.signal?.aborted) {
+      throw new PreclinicalNetworkError(
+        ClientErrorCodes.CANCELLED,
+        ctx,
+        "cancelled: Terraform asked the provider to stop (Ctrl-C or a pipeline timeout). The request may or may " +
+          "not have reached the API; run plan again to see where things stand.",
+      );
+    }
   }
 
   private async attempt<T>(method: string, path: string, options: SendOptions<T>, timeoutMs: number) {
@@ -319,7 +341,9 @@ export class PreclinicalClient {
       method: method as Dispatcher.HttpMethod,
       headers,
       body,
-      signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
+      signal: this.signal
+        ? AbortSignal.any([AbortSignal.timeout(Math.max(1, timeoutMs)), this.signal])
+        : AbortSignal.timeout(Math.max(1, timeoutMs)),
     });
     const text = await res.body.text();
     const header = (name: string) => {
@@ -382,6 +406,23 @@ export class PreclinicalClient {
       afterUncertainAttempt: uncertain,
     });
   }
+}
+
+/**
+ * The webhook of `webhooks` that holds a scope (agent ids compare case-insensitively, as UUIDs do). Throws
+ * when the list breaks the one-webhook-per-scope rule.
+ */
+export function scopeHolder(webhooks: readonly Webhook[], agentId: string | null): Webhook | undefined {
+  const wanted = agentId?.toLowerCase() ?? null;
+  const inScope = webhooks.filter((w) => (w.agent_id?.toLowerCase() ?? null) === wanted);
+  if (inScope.length > 1) {
+    throw new PreclinicalError(
+      ClientErrorCodes.API_CONTRACT_VIOLATION,
+      `The ${describeScope(agentId)} holds ${inScope.length} webhooks (${inScope.map((w) => w.id).join(", ")}), ` +
+        "but the API allows one per scope. Delete the extra ones in the Preclinical UI, then run again.",
+    );
+  }
+  return inScope[0];
 }
 
 /** The start of a body, quoted, for messages. Callers redact before calling. */

@@ -72,6 +72,8 @@ export const ClientErrorCodes = {
   INVALID_RESPONSE: "INVALID_RESPONSE",
   /** The client was configured wrongly (no API key, a base URL that is not a URL). */
   INVALID_CONFIGURATION: "INVALID_CONFIGURATION",
+  /** The caller cancelled the request (the provider was asked to stop). */
+  CANCELLED: "CANCELLED",
   /** The API broke one of its documented rules (two webhooks in one scope). */
   API_CONTRACT_VIOLATION: "API_CONTRACT_VIOLATION",
 } as const;

@@ -9,6 +9,7 @@ import { messages } from "../messages";
 import { DEFAULT_API_KEY_ENV, normalizeApiUrl } from "../provisioner/protocol";
 import { PreclinicalLedger } from "./ledger";
 import { ProvisionerResourceType, type ConnectionSettings } from "./settings";
+import { validTimeoutMs } from "../api/rules";
 import { rules } from "./validation";
 
 export { ProvisionerResourceType, type ConnectionSettings } from "./settings";
@@ -85,11 +86,11 @@ export function resolveConnection(props: PreclinicalConnectionProps, base?: Conn
   const apiKeyEnvVar = props.apiKeyEnvVar ?? base?.apiKeyEnvVar ?? DEFAULT_API_KEY_ENV;
   // Both must be literals: they identify the organization in scope checks and in the stack's ledger.
   if (Token.isUnresolved(apiUrl)) throw new Error(messages.mustBeLiteral("apiUrl"));
-  if (!rules.apiUrl.safeParse(apiUrl).success) {
+  if (!rules.apiUrl(apiUrl)) {
     throw new Error(fromEnvironment ? messages.apiUrlFromEnvironment(apiUrl) : messages.apiUrlRule(apiUrl));
   }
   if (Token.isUnresolved(apiKeyEnvVar)) throw new Error(messages.mustBeLiteral("apiKeyEnvVar"));
-  if (!rules.apiKeyEnvVar.safeParse(apiKeyEnvVar).success) throw new Error(messages.apiKeyEnvRule(apiKeyEnvVar));
+  if (!rules.apiKeyEnvVar(apiKeyEnvVar)) throw new Error(messages.apiKeyEnvRule(apiKeyEnvVar));
   const nodeExecutable = props.nodeExecutable ?? base?.nodeExecutable ?? "node";
   if (Token.isUnresolved(nodeExecutable) || nodeExecutable.trim() === "" || /[\x00-\x1f\x7f-\x9f]/.test(nodeExecutable)) {
     throw new Error(messages.nodeExecutableRule(nodeExecutable));
@@ -98,7 +99,7 @@ export function resolveConnection(props: PreclinicalConnectionProps, base?: Conn
     ["requestTimeoutMs", props.requestTimeoutMs],
     ["deadlineMs", props.deadlineMs],
   ] as const) {
-    if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= 600_000)) {
+    if (value !== undefined && !validTimeoutMs(value)) {
       throw new Error(messages.timeoutRule(prop, value));
     }
   }

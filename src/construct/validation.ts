@@ -1,55 +1,13 @@
 /**
- * The rules a webhook's props must follow, written once and applied twice: with zod at synth time for
- * literal values, and as Terraform preconditions (the same regular expressions, in RE2) for values only
- * known at plan time. The JavaScript and RE2 dialects agree on every construct these patterns use.
+ * The rules of ../api/rules.ts applied to a construct's props: to literal values at synth time, and as
+ * Terraform preconditions (the same regular expressions, in RE2) to values only known at plan time.
  */
 import { Fn, Op, Token, type IResolvable, type Precondition } from "cdktf";
-import { z } from "zod";
-import { MAX_DESCRIPTION_LENGTH, MAX_SECRET_LENGTH, MAX_URL_LENGTH, MIN_SECRET_LENGTH, countCharacters } from "../api/assumptions";
-import { UUID_PATTERN } from "../api/schemas";
+import { MAX_DESCRIPTION_LENGTH, MAX_SECRET_LENGTH, MAX_URL_LENGTH, MIN_SECRET_LENGTH } from "../api/assumptions";
+import { DESCRIPTION_PATTERN, SECRET_PATTERN, UUID_PATTERN, WEBHOOK_URL_PATTERN, rules, type Rule } from "../api/rules";
 import { messages, quote } from "../messages";
 
-export { quote };
-
-/** 0 to 65535. */
-const PORT = "(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?";
-/**
- * Characters never allowed: C0 and C1 controls, DEL, and the spaces of either engine (JavaScript's `\s`
- * includes Unicode spaces, RE2's does not, so both are spelled out and the two engines agree).
- */
-const NOT_IN_URL = " \\x00-\\x1f\\x7f\u0080-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
-const REST = `([/?#][^${NOT_IN_URL}]*)?`;
-const DNS_HOST = "([A-Za-z0-9-]+\\.)*[A-Za-z0-9-]+";
-const IPV6_HOST = "\\[[0-9A-Fa-f:.]+\\]";
-const LOOPBACK_HOST = "(localhost|127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|\\[::1\\])";
-
-/**
- * An absolute https URL without userinfo, whitespace or control characters; plain http only on loopback
- * hosts, so the emulator works. Unicode host names must be given in their punycode form.
- */
-export const WEBHOOK_URL_PATTERN = `^(https://(${DNS_HOST}|${IPV6_HOST})|http://${LOOPBACK_HOST})${PORT}${REST}$`;
-/** Printable text: no control characters but tab, newline and carriage return. */
-export const DESCRIPTION_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$";
-/** No control characters at all. */
-export const SECRET_PATTERN = "^[^\\x00-\\x1f\\x7f]*$";
-/** The name of an environment variable. */
-export const ENV_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
-
-const chars = countCharacters;
-
-const rx = (pattern: string | RegExp) => (typeof pattern === "string" ? new RegExp(pattern) : pattern);
-
-export const rules = {
-  url: z.string().regex(rx(WEBHOOK_URL_PATTERN)).refine((v) => chars(v) <= MAX_URL_LENGTH),
-  agentId: z.string().regex(UUID_PATTERN),
-  description: z.string().regex(rx(DESCRIPTION_PATTERN)).refine((v) => chars(v) <= MAX_DESCRIPTION_LENGTH),
-  secret: z
-    .string()
-    .regex(rx(SECRET_PATTERN))
-    .refine((v) => chars(v) >= MIN_SECRET_LENGTH && chars(v) <= MAX_SECRET_LENGTH),
-  apiUrl: z.string().regex(rx(WEBHOOK_URL_PATTERN)),
-  apiKeyEnvVar: z.string().regex(rx(ENV_NAME_PATTERN)),
-};
+export { quote, rules };
 
 /**
  * Escapes a literal user string for Terraform's template syntax: cdktf passes `${` and `%{` through, and
@@ -95,7 +53,7 @@ export const preconditions = {
 };
 
 /** Checks a literal value against its rule; throws the rule's message. Tokens are left to preconditions. */
-export function checkLiteral(rule: keyof typeof rules, value: string, message: (shown: string) => string): void {
+export function checkLiteral(rule: Rule, value: string, message: (shown: string) => string): void {
   if (Token.isUnresolved(value)) return;
-  if (!rules[rule].safeParse(value).success) throw new Error(message(quote(value)));
+  if (!rules[rule](value)) throw new Error(message(quote(value)));
 }

@@ -79,8 +79,7 @@ export function normalizeApiUrl(url: string): string {
  */
 export const PLAN_TIME_AGENT = "(known at plan time)";
 
-/** The default name of the environment variable that holds the API key. */
-export const DEFAULT_API_KEY_ENV = "PRECLINICAL_API_KEY";
+export { DEFAULT_API_KEY_ENV } from "../api/assumptions";
 
 /** One webhook scope as the ledger records it: which API, which key, which scope. */
 export interface LedgerEntry {

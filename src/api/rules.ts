@@ -1,0 +1,61 @@
+/**
+ * The rules a webhook's fields must follow, defined once as data: the construct checks literals with them
+ * at synth time and turns the patterns into Terraform preconditions for tokens; the provider checks them in
+ * ValidateResourceConfig. The patterns are written so that JavaScript and RE2 (Terraform's regex engine)
+ * read them the same way; lengths count user-perceived characters, as Terraform's length() does.
+ */
+import { MAX_DESCRIPTION_LENGTH, MAX_SECRET_LENGTH, MAX_URL_LENGTH, MIN_SECRET_LENGTH, countCharacters } from "./assumptions";
+import { UUID_PATTERN } from "./schemas";
+
+/** 0 to 65535. */
+const PORT = "(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?";
+/**
+ * Characters never allowed: C0 and C1 controls, DEL, and the spaces of either engine (JavaScript's `\s`
+ * includes Unicode spaces, RE2's does not, so both are spelled out and the two engines agree).
+ */
+const NOT_IN_URL = " \\x00-\\x1f\\x7f\u0080-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
+const REST = `([/?#][^${NOT_IN_URL}]*)?`;
+const DNS_HOST = "([A-Za-z0-9-]+\\.)*[A-Za-z0-9-]+";
+const IPV6_HOST = "\\[[0-9A-Fa-f:.]+\\]";
+const LOOPBACK_HOST = "(localhost|127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|\\[::1\\])";
+
+/**
+ * An absolute https URL without userinfo, whitespace or control characters; plain http only on loopback
+ * hosts, so the emulator works. Unicode host names must be given in their punycode form.
+ */
+export const WEBHOOK_URL_PATTERN = `^(https://(${DNS_HOST}|${IPV6_HOST})|http://${LOOPBACK_HOST})${PORT}${REST}$`;
+/** Printable text: no control characters but tab, newline and carriage return. */
+export const DESCRIPTION_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$";
+/** No control characters at all. */
+export const SECRET_PATTERN = "^[^\\x00-\\x1f\\x7f]*$";
+/** The name of an environment variable. */
+export const ENV_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
+
+export { UUID_PATTERN };
+
+const test = (pattern: string | RegExp, value: string) =>
+  (typeof pattern === "string" ? new RegExp(pattern) : pattern).test(value);
+const within = (value: string, min: number, max: number) => {
+  const n = countCharacters(value);
+  return n >= min && n <= max;
+};
+
+/** The bounds of the client's requestTimeoutMs and deadlineMs, as a connection or the provider sets them. */
+export const MAX_TIMEOUT_MS = 600_000;
+
+/** One predicate per rule: true when the value is allowed. */
+export const rules = {
+  url: (v: string) => test(WEBHOOK_URL_PATTERN, v) && within(v, 1, MAX_URL_LENGTH),
+  agentId: (v: string) => test(UUID_PATTERN, v),
+  description: (v: string) => test(DESCRIPTION_PATTERN, v) && within(v, 0, MAX_DESCRIPTION_LENGTH),
+  secret: (v: string) => test(SECRET_PATTERN, v) && within(v, MIN_SECRET_LENGTH, MAX_SECRET_LENGTH),
+  apiUrl: (v: string) => test(WEBHOOK_URL_PATTERN, v),
+  apiKeyEnvVar: (v: string) => test(ENV_NAME_PATTERN, v),
+} as const;
+
+export type Rule = keyof typeof rules;
+
+/** A timeout setting: a whole number of milliseconds from 1 to MAX_TIMEOUT_MS. */
+export function validTimeoutMs(value: number): boolean {
+  return Number.isInteger(value) && value >= 1 && value <= MAX_TIMEOUT_MS;
+}

@@ -1,0 +1,80 @@
+/**
+ * Lays out the bundled provider as an implied local mirror in a folder, so that `terraform init` run there
+ * finds `preclinical/preclinical` with no CLI configuration and no network:
+ * `<dir>/terraform.d/plugins/<host>/preclinical/preclinical/<version>/<os>_<arch>/terraform-provider-preclinical_v<version>`.
+ * The executable is the same file for every platform (a Node script), so every platform gets a copy and a
+ * lock file can hold the checksums of all of them.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PACKAGE_VERSION } from "../version";
+
+export const PROVIDER_NAMESPACE = "preclinical";
+export const PROVIDER_TYPE = "preclinical";
+/** The registry hosts whose source address `preclinical/preclinical` means: Terraform's and OpenTofu's. */
+export const PROVIDER_HOSTS = ["registry.terraform.io", "registry.opentofu.org"] as const;
+/** Linux and macOS on x86-64 and arm64. Windows is not supported: the executable is a Node script with a shebang. */
+export const PROVIDER_PLATFORMS = ["linux_amd64", "linux_arm64", "darwin_amd64", "darwin_arm64"] as const;
+/** The provider's version: the package's. */
+export const PROVIDER_VERSION = PACKAGE_VERSION;
+
+const BUNDLE = path.join("provider", "terraform-provider-preclinical.cjs");
+
+/** Where the bundled provider lives: dist/provider/, found from dist/src/provider (built) or src/provider (tests). */
+export function providerBundlePath(): string {
+  const candidates = [path.resolve(__dirname, "..", "..", BUNDLE), path.resolve(__dirname, "..", "..", "dist", BUNDLE)];
+  const found = candidates.find((candidate) => fs.existsSync(candidate));
+  if (!found) {
+    throw new Error(
+      `The bundled Preclinical provider was not found (looked at ${candidates.join(" and ")}). ` +
+        "Run `npm run build` in the cdktf-preclinical-webhooks package, then try again.",
+    );
+  }
+  return found;
+}
+
+export interface InstallOptions {
+  /** @default - PROVIDER_PLATFORMS, every supported platform */
+  readonly platforms?: readonly string[];
+  /** @default - PROVIDER_HOSTS, Terraform's and OpenTofu's registry */
+  readonly hosts?: readonly string[];
+}
+
+/** Installs the provider under `<dir>/terraform.d/plugins`; returns the executables written. */
+export function installProvider(dir: string, options: InstallOptions = {}): string[] {
+  const bytes = fs.readFileSync(providerBundlePath());
+  const written: string[] = [];
+  for (const host of options.hosts ?? PROVIDER_HOSTS) {
+    for (const platform of options.platforms ?? PROVIDER_PLATFORMS) {
+      const file = providerExecutablePath(dir, host, platform);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      // Rewritten only when different: an unchanged file keeps its checksum and its mtime.
+      if (!sameBytes(file, bytes)) fs.writeFileSync(file, bytes);
+      fs.chmodSync(file, 0o755);
+      written.push(file);
+    }
+  }
+  return written;
+}
+
+export function providerExecutablePath(dir: string, host: string, platform: string): string {
+  return path.join(
+    dir,
+    "terraform.d",
+    "plugins",
+    host,
+    PROVIDER_NAMESPACE,
+    PROVIDER_TYPE,
+    PROVIDER_VERSION,
+    platform,
+    `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`,
+  );
+}
+
+function sameBytes(file: string, bytes: Buffer): boolean {
+  try {
+    return fs.readFileSync(file).equals(bytes);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The `preclinical` provider: its configuration (API URL, the NAME of the variable holding the key,
+ * timeouts) and its one resource. The key is read from the environment when the first API call needs it,
+ * so a plan without webhooks needs no key, and it never enters configuration, state or logs.
+ */
+import { PreclinicalClient } from "../api/client";
+import { DEFAULT_API_KEY_ENV, DEFAULT_API_URL } from "../api/assumptions";
+import { rules, validTimeoutMs } from "../api/rules";
+import { messages } from "../messages";
+import { DiagnosticsError, error, type Diagnostic, type ProviderDefinition } from "./protocol/definition";
+import type { Logger } from "./protocol/logger";
+import { known, type ObjectValue } from "./protocol/values";
+import { PROVIDER_SCHEMA, WEBHOOK_TYPE } from "./webhook/schema";
+import { webhookResource } from "./webhook/resource";
+import { createSession, type Session } from "./webhook/session";
+
+export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = process.env): ProviderDefinition {
+  const stopping = new AbortController();
+  let settings: ObjectValue | undefined;
+  let session: Session | undefined;
+
+  const currentSession = (): Session => {
+    if (session) return session;
+    if (!settings) {
+      throw new DiagnosticsError([
+        error("Provider not configured", "Terraform called the resource before configuring the provider; run again."),
+      ]);
+    }
+    const apiKeyEnvVar = known<string>(settings.api_key_env_var) ?? DEFAULT_API_KEY_ENV;
+    const apiKey = env[apiKeyEnvVar];
+    if (!apiKey || apiKey.trim() === "") {
+      throw new DiagnosticsError([error("No Preclinical API key", messages.missingApiKey(apiKeyEnvVar))]);
+    }
+    log.addSecret(apiKey);
+    const client = new PreclinicalClient({
+      apiKey,
+      baseUrl: known<string>(settings.api_url) ?? DEFAULT_API_URL,
+      requestTimeoutMs: known<number>(settings.request_timeout_ms),
+      deadlineMs: known<number>(settings.deadline_ms),
+      debug: (line) => log.debug(line),
+      signal: stopping.signal,
+    });
+    session = createSession(client, apiKeyEnvVar);
+    return session;
+  };
+
+  return {
+    typeName: "preclinical",
+    schema: PROVIDER_SCHEMA,
+    resources: { [WEBHOOK_TYPE]: webhookResource(currentSession) },
+    validate: validateProviderConfig,
+    async configure(config) {
+      const diagnostics = validateProviderConfig(config);
+      if (!diagnostics.some((d) => d.severity === "error")) settings = config;
+      return diagnostics;
+    },
+    async stop() {
+      log.debug("stop requested: cancelling requests in flight");
+      stopping.abort();
+    },
+  };
+}
+
+function validateProviderConfig(config: ObjectValue): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const apiUrl = known<string>(config.api_url);
+  if (apiUrl !== undefined && !rules.apiUrl(apiUrl)) {
+    out.push(error("Invalid attribute value", messages.apiUrlRule(apiUrl, "api_url"), "api_url"));
+  }
+  const envVar = known<string>(config.api_key_env_var);
+  if (envVar !== undefined && !rules.apiKeyEnvVar(envVar)) {
+    out.push(error("Invalid attribute value", messages.apiKeyEnvRule(envVar, "api_key_env_var"), "api_key_env_var"));
+  }
+  for (const name of ["request_timeout_ms", "deadline_ms"]) {
+    const value = known<number>(config[name]);
+    if (value !== undefined && !validTimeoutMs(value)) {
+      out.push(error("Invalid attribute value", messages.timeoutRule(name, value), name));
+    }
+  }
+  return out;
+}
+

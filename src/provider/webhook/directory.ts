@@ -1,0 +1,77 @@
+/**
+ * The organization's webhooks and agents as one provider process sees them. A refresh of any number of
+ * webhooks costs one `GET /webhooks`: concurrent reads share one answer, and every write drops it so that no
+ * later call acts on a stale list. Where the list cannot serve (the API pages it), reads go per id.
+ */
+import type { PreclinicalClient } from "../../api/client";
+import { scopeHolder } from "../../api/client";
+import { ClientErrorCodes, isAgentNotFound, isNotFound, isPreclinicalError } from "../../api/errors";
+import type { Webhook } from "../../api/schemas";
+
+/** The list could not serve: read per id. */
+const NO_LIST = null;
+
+export class WebhookDirectory {
+  private list: Promise<Webhook[] | typeof NO_LIST> | undefined;
+  private readonly agents = new Map<string, Promise<boolean>>();
+
+  constructor(private readonly client: () => PreclinicalClient) {}
+
+  /** The webhook with this id, or undefined when it no longer exists. */
+  public async byId(id: string): Promise<Webhook | undefined> {
+    const all = await this.all();
+    if (all !== NO_LIST) return all.find((w) => w.id === id);
+    try {
+      return await this.client().getWebhook(id);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** The webhook that holds a scope (null: the organization-level one). */
+  public async holderOf(agentId: string | null): Promise<Webhook | undefined> {
+    const all = await this.all();
+    return all !== NO_LIST ? scopeHolder(all, agentId) : this.client().findScopeWebhook(agentId);
+  }
+
+  /** Whether the organization has this agent; asked once per agent and process. */
+  public agentExists(agentId: string): Promise<boolean> {
+    const key = agentId.toLowerCase();
+    let answer = this.agents.get(key);
+    if (!answer) {
+      answer = this.client()
+        .getAgent(agentId)
+        .then(
+          () => true,
+          (err: unknown) => {
+            if (isAgentNotFound(err)) return false;
+            this.agents.delete(key);
+            throw err;
+          },
+        );
+      this.agents.set(key, answer);
+    }
+    return answer;
+  }
+
+  /** Called after every write: the next read asks the API again. */
+  public invalidate(): void {
+    this.list = undefined;
+  }
+
+  private all(): Promise<Webhook[] | typeof NO_LIST> {
+    if (!this.list) {
+      const request = this.client()
+        .listWebhooks()
+        .catch((err: unknown) => {
+          if (isPreclinicalError(err) && err.code === ClientErrorCodes.API_CONTRACT_VIOLATION) return NO_LIST;
+          // A failed list is not kept: the next caller tries again.
+          if (this.list === request) this.list = undefined;
+          throw err;
+        });
+      this.list = request;
+    }
+    return this.list;
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * `preclinical_webhook`: plan, create, read, update, delete and import of one webhook through the API.
+ * Knows nothing about gRPC; values arrive as plain objects (../protocol/values).
+ */
+import { isAlreadyExists, isNotFound } from "../../api/errors";
+import type { CreateWebhookRequest, UpdateWebhookRequest, Webhook } from "../../api/schemas";
+import { UUID_PATTERN } from "../../api/rules";
+import { importIdOf, messages } from "../../messages";
+import {
+  DiagnosticsError,
+  error,
+  warning,
+  type ApplyRequest,
+  type Diagnostic,
+  type PlanRequest,
+  type PlanResult,
+  type ResourceDefinition,
+  type StateResult,
+} from "../protocol/definition";
+import { UNKNOWN, known, type ObjectValue } from "../protocol/values";
+import { WEBHOOK_SCHEMA } from "./schema";
+import { apiFailure, type Session } from "./session";
+import { validateWebhook } from "./validate";
+
+const DEFAULT_IS_ENABLED = true;
+
+export function webhookResource(session: () => Session): ResourceDefinition {
+  return {
+    schema: WEBHOOK_SCHEMA,
+    validate: validateWebhook,
+    plan: (request) => plan(session, request),
+    apply: (request) => apply(session(), request),
+    read: (state) => read(session(), state),
+    import: (id) => importWebhook(session(), id),
+  };
+}
+
+async function plan(session: () => Session, { prior, proposed, config }: PlanRequest): Promise<PlanResult> {
+  if (proposed === null || config === null) return { planned: null };
+  const planned: ObjectValue = { ...proposed, secret: null };
+  // The proposal carries the prior value of an optional+computed attribute; the default must win, or a
+  // webhook paused in the UI would never show as drift.
+  if (config.is_enabled === null) planned.is_enabled = DEFAULT_IS_ENABLED;
+
+  const replace = prior !== null && !sameAgent(prior.agent_id, planned.agent_id);
+  if (prior !== null && !replace) {
+    // Agent ids compare as UUIDs: a change of case alone is not a new scope.
+    return { planned: { ...planned, id: prior.id, created_at: prior.created_at } };
+  }
+  if (replace) {
+    // Terraform plans the create of the replacement next, with a null prior: the checks run there.
+    return { planned: { ...planned, id: UNKNOWN, created_at: UNKNOWN }, requiresReplace: ["agent_id"] };
+  }
+  const diagnostics = await createChecks(session(), planned);
+  return { planned: { ...planned, id: UNKNOWN, created_at: UNKNOWN }, diagnostics };
+}
+
+/** Plan-time checks of a create, so that the plan fails before any write: the agent exists, the scope is free. */
+async function createChecks(session: Session, planned: ObjectValue): Promise<Diagnostic[]> {
+  if (planned.agent_id === UNKNOWN) return [];
+  const agentId = known<string>(planned.agent_id) ?? null;
+  const summary = "Cannot create the Preclinical webhook";
+  try {
+    if (agentId !== null && !(await session.directory.agentExists(agentId))) {
+      return [error(summary, messages.agentUnknown(agentId), "agent_id")];
+    }
+    const holder = await session.directory.holderOf(agentId);
+    if (!holder) return [];
+    if (planned.adopt_existing === true) return [warning("Existing webhook will be adopted", messages.willAdopt(agentId, holder))];
+    return [error(summary, messages.scopeHeld(agentId, holder), agentId ? "agent_id" : undefined)];
+  } catch (err) {
+    throw apiFailure("Cannot check the webhook's scope", "check the scope at plan time", err, session, agentId);
+  }
+}
+
+async function apply(session: Session, { prior, planned, config }: ApplyRequest): Promise<StateResult> {
+  const secret = known<string>(config?.secret);
+  session.directory.invalidate();
+  if (planned === null) {
+    if (prior) await remove(session, String(prior.id));
+    return { state: null };
+  }
+  if (prior === null) {
+    // What was asked is what the API now holds (the next refresh shows otherwise); the API adds id and time.
+    const created = await create(session, planned, secret);
+    return { state: { ...planned, secret: null, id: created.id, created_at: created.created_at } };
+  }
+  return { state: await update(session, prior, planned, secret) };
+}
+
+async function create(session: Session, planned: ObjectValue, secret: string | undefined): Promise<Webhook> {
+  const agentId = known<string>(planned.agent_id) ?? null;
+  const summary = "Could not create the Preclinical webhook";
+  try {
+    if (planned.adopt_existing === true) {
+      const holder = await session.directory.holderOf(agentId);
+      if (holder) {
+        return await session.client.updateWebhook(holder.id, {
+          url: String(planned.url),
+          description: known<string>(planned.description) ?? null,
+          is_enabled: planned.is_enabled as boolean,
+          ...(secret !== undefined && { secret }),
+        });
+      }
+    }
+    const body: CreateWebhookRequest = {
+      url: String(planned.url),
+      is_enabled: planned.is_enabled as boolean,
+      ...(known(planned.description) !== undefined && { description: String(planned.description) }),
+      ...(agentId !== null && { agent_id: agentId }),
+      ...(secret !== undefined && { secret }),
+    };
+    return await session.client.createWebhook(body);
+  } catch (err) {
+    if (isAlreadyExists(err)) {
+      // Taken since the plan (the plan checked): name the holder, as the plan would have.
+      const holder = await session.directory.holderOf(agentId).catch(() => undefined);
+      if (holder) {
+        throw new DiagnosticsError([error(summary, messages.scopeHeld(agentId, holder), agentId ? "agent_id" : undefined)]);
+      }
+    }
+    throw apiFailure(summary, "create the webhook", err, session, agentId);
+  }
+}
+
+/** PUT of the fields that changed; the secret only when secret_version changed. */
+async function update(
+  session: Session,
+  prior: ObjectValue,
+  planned: ObjectValue,
+  secret: string | undefined,
+): Promise<ObjectValue> {
+  const id = String(prior.id);
+  const changes: UpdateWebhookRequest = {
+    ...(planned.url !== prior.url && { url: String(planned.url) }),
+    ...(planned.description !== prior.description && { description: known<string>(planned.description) ?? null }),
+    ...(planned.is_enabled !== prior.is_enabled && { is_enabled: planned.is_enabled as boolean }),
+    ...(planned.secret_version !== prior.secret_version && secret !== undefined && { secret }),
+  };
+  if (Object.keys(changes).length === 0) return { ...planned };
+  try {
+    await session.client.updateWebhook(id, changes);
+  } catch (err) {
+    if (isNotFound(err)) throw new DiagnosticsError([error("Could not update the Preclinical webhook", messages.goneSincePlan(id))]);
+    throw apiFailure("Could not update the Preclinical webhook", `update webhook ${id}`, err, session);
+  }
+  return { ...planned };
+}
+
+async function remove(session: Session, id: string): Promise<void> {
+  try {
+    await session.client.deleteWebhook(id);
+  } catch (err) {
+    if (isNotFound(err)) return; // already gone: what delete wanted
+    throw apiFailure("Could not delete the Preclinical webhook", `delete webhook ${id}`, err, session);
+  }
+}
+
+async function read(session: Session, state: ObjectValue): Promise<StateResult> {
+  const id = String(state.id);
+  let webhook: Webhook | undefined;
+  try {
+    webhook = await session.directory.byId(id);
+  } catch (err) {
+    throw apiFailure("Could not read the Preclinical webhook", `read webhook ${id}`, err, session);
+  }
+  // Deleted outside Terraform: no state, so the plan creates it anew.
+  if (!webhook) return { state: null };
+  const fromApi = stateOf(webhook, state);
+  // Agent ids compare as UUIDs: keep the configuration's spelling when only the case differs.
+  if (sameAgent(state.agent_id, fromApi.agent_id)) fromApi.agent_id = state.agent_id;
+  return { state: fromApi };
+}
+
+async function importWebhook(session: Session, id: string): Promise<StateResult> {
+  const summary = "Cannot import the Preclinical webhook";
+  const scope = parseImportId(id);
+  try {
+    if (scope === undefined) {
+      const webhook = await session.directory.byId(id);
+      if (!webhook) throw new DiagnosticsError([error(summary, messages.importNoSuchWebhook(id))]);
+      return { state: stateOf(webhook, null) };
+    }
+    const holder = await session.directory.holderOf(scope);
+    if (!holder) throw new DiagnosticsError([error(summary, messages.importNothingInScope(scope))]);
+    return { state: stateOf(holder, null) };
+  } catch (err) {
+    throw apiFailure(summary, `import ${id}`, err, session);
+  }
+}
+
+/** "organization" or "agent/<uuid>" names a scope (null: the organization's); a UUID is a webhook id. */
+function parseImportId(id: string): string | null | undefined {
+  if (id === importIdOf(null)) return null;
+  const agent = /^agent\/(.*)$/.exec(id);
+  if (agent && UUID_PATTERN.test(agent[1])) return agent[1];
+  if (!agent && UUID_PATTERN.test(id)) return undefined;
+  throw new DiagnosticsError([error("Cannot import the Preclinical webhook", messages.importIdRule(id))]);
+}
+
+/** The state of a webhook as the API holds it, with what only the configuration knows taken from `own`. */
+function stateOf(webhook: Webhook, own: ObjectValue | null): ObjectValue {
+  return {
+    id: webhook.id,
+    url: webhook.url,
+    description: webhook.description ?? null,
+    agent_id: webhook.agent_id ?? null,
+    is_enabled: webhook.is_enabled,
+    secret: null,
+    secret_version: own?.secret_version ?? null,
+    adopt_existing: own?.adopt_existing ?? null,
+    created_at: webhook.created_at,
+  };
+}
+
+function sameAgent(a: unknown, b: unknown): boolean {
+  if (typeof a === "string" && typeof b === "string") return a.toLowerCase() === b.toLowerCase();
+  return a === b;
+}

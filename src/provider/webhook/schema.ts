@@ -1,0 +1,90 @@
+/** The `preclinical_webhook` resource's schema: what a configuration writes and what the state keeps. */
+import { DEFAULT_API_KEY_ENV, DEFAULT_API_URL, MAX_DESCRIPTION_LENGTH, MAX_SECRET_LENGTH, MIN_SECRET_LENGTH } from "../../api/assumptions";
+import { MAX_TIMEOUT_MS } from "../../api/rules";
+import type { BlockSchema } from "../protocol/definition";
+
+export const WEBHOOK_TYPE = "preclinical_webhook";
+
+export const WEBHOOK_SCHEMA: BlockSchema = {
+  version: 0,
+  description:
+    "A Preclinical webhook: where Preclinical POSTs when a test run completes, for the whole organization or for " +
+    "one agent. Changes made outside Terraform show in the plan and the next apply puts them back.",
+  attributes: {
+    id: { type: "string", computed: true, description: "The webhook's id, as the API and the Preclinical UI show it." },
+    url: {
+      type: "string",
+      required: true,
+      description: "Where Preclinical POSTs: an absolute https URL (plain http only on loopback hosts).",
+    },
+    description: {
+      type: "string",
+      optional: true,
+      description: `Free text, at most ${MAX_DESCRIPTION_LENGTH} characters.`,
+    },
+    agent_id: {
+      type: "string",
+      optional: true,
+      description:
+        "The agent (a UUID) whose test runs this webhook receives; unset for the organization-level webhook. " +
+        "Changing it replaces the webhook.",
+    },
+    is_enabled: {
+      type: "bool",
+      optional: true,
+      computed: true,
+      description: "Whether Preclinical delivers to this webhook. Defaults to true.",
+    },
+    secret: {
+      type: "string",
+      optional: true,
+      sensitive: true,
+      writeOnly: true,
+      description:
+        `The signing secret, ${MIN_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters. Write-only (Terraform 1.11+): ` +
+        "never stored in the plan or the state. Sent on create, and again whenever secret_version changes.",
+    },
+    secret_version: {
+      type: "string",
+      optional: true,
+      description: "Any text; changing it sends `secret` to the API again (a rotation, in place).",
+    },
+    adopt_existing: {
+      type: "bool",
+      optional: true,
+      description:
+        "On create, take over the webhook that already holds this scope (made in the UI, say) and set it to this " +
+        "configuration, instead of failing the plan.",
+    },
+    created_at: { type: "string", computed: true, description: "When the webhook was created (ISO-8601)." },
+  },
+};
+
+export const PROVIDER_SCHEMA: BlockSchema = {
+  version: 0,
+  description: "Manages Preclinical webhooks through the Preclinical API.",
+  attributes: {
+    api_url: {
+      type: "string",
+      optional: true,
+      description: `The API base URL, up to and including /api/v1. Defaults to ${DEFAULT_API_URL}.`,
+    },
+    api_key_env_var: {
+      type: "string",
+      optional: true,
+      description:
+        `The environment variable that holds the API key on the machine that runs terraform (default ` +
+        `${DEFAULT_API_KEY_ENV}). The key itself is never part of the configuration or the state.`,
+    },
+    request_timeout_ms: {
+      type: "number",
+      optional: true,
+      description: `The longest one API attempt may take, in milliseconds (1 to ${MAX_TIMEOUT_MS}). Defaults to 10000.`,
+    },
+    deadline_ms: {
+      type: "number",
+      optional: true,
+      description: `The longest one API request may take with its retries, in milliseconds (1 to ${MAX_TIMEOUT_MS}). Defaults to 60000.`,
+    },
+  },
+};
