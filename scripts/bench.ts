@@ -5,7 +5,8 @@
  *   node dist/scripts/bench.js [--quick] [--json FILE] [--synth-counts 10,100,1000] [--deploy-counts 10,25,50]
  *
  * --quick runs fewer rounds and does not write BENCHMARKS.md; --json also saves the raw figures;
- * --render FILE rewrites BENCHMARKS.md from figures saved with --json, measuring nothing.
+ * --render FILE rewrites BENCHMARKS.md from figures saved with --json, measuring nothing;
+ * --provider-only measures only the native provider's section (6) and replaces that section of BENCHMARKS.md.
  *
  * Every figure is the median of several runs, with the range (min-max) as its spread.
  */
@@ -17,6 +18,7 @@ import { DataResource, type TerraformStack } from "cdktf";
 import { PreclinicalConnection, PreclinicalWebhook } from "../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../src/emulator";
 import { Workspace, type Program } from "../test/support/terraform";
+import { benchProvider, renderProvider, type ProviderResults } from "./bench-provider";
 
 const argValue = (name: string): string | undefined =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
@@ -229,6 +231,7 @@ async function main(): Promise<void> {
     process.stdout.write(md);
     return;
   }
+  if (process.argv.includes("--provider-only")) return providerOnly();
   const synthRuns = quick ? 3 : 5;
   const deployRuns = quick ? 1 : 3;
   const emulator = await PreclinicalEmulator.start({ agents: Array.from({ length: 201 }, (_, i) => ({ id: agent(i) })) });
@@ -240,6 +243,7 @@ async function main(): Promise<void> {
       deploy: await benchDeploy(emulator, counts("--deploy-counts", quick ? [10] : [10, 25, 50]), deployRuns),
       operations: await benchOperations(emulator, 10),
       coldStart: benchColdStart(quick ? 5 : 21),
+      provider: await benchProvider(emulator, stat, { quick, log }),
     };
     if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(results, null, 2));
     const md = render(results);
@@ -257,7 +261,30 @@ type Results = {
   deploy: Awaited<ReturnType<typeof benchDeploy>>;
   operations: Awaited<ReturnType<typeof benchOperations>>;
   coldStart: ReturnType<typeof benchColdStart>;
+  provider?: ProviderResults;
 };
+
+const PROVIDER_HEADING = "\n## 6. The native provider";
+
+/** Measures section 6 alone and puts it in place of the one in BENCHMARKS.md (unless --quick). */
+async function providerOnly(): Promise<void> {
+  const emulator = await PreclinicalEmulator.start({ agents: Array.from({ length: 201 }, (_, i) => ({ id: agent(i) })) });
+  try {
+    const provider = await benchProvider(emulator, stat, { quick, log });
+    if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), machine: machine(), provider }, null, 2));
+    const section = `${renderProvider(provider, fmt).trimEnd()}\n\nSection 6 measured on ${new Date().toISOString().slice(0, 10)}, on ${machine()}.\n`;
+    process.stdout.write(section);
+    if (quick) return;
+    const file = path.join(repo, "BENCHMARKS.md");
+    const md = fs.readFileSync(file, "utf8");
+    const start = md.indexOf(PROVIDER_HEADING);
+    const end = md.indexOf("\n## Before and after");
+    const before = start >= 0 ? md.slice(0, start) : md.slice(0, end >= 0 ? end : md.length);
+    fs.writeFileSync(file, `${before.trimEnd()}\n${section}${end >= 0 ? md.slice(end) : ""}`);
+  } finally {
+    await emulator.close();
+  }
+}
 
 function render(r: Results): string {
   const synthRows = r.synth.map(
@@ -317,7 +344,7 @@ ${opRows.join("\n")}
 Synthesis costs ${r.synth.map((s) => `${(s.preclinicalMs.median / s.count).toFixed(2)} ms`).join(", ")} per webhook at N = ${r.synth.map((s) => s.count).join(", ")};
 deploy costs ${r.deploy.map((d) => `${((d.preclinicalS.median / d.count) * 1000).toFixed(0)} ms`).join(", ")} per webhook at N = ${r.deploy.map((d) => d.count).join(", ")}.
 A flat or falling cost per webhook means linear growth.
-`;
+${r.provider ? renderProvider(r.provider, fmt) : ""}`;
 }
 
 /** The before/after record of optimizations, kept by hand in bench/before-after.md (figures from this script). */

@@ -36,7 +36,7 @@ import {
   type Webhook,
 } from "./schemas";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version";
-import { describeScope } from "../messages";
+import { scopeHolder } from "./scope";
 
 /** How the client reaches the API. */
 export interface PreclinicalClientOptions {
@@ -406,23 +406,6 @@ export class PreclinicalClient {
       afterUncertainAttempt: uncertain,
     });
   }
-}
-
-/**
- * The webhook of `webhooks` that holds a scope (agent ids compare case-insensitively, as UUIDs do). Throws
- * when the list breaks the one-webhook-per-scope rule.
- */
-export function scopeHolder(webhooks: readonly Webhook[], agentId: string | null): Webhook | undefined {
-  const wanted = agentId?.toLowerCase() ?? null;
-  const inScope = webhooks.filter((w) => (w.agent_id?.toLowerCase() ?? null) === wanted);
-  if (inScope.length > 1) {
-    throw new PreclinicalError(
-      ClientErrorCodes.API_CONTRACT_VIOLATION,
-      `The ${describeScope(agentId)} holds ${inScope.length} webhooks (${inScope.map((w) => w.id).join(", ")}), ` +
-        "but the API allows one per scope. Delete the extra ones in the Preclinical UI, then run again.",
-    );
-  }
-  return inScope[0];
 }
 
 /** The start of a body, quoted, for messages. Callers redact before calling. */

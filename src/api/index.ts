@@ -3,3 +3,4 @@ export * from "./client";
 export * from "./errors";
 export * from "./retry";
 export * from "./schemas";
+export * from "./rules";

@@ -5,7 +5,6 @@
  * read them the same way; lengths count user-perceived characters, as Terraform's length() does.
  */
 import { MAX_DESCRIPTION_LENGTH, MAX_SECRET_LENGTH, MAX_URL_LENGTH, MIN_SECRET_LENGTH, countCharacters } from "./assumptions";
-import { UUID_PATTERN } from "./schemas";
 
 /** 0 to 65535. */
 const PORT = "(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?";
@@ -31,7 +30,8 @@ export const SECRET_PATTERN = "^[^\\x00-\\x1f\\x7f]*$";
 /** The name of an environment variable. */
 export const ENV_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
 
-export { UUID_PATTERN };
+/** A UUID in its canonical textual form (any version, any case). */
+export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 const test = (pattern: string | RegExp, value: string) =>
   (typeof pattern === "string" ? new RegExp(pattern) : pattern).test(value);

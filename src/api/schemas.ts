@@ -13,9 +13,6 @@ import { en } from "zod/locales";
 
 z.config(en());
 
-/** A UUID in its canonical textual form (any version, any case). */
-export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
 const optionalNullable = <T extends z.core.SomeType>(schema: T) => z.optional(z.nullable(schema));
 
 /** A webhook as the API returns it. The signing secret is never returned. */

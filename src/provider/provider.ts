@@ -3,7 +3,7 @@
  * timeouts) and its one resource. The key is read from the environment when the first API call needs it,
  * so a plan without webhooks needs no key, and it never enters configuration, state or logs.
  */
-import { PreclinicalClient } from "../api/client";
+import type * as ApiClient from "../api/client";
 import { DEFAULT_API_KEY_ENV, DEFAULT_API_URL } from "../api/assumptions";
 import { rules, validTimeoutMs } from "../api/rules";
 import { messages } from "../messages";
@@ -32,6 +32,10 @@ export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = proces
       throw new DiagnosticsError([error("No Preclinical API key", messages.missingApiKey(apiKeyEnvVar))]);
     }
     log.addSecret(apiKey);
+    // Loaded on the first API call: undici and the schemas cost start-up time that the schema and validate
+    // calls of Terraform's other provider processes need not pay.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PreclinicalClient } = require("../api/client") as typeof ApiClient;
     const client = new PreclinicalClient({
       apiKey,
       baseUrl: known<string>(settings.api_url) ?? DEFAULT_API_URL,

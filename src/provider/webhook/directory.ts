@@ -4,7 +4,7 @@
  * later call acts on a stale list. Where the list cannot serve (the API pages it), reads go per id.
  */
 import type { PreclinicalClient } from "../../api/client";
-import { scopeHolder } from "../../api/client";
+import { scopeHolder } from "../../api/scope";
 import { ClientErrorCodes, isAgentNotFound, isNotFound, isPreclinicalError } from "../../api/errors";
 import type { Webhook } from "../../api/schemas";
 

@@ -1,5 +1,5 @@
 /** What a configured provider hands its resources: the API client and the shared view of the organization. */
-import { PreclinicalClient } from "../../api/client";
+import type { PreclinicalClient } from "../../api/client";
 import { isApiError, isAgentNotFound } from "../../api/errors";
 import { messages } from "../../messages";
 import { DiagnosticsError, error, type Diagnostic } from "../protocol/definition";

@@ -1,0 +1,22 @@
+/** The scope rule (one webhook per organization, one per agent) applied to a list of webhooks. */
+import { describeScope } from "../messages";
+import { ClientErrorCodes, PreclinicalError } from "./errors";
+import type { Webhook } from "./schemas";
+
+/**
+ * The webhook of `webhooks` that holds a scope (agent ids compare case-insensitively, as UUIDs do). Throws
+ * when the list breaks the one-webhook-per-scope rule.
+ */
+export function scopeHolder(webhooks: readonly Webhook[], agentId: string | null): Webhook | undefined {
+  const wanted = agentId?.toLowerCase() ?? null;
+  const inScope = webhooks.filter((w) => (w.agent_id?.toLowerCase() ?? null) === wanted);
+  if (inScope.length > 1) {
+    throw new PreclinicalError(
+      ClientErrorCodes.API_CONTRACT_VIOLATION,
+      `The ${describeScope(agentId)} holds ${inScope.length} webhooks (${inScope.map((w) => w.id).join(", ")}), ` +
+        "but the API allows one per scope. Delete the extra ones in the Preclinical UI, then run again.",
+    );
+  }
+  return inScope[0];
+}
+
