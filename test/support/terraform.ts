@@ -18,7 +18,7 @@ export function terraformAvailable(): boolean {
   } catch {
     if (process.env.CI === "true") {
       throw new Error(
-        "The end-to-end tests need the terraform binary (1.4 or later) on the PATH, and CI=true forbids skipping " +
+        "The end-to-end tests need the terraform binary (1.11 or later) on the PATH, and CI=true forbids skipping " +
           "them. Install Terraform on the CI machine (see .ci/run) and run again.",
       );
     }
