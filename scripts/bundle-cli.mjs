@@ -5,7 +5,8 @@
 // provider's lock file checksums rely on.
 //
 //   node scripts/bundle-cli.mjs [--outdir DIR]   (default dist; a test builds into a temp folder and compares)
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 const outdir = process.argv.includes("--outdir") ? process.argv[process.argv.indexOf("--outdir") + 1] : "dist";
@@ -39,11 +40,16 @@ await build({
   outfile: `${outdir}/provisioner/preclinical-provisioner.cjs`,
 });
 
-await build({
-  ...common,
-  entryPoints: ["src/provider/main.ts"],
-  outfile: `${outdir}/provider/terraform-provider-preclinical.cjs`,
-  banner: { js: "#!/usr/bin/env node" },
-  // Keeps the bundle free of this machine's paths (no __filename baked in from sources).
-  sourcemap: false,
-});
+// The provider: the bundle, embedded as a string in the launcher that compiles it with a code cache
+// (src/provider/launcher.ts says why).
+const provider = await build({ ...common, entryPoints: ["src/provider/main.ts"], write: false, outfile: "provider.cjs" });
+const source = provider.outputFiles[0].text;
+const launcher = await build({ ...common, entryPoints: ["src/provider/launcher.ts"], write: false, outfile: "launcher.cjs" });
+const sha = createHash("sha256").update(source).digest("hex").slice(0, 16);
+const executable =
+  "#!/usr/bin/env node\n" +
+  `var PROVIDER_SOURCE=${JSON.stringify(source)};var PROVIDER_SOURCE_SHA=${JSON.stringify(sha)};\n` +
+  launcher.outputFiles[0].text;
+mkdirSync(`${outdir}/provider`, { recursive: true });
+writeFileSync(`${outdir}/provider/terraform-provider-preclinical.cjs`, executable);
+chmodSync(`${outdir}/provider/terraform-provider-preclinical.cjs`, 0o755);
