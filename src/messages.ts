@@ -163,4 +163,8 @@ export const messages = {
   apiCallFailed: (what: string, reason: string) =>
     `Could not ${what}: ${reason}\nNothing else was changed. Fix the cause and run terraform apply again; it ` +
     "picks up where this run stopped.",
+  createUncertain: (agentId: string | null, reason: string) =>
+    `Could not confirm the create of the webhook: ${reason}\nThe request may have reached the API. Run terraform ` +
+    `plan: if it reports the ${describeScope(agentId)} held by a webhook with this URL, that is the one this ` +
+    `apply created; import it (id "${importIdOf(agentId)}") or set adopt_existing = true, and apply again.`,
 };

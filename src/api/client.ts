@@ -36,7 +36,7 @@ import {
   type Webhook,
 } from "./schemas";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version";
-import { scopeHolder } from "./scope";
+import { sameAsRequested, scopeHolder } from "./scope";
 
 /** How the client reaches the API. */
 export interface PreclinicalClientOptions {
@@ -432,13 +432,6 @@ function normalizeBaseUrl(raw: string): string {
   return url.toString().replace(/\/+$/, "");
 }
 
-function sameAsRequested(existing: Webhook, asked: CreateWebhookRequest): boolean {
-  return (
-    existing.url === asked.url &&
-    (existing.description ?? null) === (asked.description ?? null) &&
-    existing.is_enabled === (asked.is_enabled ?? true)
-  );
-}
 
 
 /** How long one attempt may take, and which setting set that. */

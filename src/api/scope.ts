@@ -1,7 +1,7 @@
 /** The scope rule (one webhook per organization, one per agent) applied to a list of webhooks. */
 import { describeScope } from "../messages";
 import { ClientErrorCodes, PreclinicalError } from "./errors";
-import type { Webhook } from "./schemas";
+import type { CreateWebhookRequest, Webhook } from "./schemas";
 
 /**
  * The webhook of `webhooks` that holds a scope (agent ids compare case-insensitively, as UUIDs do). Throws
@@ -20,3 +20,12 @@ export function scopeHolder(webhooks: readonly Webhook[], agentId: string | null
   return inScope[0];
 }
 
+
+/** Whether a webhook found in a scope is the one a create asked for (a create whose answer was lost). */
+export function sameAsRequested(existing: Webhook, asked: CreateWebhookRequest): boolean {
+  return (
+    existing.url === asked.url &&
+    (existing.description ?? null) === (asked.description ?? null) &&
+    existing.is_enabled === (asked.is_enabled ?? true)
+  );
+}

@@ -8,17 +8,33 @@ import { PluginStartError, servePlugin } from "./protocol/server";
 
 const log = new Logger();
 
+// Ctrl-C reaches Terraform and its providers alike; Terraform then stops the provider through the protocol
+// (StopProvider), which cancels requests in flight and answers. Dying on the signal would lose that answer.
+process.on("SIGINT", () => log.debug("interrupt received: Terraform will stop the provider"));
+
 process.on("uncaughtException", (err) => {
   // Terraform reports the plugin's exit; the log line says why.
   log.error("provider crashed", { cause: `${err.name}: ${err.message}`, stack: err.stack ?? "" });
   process.exit(1);
 });
 
-servePlugin(preclinicalProvider(log), { log }).catch((err: unknown) => {
-  if (err instanceof PluginStartError) {
-    process.stderr.write(`${err.message}\n`);
-  } else {
-    log.error("provider failed to start", { cause: err instanceof Error ? err.message : String(err) });
-  }
-  process.exit(1);
-});
+servePlugin(preclinicalProvider(log), { log }).then(
+  (plugin) => {
+    // Terraform ends a provider with its controller's Shutdown; a SIGTERM from elsewhere (a pipeline's
+    // timeout) still removes the socket folder.
+    process.once("SIGTERM", () => {
+      log.debug("terminated by SIGTERM");
+      const exit = () => process.exit(143);
+      setTimeout(exit, 500).unref();
+      plugin.stop().then(exit, exit);
+    });
+  },
+  (err: unknown) => {
+    if (err instanceof PluginStartError) {
+      process.stderr.write(`${err.message}\n`);
+    } else {
+      log.error("provider failed to start", { cause: err instanceof Error ? err.message : String(err) });
+    }
+    process.exit(1);
+  },
+);

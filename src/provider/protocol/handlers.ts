@@ -32,6 +32,24 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
   const providerType = objectType(provider.schema);
   let client: ClientInfo = { terraformVersion: "", writeOnlyAttributesAllowed: false };
 
+  /** Names of each resource type's sensitive attributes, whose values the log masks wherever they appear. */
+  const sensitive = new Map(
+    Object.entries(resources).map(([name, r]) => [
+      name,
+      Object.entries(r.schema.attributes)
+        .filter(([, a]) => a.sensitive)
+        .map(([attribute]) => attribute),
+    ]),
+  );
+  const maskSensitive = (typeName: string, ...objects: (ObjectValue | null)[]) => {
+    for (const object of objects) {
+      for (const attribute of sensitive.get(typeName) ?? []) {
+        const value = object?.[attribute];
+        if (typeof value === "string") log.addSecret(value);
+      }
+    }
+  };
+
   const resource = (typeName: string): [ResourceDefinition, ObjectType] => {
     const found = resources[typeName];
     if (!found) {
@@ -92,6 +110,7 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
     async ValidateResourceConfig(request) {
       const [definition, type] = resource(request.type_name);
       const config = decode(request.config, type);
+      maskSensitive(request.type_name, config);
       const info: ClientInfo = {
         terraformVersion: client.terraformVersion,
         writeOnlyAttributesAllowed:
@@ -125,11 +144,9 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
 
     async PlanResourceChange(request) {
       const [definition, type] = resource(request.type_name);
-      const result = await definition.plan({
-        prior: decode(request.prior_state, type),
-        proposed: decode(request.proposed_new_state, type),
-        config: decode(request.config, type),
-      });
+      const [prior, proposed, config] = [request.prior_state, request.proposed_new_state, request.config].map((v) => decode(v, type));
+      maskSensitive(request.type_name, proposed, config);
+      const result = await definition.plan({ prior, proposed, config });
       return {
         planned_state: encode(result.planned, type),
         requires_replace: (result.requiresReplace ?? []).map(attributePath),
@@ -140,11 +157,9 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
 
     async ApplyResourceChange(request) {
       const [definition, type] = resource(request.type_name);
-      const result = await definition.apply({
-        prior: decode(request.prior_state, type),
-        planned: decode(request.planned_state, type),
-        config: decode(request.config, type),
-      });
+      const [prior, planned, config] = [request.prior_state, request.planned_state, request.config].map((v) => decode(v, type));
+      maskSensitive(request.type_name, config);
+      const result = await definition.apply({ prior, planned, config });
       return { new_state: encode(result.state, type), private: request.planned_private, diagnostics: result.diagnostics ?? [] };
     },
 

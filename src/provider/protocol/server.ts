@@ -48,9 +48,7 @@ export async function servePlugin(provider: ProviderDefinition, options: ServeOp
   const log = options.log ?? new Logger();
   checkHandshakeEnv(env);
 
-  const root = new protobuf.Root();
-  protobuf.parse(TFPLUGIN6_PROTO, root, { keepCase: true });
-  protobuf.parse(GO_PLUGIN_PROTO, root, { keepCase: true });
+  const root = protocolRoot();
 
   const server = new grpc.Server({
     "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
@@ -138,8 +136,16 @@ function checkHandshakeEnv(env: NodeJS.ProcessEnv): void {
   }
 }
 
-/** A grpc-js service definition built from the parsed protocol text. */
-function serviceDefinition(root: protobuf.Root, name: string): grpc.ServiceDefinition {
+/** The protocol text parsed: the tfplugin6 and go-plugin services and messages. */
+export function protocolRoot(): protobuf.Root {
+  const root = new protobuf.Root();
+  protobuf.parse(TFPLUGIN6_PROTO, root, { keepCase: true });
+  protobuf.parse(GO_PLUGIN_PROTO, root, { keepCase: true });
+  return root;
+}
+
+/** A grpc-js service definition built from the parsed protocol text (a client of the tests uses it too). */
+export function serviceDefinition(root: protobuf.Root, name: string): grpc.ServiceDefinition {
   const service = root.lookupService(name);
   const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
   for (const method of service.methodsArray) {

@@ -2,7 +2,8 @@
  * `preclinical_webhook`: plan, create, read, update, delete and import of one webhook through the API.
  * Knows nothing about gRPC; values arrive as plain objects (../protocol/values).
  */
-import { isAlreadyExists, isNotFound } from "../../api/errors";
+import { ClientErrorCodes, isAlreadyExists, isApiError, isNotFound, isPreclinicalError } from "../../api/errors";
+import { sameAsRequested } from "../../api/scope";
 import type { CreateWebhookRequest, UpdateWebhookRequest, Webhook } from "../../api/schemas";
 import { UUID_PATTERN } from "../../api/rules";
 import { importIdOf, messages } from "../../messages";
@@ -73,9 +74,18 @@ async function createChecks(session: Session, planned: ObjectValue): Promise<Dia
   }
 }
 
-async function apply(session: Session, { prior, planned, config }: ApplyRequest): Promise<StateResult> {
-  const secret = known<string>(config?.secret);
+async function apply(session: Session, request: ApplyRequest): Promise<StateResult> {
+  // Any list fetched before or during a write is stale once it lands.
   session.directory.invalidate();
+  try {
+    return await applyChange(session, request);
+  } finally {
+    session.directory.invalidate();
+  }
+}
+
+async function applyChange(session: Session, { prior, planned, config }: ApplyRequest): Promise<StateResult> {
+  const secret = known<string>(config?.secret);
   if (planned === null) {
     if (prior) await remove(session, String(prior.id));
     return { state: null };
@@ -110,7 +120,20 @@ async function create(session: Session, planned: ObjectValue, secret: string | u
       ...(agentId !== null && { agent_id: agentId }),
       ...(secret !== undefined && { secret }),
     };
-    return await session.client.createWebhook(body);
+    try {
+      return await session.client.createWebhook(body);
+    } catch (err) {
+      if (!mayHaveBeenApplied(err)) throw err;
+      // The POST may have landed though no answer said so: the scope tells, when it can be read.
+      let holder: Webhook | undefined;
+      try {
+        holder = await session.directory.holderOf(agentId);
+      } catch {
+        throw new DiagnosticsError([error(summary, messages.createUncertain(agentId, (err as Error).message))]);
+      }
+      if (holder && sameAsRequested(holder, body)) return holder;
+      throw err;
+    }
   } catch (err) {
     if (isAlreadyExists(err)) {
       // Taken since the plan (the plan checked): name the holder, as the plan would have.
@@ -121,6 +144,13 @@ async function create(session: Session, planned: ObjectValue, secret: string | u
     }
     throw apiFailure(summary, "create the webhook", err, session, agentId);
   }
+}
+
+/** Whether a failed create may still have created the webhook: no answer, a server error, a cancel. */
+function mayHaveBeenApplied(err: unknown): boolean {
+  if (isApiError(err)) return err.status >= 500 || err.status === 408;
+  if (!isPreclinicalError(err)) return false;
+  return err.code !== ClientErrorCodes.INVALID_CONFIGURATION && err.code !== ClientErrorCodes.API_CONTRACT_VIOLATION;
 }
 
 /** PUT of the fields that changed; the secret only when secret_version changed. */

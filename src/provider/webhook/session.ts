@@ -1,6 +1,6 @@
 /** What a configured provider hands its resources: the API client and the shared view of the organization. */
 import type { PreclinicalClient } from "../../api/client";
-import { isApiError, isAgentNotFound } from "../../api/errors";
+import { ClientErrorCodes, isAgentNotFound, isApiError, isPreclinicalError } from "../../api/errors";
 import { messages } from "../../messages";
 import { DiagnosticsError, error, type Diagnostic } from "../protocol/definition";
 import { WebhookDirectory } from "./directory";
@@ -34,6 +34,8 @@ export function apiFailure(
   else if (isAgentNotFound(err)) {
     const named = err.path.startsWith("/agents/") ? decodeURIComponent(err.path.slice("/agents/".length)) : agentId;
     diagnostic = error(summary, messages.agentUnknown(named ?? "(unnamed)"), "agent_id");
+  } else if (isPreclinicalError(err) && err.code === ClientErrorCodes.CANCELLED) {
+    diagnostic = error(summary, err.message);
   } else {
     const reason = err instanceof Error ? err.message : String(err);
     diagnostic = error(summary, messages.apiCallFailed(what, reason), fieldOf(err));
