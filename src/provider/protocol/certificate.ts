@@ -1,8 +1,10 @@
 /**
  * The self-signed TLS server certificate a go-plugin gRPC plugin presents to Terraform. Terraform pins
  * exactly this certificate (it arrives base64 DER in the handshake line), so it is made fresh at every
- * provider start and trusted as its own CA. Built by hand on node:crypto to keep third-party X.509 code
- * out of the provider's start-up path.
+ * provider start and trusted as its own CA. Built by hand on node:crypto rather than with @peculiar/x509:
+ * measured once side by side (esbuild bundles, cold starts, 2 CPUs, Node 20), ours bundles to 3.6 KB and
+ * adds about 20 ms to a bare Node start; @peculiar/x509 with reflect-metadata bundles to 365 KB and adds
+ * about 130 ms, paid at each of the three to five provider starts of every terraform command.
  */
 import * as crypto from "node:crypto";
 import {

@@ -1,7 +1,9 @@
 /**
  * The organization's webhooks and agents as one provider process sees them. A refresh of any number of
- * webhooks costs one `GET /webhooks`: concurrent reads share one answer, and every write drops it so that no
- * later call acts on a stale list. Where the list cannot serve (the API pages it), reads go per id.
+ * webhooks costs one `GET /webhooks`: concurrent reads share one answer. The process's own writes are
+ * applied to that answer (a list fetched while a write was in flight included), so an apply of many
+ * webhooks does not fetch it again after each write; a write whose outcome is unknown drops it. Where the
+ * list cannot serve (the API pages it), reads go per id.
  */
 import type { PreclinicalClient } from "../../api/client";
 import { scopeHolder } from "../../api/scope";
@@ -55,9 +57,25 @@ export class WebhookDirectory {
     return answer;
   }
 
-  /** Called after every write: the next read asks the API again. */
+  /** A webhook this process created or updated, as the API answered. */
+  public wrote(webhook: Webhook): void {
+    this.patch((all) => [...all.filter((w) => w.id !== webhook.id), webhook]);
+  }
+
+  /** A webhook this process deleted (or found already deleted). */
+  public deleted(id: string): void {
+    this.patch((all) => all.filter((w) => w.id !== id));
+  }
+
+  /** After a write whose outcome is unknown: the next read asks the API again. */
   public invalidate(): void {
     this.list = undefined;
+  }
+
+  private patch(change: (all: Webhook[]) => Webhook[]): void {
+    const list = this.list;
+    if (list) this.list = list.then((all) => (all === NO_LIST ? NO_LIST : change(all)));
+    // A list fetched later includes the write, and one in flight now is patched when it lands.
   }
 
   private all(): Promise<Webhook[] | typeof NO_LIST> {

@@ -75,12 +75,12 @@ async function createChecks(session: Session, planned: ObjectValue): Promise<Dia
 }
 
 async function apply(session: Session, request: ApplyRequest): Promise<StateResult> {
-  // Any list fetched before or during a write is stale once it lands.
-  session.directory.invalidate();
   try {
     return await applyChange(session, request);
-  } finally {
+  } catch (err) {
+    // The write may or may not have landed: the shared list no longer tells.
     session.directory.invalidate();
+    throw err;
   }
 }
 
@@ -93,6 +93,7 @@ async function applyChange(session: Session, { prior, planned, config }: ApplyRe
   if (prior === null) {
     // What was asked is what the API now holds (the next refresh shows otherwise); the API adds id and time.
     const created = await create(session, planned, secret);
+    session.directory.wrote(created);
     return { state: { ...planned, secret: null, id: created.id, created_at: created.created_at } };
   }
   return { state: await update(session, prior, planned, secret) };
@@ -169,7 +170,7 @@ async function update(
   };
   if (Object.keys(changes).length === 0) return { ...planned };
   try {
-    await session.client.updateWebhook(id, changes);
+    session.directory.wrote(await session.client.updateWebhook(id, changes));
   } catch (err) {
     if (isNotFound(err)) throw new DiagnosticsError([error("Could not update the Preclinical webhook", messages.goneSincePlan(id))]);
     throw apiFailure("Could not update the Preclinical webhook", `update webhook ${id}`, err, session);
@@ -180,8 +181,9 @@ async function update(
 async function remove(session: Session, id: string): Promise<void> {
   try {
     await session.client.deleteWebhook(id);
+    session.directory.deleted(id);
   } catch (err) {
-    if (isNotFound(err)) return; // already gone: what delete wanted
+    if (isNotFound(err)) return session.directory.deleted(id); // already gone: what delete wanted
     throw apiFailure("Could not delete the Preclinical webhook", `delete webhook ${id}`, err, session);
   }
 }
