@@ -183,5 +183,13 @@ hand-written \`terraform_data\` + \`curl\` local-execs (no update, no delete, no
 | provider ms | terraform_data + curl ms | ratio (goal: at most 1.5×, ${goal(p.create.providerMs.median <= 1.5 * p.create.curlMs.median)}) |
 |---|---|---|
 | ${fmt(p.create.providerMs)} | ${fmt(p.create.curlMs)} | ${ratio(p.create.providerMs, p.create.curlMs)} |
+
+Where the time goes: Terraform starts the provider three times for a plan and four for an apply, and each
+start costs about the handshake figure above (Node's own start is most of it), so a plan pays about
+${((3 * p.startup.handshakeMs.median) / 1000).toFixed(1)} s before any webhook is read. No per-webhook work can win that back, which is why the
+create stays above 1.5× the curl stack, whose local-execs start no Node at all. Past start-up, each extra
+webhook costs two gRPC calls (read, plan) of the provider plus Terraform's own work per resource (the bare
+column grows too); between runs on this shared machine the 10-to-50 growth of the plan varied widely, so
+read it from its ranges.
 `;
 }

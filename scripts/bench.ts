@@ -6,7 +6,8 @@
  *
  * --quick runs fewer rounds and does not write BENCHMARKS.md; --json also saves the raw figures;
  * --render FILE rewrites BENCHMARKS.md from figures saved with --json, measuring nothing;
- * --provider-only measures only the native provider's section (6) and replaces that section of BENCHMARKS.md.
+ * --provider-only measures only the native provider's section (6) and replaces that section of BENCHMARKS.md
+ * (with --render FILE, from figures saved by --provider-only --json instead).
  *
  * Every figure is the median of several runs, with the range (min-max) as its spread.
  */
@@ -223,6 +224,7 @@ function machine(): string {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes("--provider-only")) return providerOnly();
   const saved = argValue("--render");
   if (saved) {
     // Re-render BENCHMARKS.md from saved figures (e.g. after editing bench/before-after.md), without measuring.
@@ -231,7 +233,6 @@ async function main(): Promise<void> {
     process.stdout.write(md);
     return;
   }
-  if (process.argv.includes("--provider-only")) return providerOnly();
   const synthRuns = quick ? 3 : 5;
   const deployRuns = quick ? 1 : 3;
   const emulator = await PreclinicalEmulator.start({ agents: Array.from({ length: 201 }, (_, i) => ({ id: agent(i) })) });
@@ -270,9 +271,12 @@ const PROVIDER_HEADING = "\n## 6. The native provider";
 async function providerOnly(): Promise<void> {
   const emulator = await PreclinicalEmulator.start({ agents: Array.from({ length: 201 }, (_, i) => ({ id: agent(i) })) });
   try {
-    const provider = await benchProvider(emulator, stat, { quick, log });
-    if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), machine: machine(), provider }, null, 2));
-    const section = `${renderProvider(provider, fmt).trimEnd()}\n\nSection 6 measured on ${new Date().toISOString().slice(0, 10)}, on ${machine()}.\n`;
+    const saved = argValue("--render");
+    const figures: { date: string; machine: string; provider: ProviderResults } = saved
+      ? JSON.parse(fs.readFileSync(saved, "utf8"))
+      : { date: new Date().toISOString(), machine: machine(), provider: await benchProvider(emulator, stat, { quick, log }) };
+    if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(figures, null, 2));
+    const section = `${renderProvider(figures.provider, fmt).trimEnd()}\n\nSection 6 measured on ${figures.date.slice(0, 10)}, on ${figures.machine}.\n`;
     process.stdout.write(section);
     if (quick) return;
     const file = path.join(repo, "BENCHMARKS.md");
