@@ -1,6 +1,7 @@
 /**
  * Every message the library shows a user, as small factory functions: what happened, why, and what to do.
- * Synth-time messages (the construct) and apply-time messages (the provisioner CLI) both live here.
+ * Synth-time messages (the construct), apply-time messages (the provisioner CLI) and the provider's
+ * diagnostics all live here.
  * No factory takes a secret: none can print one.
  */
 import {
