@@ -164,6 +164,9 @@ export const messages = {
   apiCallFailed: (what: string, reason: string) =>
     `Could not ${what}: ${reason}\nNothing else was changed. Fix the cause and run terraform apply again; it ` +
     "picks up where this run stopped.",
+  providerSettingUnknown: (name: string) =>
+    `The provider's \`${name}\` depends on a value known only after apply, but it names the organization that ` +
+    "every plan reads and checks. Use a literal or a variable for it.",
   createUncertain: (agentId: string | null, reason: string) =>
     `Could not confirm the create of the webhook: ${reason}\nThe request may have reached the API. Run terraform ` +
     `plan: if it reports the ${describeScope(agentId)} held by a webhook with this URL, that is the one this ` +

@@ -9,7 +9,7 @@ import { rules, validTimeoutMs } from "../api/rules";
 import { messages } from "../messages";
 import { DiagnosticsError, error, type Diagnostic, type ProviderDefinition } from "./protocol/definition";
 import type { Logger } from "./protocol/logger";
-import { known, type ObjectValue } from "./protocol/values";
+import { UNKNOWN, known, type ObjectValue } from "./protocol/values";
 import { PROVIDER_SCHEMA, WEBHOOK_TYPE } from "./webhook/schema";
 import { webhookResource } from "./webhook/resource";
 import { createSession, type Session } from "./webhook/session";
@@ -67,6 +67,10 @@ export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = proces
 
 function validateProviderConfig(config: ObjectValue): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // The organization must be known to plan: an unknown URL must not quietly mean the default one.
+  for (const name of ["api_url", "api_key_env_var"]) {
+    if (config[name] === UNKNOWN) out.push(error("Value known only after apply", messages.providerSettingUnknown(name), name));
+  }
   const apiUrl = known<string>(config.api_url);
   if (apiUrl !== undefined && !rules.apiUrl(apiUrl)) {
     out.push(error("Invalid attribute value", messages.apiUrlRule(apiUrl, "api_url"), "api_url"));

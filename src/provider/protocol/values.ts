@@ -17,16 +17,7 @@ export type ObjectValue = Record<string, Value>;
 /** The cty primitive types this provider declares; in the schema they travel as JSON (`"string"`). */
 export type PrimitiveType = "string" | "number" | "bool";
 
-export function isUnknown(value: unknown): value is Unknown {
-  return value === UNKNOWN;
-}
-
 /** The value when it is known and set, else undefined: for logic that acts only on real values. */
 export function known<T extends Primitive>(value: Value | undefined): T | undefined {
   return value === null || value === undefined || value === UNKNOWN ? undefined : (value as T);
-}
-
-/** Whether an object has an unknown value in any attribute. */
-export function hasUnknown(object: ObjectValue): boolean {
-  return Object.values(object).some(isUnknown);
 }

@@ -74,8 +74,16 @@ export class WebhookDirectory {
 
   private patch(change: (all: Webhook[]) => Webhook[]): void {
     const list = this.list;
-    if (list) this.list = list.then((all) => (all === NO_LIST ? NO_LIST : change(all)));
-    // A list fetched later includes the write, and one in flight now is patched when it lands.
+    if (!list) return; // a list fetched later includes the write
+    // One in flight now is patched when it lands; if it fails, it is not kept, as in all().
+    const patched: Promise<Webhook[] | typeof NO_LIST> = list.then(
+      (all) => (all === NO_LIST ? NO_LIST : change(all)),
+      (err: unknown) => {
+        if (this.list === patched) this.list = undefined;
+        throw err;
+      },
+    );
+    this.list = patched;
   }
 
   private all(): Promise<Webhook[] | typeof NO_LIST> {

@@ -30,9 +30,10 @@ export function webhookResource(session: () => Session): ResourceDefinition {
     schema: WEBHOOK_SCHEMA,
     validate: validateWebhook,
     plan: (request) => plan(session, request),
-    apply: (request) => apply(session(), request),
-    read: (state) => read(session(), state),
-    import: (id) => importWebhook(session(), id),
+    // async, so that a missing session (no API key) rejects rather than throws.
+    apply: async (request) => apply(session(), request),
+    read: async (state) => read(session(), state),
+    import: async (id) => importWebhook(session(), id),
   };
 }
 
@@ -128,6 +129,7 @@ async function create(session: Session, planned: ObjectValue, secret: string | u
       // The POST may have landed though no answer said so: the scope tells, when it can be read.
       let holder: Webhook | undefined;
       try {
+        session.directory.invalidate(); // the plan's list predates the POST
         holder = await session.directory.holderOf(agentId);
       } catch {
         throw new DiagnosticsError([error(summary, messages.createUncertain(agentId, (err as Error).message))]);
