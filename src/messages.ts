@@ -81,6 +81,11 @@ export const messages = {
   duplicateScope: (scope: string, first: string, second: string) =>
     `Two webhooks claim the ${scope}: ${first} and ${second}. The API allows one webhook per scope: remove one ` +
     "of them, or point one at another agent (`agentId`) or organization (`connection`).",
+  needsEngine: (path: string, what: string, engine: string) =>
+    `${path}: \`${what}\` exists only on the ${engine} engine, and this webhook's connection uses the other. ` +
+    (engine === "provider"
+      ? "Set `engine: PreclinicalEngine.PROVIDER` on its PreclinicalConnection: provisioners cannot read the webhook back from the API."
+      : "It belongs to the provisioner engine's resources; on the provider engine use `webhookResource`."),
   literalSecret: () =>
     "`secret` is a literal string, so it is written in plain text into cdk.tf.json. Pass it through a sensitive " +
     'TerraformVariable (new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true })).',

@@ -9,14 +9,24 @@ import { messages } from "../messages";
 import { DEFAULT_API_KEY_ENV } from "../api/assumptions";
 import { normalizeApiUrl } from "../provisioner/protocol";
 import { PreclinicalLedger } from "./ledger";
-import { ProvisionerResourceType, type ConnectionSettings } from "./settings";
+import { PreclinicalEngine, ProvisionerResourceType, type ConnectionSettings } from "./settings";
+import { providerFor } from "./provider-engine";
 import { validTimeoutMs } from "../api/rules";
 import { rules } from "./validation";
 
-export { ProvisionerResourceType, type ConnectionSettings } from "./settings";
+export { PreclinicalEngine, ProvisionerResourceType, type ConnectionSettings } from "./settings";
+
+/** The engine of a connection that names none. */
+export const DEFAULT_ENGINE = PreclinicalEngine.PROVISIONERS;
 
 /** Settings shared by the webhooks of one Preclinical organization. */
 export interface PreclinicalConnectionProps {
+  /**
+   * How the webhooks reach the API: the native provider, or provisioners (for places that allow no custom
+   * provider). See the README's "Engines".
+   * @default PreclinicalEngine.PROVISIONERS
+   */
+  readonly engine?: PreclinicalEngine;
   /**
    * The API base URL, up to and including `/api/v1`. Read at synth time.
    * @default - the PRECLINICAL_API_URL environment variable at synth time, else "https://app.preclinical.dev/api/v1"
@@ -29,7 +39,7 @@ export interface PreclinicalConnectionProps {
    */
   readonly apiKeyEnvVar?: string;
   /**
-   * The Terraform resource type that carries the provisioners.
+   * The Terraform resource type that carries the provisioners (the provisioner engine only).
    * @default ProvisionerResourceType.TERRAFORM_DATA
    */
   readonly resourceType?: ProvisionerResourceType;
@@ -74,9 +84,10 @@ export class PreclinicalConnection extends Construct {
   constructor(scope: Construct, id: string, props: PreclinicalConnectionProps = {}) {
     super(scope, id);
     this.settings = resolveConnection(props);
-    // The stack's ledger exists as long as a connection does, so that removing the last webhook from the
-    // program still deletes it (a stack with no Preclinical construct at all has no ledger to do so).
-    PreclinicalLedger.of(this, this.settings);
+    // The stack's ledger (provisioners) or provider block (provider) exists as long as a connection does, so
+    // that removing the last webhook from the program still deletes it.
+    if (this.settings.engine === PreclinicalEngine.PROVIDER) providerFor(this, this.settings);
+    else PreclinicalLedger.of(this, this.settings);
   }
 }
 
@@ -105,6 +116,7 @@ export function resolveConnection(props: PreclinicalConnectionProps, base?: Conn
     }
   }
   return {
+    engine: props.engine ?? base?.engine ?? DEFAULT_ENGINE,
     apiUrl: normalizeApiUrl(apiUrl),
     apiKeyEnvVar,
     resourceType: props.resourceType ?? base?.resourceType ?? ProvisionerResourceType.TERRAFORM_DATA,

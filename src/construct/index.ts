@@ -1,2 +1,8 @@
-export { PreclinicalConnection, ProvisionerResourceType, type PreclinicalConnectionProps, type ConnectionSettings } from "./connection";
+export {
+  PreclinicalConnection,
+  PreclinicalEngine,
+  ProvisionerResourceType,
+  type PreclinicalConnectionProps,
+  type ConnectionSettings,
+} from "./connection";
 export { PreclinicalWebhook, type PreclinicalWebhookProps } from "./webhook";

@@ -1,4 +1,7 @@
 /** The settings a connection resolves to, apart from the construct, so that every module can use them. */
+import { PreclinicalEngine } from "./engine";
+
+export { PreclinicalEngine };
 
 /** The Terraform resource type that carries a webhook's provisioners. */
 export enum ProvisionerResourceType {
@@ -10,6 +13,7 @@ export enum ProvisionerResourceType {
 
 /** The resolved settings of a connection. */
 export interface ConnectionSettings {
+  readonly engine: PreclinicalEngine;
   readonly apiUrl: string;
   readonly apiKeyEnvVar: string;
   readonly resourceType: ProvisionerResourceType;

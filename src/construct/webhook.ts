@@ -1,25 +1,20 @@
 /**
  * PreclinicalWebhook: a Preclinical webhook declared in a cdktf program. Synth time only: it validates the
- * props and emits the resources whose provisioners run the CLI (../provisioner) at apply time.
- *
- * Per webhook, two resources:
- * - `scope`, keyed only by the scope (API, key variable, agent). Its create provisioner claims the scope
- *   (fails when a webhook this stack did not create holds it, unless `adoptExisting`); its destroy
- *   provisioner deletes the scope's webhook. It is replaced only when the scope changes.
- * - `config`, keyed by every declared field. Its create provisioner converges the scope's webhook to the
- *   declared fields: PUT when the scope holds one (an in-place update, same id), POST otherwise. Any change
- *   replaces it, which is how an update reaches the API: Terraform runs no provisioner on an update.
- * Per stack, the ledger (./ledger.ts) deletes the webhooks of constructs removed from the program.
+ * props and hands the webhook to its connection's engine: the native provider (./provider-engine.ts) or
+ * provisioners (./provisioner-engine.ts). Neither engine knows the other; both take a WebhookSpec.
  */
 import * as crypto from "node:crypto";
 import { Construct, type IConstruct, type IValidation } from "constructs";
 import { Annotations, Fn, Token, type IResolvable, type Precondition, type TerraformResource } from "cdktf";
 import { describeScope, messages } from "../messages";
-import { Env, ProvisionerCommand, Trigger, scopeKey, type LedgerEntry } from "../provisioner/protocol";
+import { scopeKey, type LedgerEntry } from "../provisioner/protocol";
 import { PreclinicalConnection, resolveConnection } from "./connection";
-import type { ConnectionSettings } from "./settings";
+import { PreclinicalEngine, type WebhookSpec } from "./engine";
 import { PreclinicalLedger } from "./ledger";
-import { carrierResource, selfTrigger } from "./resources";
+import { declareWithProvider } from "./provider-engine";
+import type { PreclinicalWebhookResource } from "./provider-binding";
+import { declareWithProvisioners, type ProvisionerResources } from "./provisioner-engine";
+import type { ConnectionSettings } from "./settings";
 import { checkLiteral, escapeTemplate, preconditions } from "./validation";
 
 /** The props of a PreclinicalWebhook. */
@@ -85,17 +80,13 @@ export interface PreclinicalWebhookProps {
 }
 
 
-const ORGANIZATION_SCOPE = "";
-
 /** A Preclinical webhook, created, updated and deleted through the Preclinical API by `cdktf deploy`. */
 export class PreclinicalWebhook extends Construct {
   /** The resolved connection of this webhook. */
   public readonly connectionSettings: ConnectionSettings;
-  /** The resource keyed by the scope; its destroy provisioner deletes the webhook. */
-  public readonly scopeResource: TerraformResource;
-  /** The resource keyed by the declared fields; its create provisioner creates or updates the webhook. */
-  public readonly configResource: TerraformResource;
   private readonly agentId: string | undefined;
+  private readonly provisioned?: ProvisionerResources;
+  private readonly resource?: PreclinicalWebhookResource;
 
   constructor(scope: Construct, id: string, props: PreclinicalWebhookProps) {
     super(scope, id);
@@ -109,79 +100,63 @@ export class PreclinicalWebhook extends Construct {
       Annotations.of(this).addWarning(messages.literalSecret());
     }
 
-    const apiUrl = escapeTemplate(settings.apiUrl);
-    const scopeTriggers: Record<string, string> = {
-      [Trigger.API_URL]: apiUrl,
-      [Trigger.API_KEY_ENV]: settings.apiKeyEnvVar,
-      [Trigger.AGENT_ID]: literal(props.agentId) ?? ORGANIZATION_SCOPE,
+    const spec: WebhookSpec = {
+      path,
+      settings,
+      url: literal(props.url)!,
+      description: literal(props.description),
+      agentId: literal(props.agentId),
+      isEnabled: props.isEnabled ?? true,
+      secret: literal(props.secret),
+      secretFingerprint: props.secret === undefined ? undefined : secretFingerprint(path, props.secret),
+      adoptExisting: props.adoptExisting ?? false,
     };
-    const connectionEnv = {
-      [Env.API_URL]: apiUrl,
-      [Env.API_KEY_ENV]: settings.apiKeyEnvVar,
-      [Env.PATH]: escapeTemplate(path),
-      ...(settings.requestTimeoutMs ? { [Env.REQUEST_TIMEOUT_MS]: String(settings.requestTimeoutMs) } : {}),
-      ...(settings.deadlineMs ? { [Env.DEADLINE_MS]: String(settings.deadlineMs) } : {}),
-    };
-
-    this.scopeResource = carrierResource(this, "scope", settings, {
-      triggers: scopeTriggers,
-      preconditions: props.agentId && Token.isUnresolved(props.agentId) ? [preconditions.agentId(props.agentId)] : [],
-      runs: [
-        {
-          command: ProvisionerCommand.CLAIM,
-          when: "create",
-          environment: {
-            ...connectionEnv,
-            [Env.AGENT_ID]: scopeTriggers[Trigger.AGENT_ID],
-            [Env.ADOPT_EXISTING]: String(props.adoptExisting ?? false),
-          },
-        },
-        {
-          // A destroy provisioner may read only `self`: the scope comes from the state, not the program.
-          command: ProvisionerCommand.DELETE,
-          when: "destroy",
-          environment: {
-            ...connectionEnv,
-            [Env.API_URL]: selfTrigger(settings.resourceType, Trigger.API_URL),
-            [Env.API_KEY_ENV]: selfTrigger(settings.resourceType, Trigger.API_KEY_ENV),
-            [Env.AGENT_ID]: selfTrigger(settings.resourceType, Trigger.AGENT_ID),
-          },
-        },
-      ],
-    });
-
-    const isEnabled = enabledText(props.isEnabled);
-    const fingerprint = props.secret === undefined ? undefined : secretFingerprint(path, props.secret);
-    const configTriggers: Record<string, string> = {
-      ...scopeTriggers,
-      [Trigger.URL]: literal(props.url)!,
-      ...(props.description !== undefined ? { [Trigger.DESCRIPTION]: literal(props.description)! } : {}),
-      [Trigger.IS_ENABLED]: isEnabled,
-      ...(fingerprint !== undefined ? { [Trigger.SECRET_FINGERPRINT]: fingerprint } : {}),
-    };
-    this.configResource = carrierResource(this, "config", settings, {
-      triggers: configTriggers,
-      dependsOn: [this.scopeResource],
-      preconditions: tokenPreconditions(props),
-      runs: [
-        {
-          command: ProvisionerCommand.CONVERGE,
-          when: "create",
-          environment: {
-            ...connectionEnv,
-            [Env.AGENT_ID]: scopeTriggers[Trigger.AGENT_ID],
-            [Env.URL]: configTriggers[Trigger.URL],
-            [Env.IS_ENABLED]: isEnabled,
-            ...(props.description !== undefined ? { [Env.DESCRIPTION]: configTriggers[Trigger.DESCRIPTION] } : {}),
-            ...(props.secret !== undefined ? { [Env.SECRET]: literal(props.secret)! } : {}),
-          },
-        },
-      ],
-    });
-
-    PreclinicalLedger.of(this, settings).record(path, this._ledgerEntry());
+    const agentChecks = props.agentId && Token.isUnresolved(props.agentId) ? [preconditions.agentId(props.agentId)] : [];
+    if (settings.engine === PreclinicalEngine.PROVIDER) {
+      this.resource = declareWithProvider(this, spec, [...agentChecks, ...tokenPreconditions(props)]);
+    } else {
+      this.provisioned = declareWithProvisioners(this, spec, { agentId: agentChecks, fields: tokenPreconditions(props) }, this._ledgerEntry());
+    }
     register(this);
     this.node.addValidation(new UniqueScopeValidation(this));
+  }
+
+  /**
+   * The webhook's id, as the API and the Preclinical UI show it: a Terraform value (token) for outputs and
+   * other resources. After a webhook deleted outside the code is created anew, the new id. Provider engine only.
+   */
+  public get webhookId(): string {
+    return this.providerResource("webhookId").id;
+  }
+
+  /** When the webhook was created (ISO-8601), as a token. Provider engine only. */
+  public get createdAt(): string {
+    return this.providerResource("createdAt").createdAt;
+  }
+
+  /** The resource keyed by the scope; its destroy provisioner deletes the webhook. Provisioner engine only. */
+  public get scopeResource(): TerraformResource {
+    return this.provisionerResources("scopeResource").scopeResource;
+  }
+
+  /** The resource keyed by the declared fields; its create provisioner converges the webhook. Provisioner engine only. */
+  public get configResource(): TerraformResource {
+    return this.provisionerResources("configResource").configResource;
+  }
+
+  /** The `preclinical_webhook` resource. Provider engine only. */
+  public get webhookResource(): TerraformResource {
+    return this.providerResource("webhookResource");
+  }
+
+  private providerResource(what: string): PreclinicalWebhookResource {
+    if (!this.resource) throw new Error(messages.needsEngine(this.node.path, what, PreclinicalEngine.PROVIDER));
+    return this.resource;
+  }
+
+  private provisionerResources(what: string): ProvisionerResources {
+    if (!this.provisioned) throw new Error(messages.needsEngine(this.node.path, what, PreclinicalEngine.PROVISIONERS));
+    return this.provisioned;
   }
 
   /**
@@ -247,12 +222,6 @@ function tokenPreconditions(props: PreclinicalWebhookProps): Precondition[] {
 function literal(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   return Token.isUnresolved(value) ? value : escapeTemplate(value);
-}
-
-function enabledText(value: boolean | IResolvable | undefined): string {
-  if (value === undefined) return "true";
-  if (typeof value === "boolean") return String(value);
-  return Fn.tostring(value);
 }
 
 const FINGERPRINT_SALT = "preclinical-webhook-secret:v1:";

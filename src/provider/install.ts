@@ -5,6 +5,7 @@
  * The executable is the same file for every platform (a Node script), so every platform gets a copy and a
  * lock file can hold the checksums of all of them.
  */
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PACKAGE_VERSION } from "../version";
@@ -77,4 +78,35 @@ function sameBytes(file: string, bytes: Buffer): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The provider's checksum as `.terraform.lock.hcl` records it: Terraform's "h1" hash of the package folder
+ * (SHA-256 over the sorted lines `<hex sha256 of file>  <relative name>`). Every platform folder holds the
+ * same one file, so every platform has this one hash.
+ */
+export function providerLockHash(): string {
+  const name = `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`;
+  const fileHash = crypto.createHash("sha256").update(fs.readFileSync(providerBundlePath())).digest("hex");
+  return `h1:${crypto.createHash("sha256").update(`${fileHash}  ${name}\n`).digest("base64")}`;
+}
+
+/**
+ * Records the provider in `<dir>/.terraform.lock.hcl`, keeping every other provider's entry: with a lock
+ * file in place, `cdktf deploy` does not ask the registry to lock a provider that only a local mirror has.
+ */
+export function writeLockFile(dir: string): void {
+  const file = path.join(dir, ".terraform.lock.hcl");
+  const address = `${PROVIDER_HOSTS[0]}/${PROVIDER_NAMESPACE}/${PROVIDER_TYPE}`;
+  const ours =
+    `provider "${address}" {\n  version = "${PROVIDER_VERSION}"\n  hashes = [\n    "${providerLockHash()}",\n  ]\n}\n`;
+  let text = fs.existsSync(file)
+    ? fs.readFileSync(file, "utf8")
+    : "# This file is maintained automatically by \"terraform init\".\n# Manual edits may be lost in future updates.\n";
+  const block = new RegExp(`\\n?provider "${address.replace(/[./]/g, "\\$&")}" \\{[\\s\\S]*?\\n\\}\\n`);
+  if (block.test(text)) {
+    if (text.includes(ours)) return;
+    text = text.replace(block, "\n");
+  }
+  fs.writeFileSync(file, `${text.replace(/\n*$/, "\n")}\n${ours}`);
 }

@@ -1,0 +1,72 @@
+/**
+ * The provider engine: a webhook is one `preclinical_webhook` resource of the native provider, with one
+ * provider block per connection. At synthesis the provider is laid out in the stack folder as an implied
+ * local mirror, with a lock file entry, so `cdktf deploy`, `cdktf diff` and `terraform` run there find it
+ * with no CLI configuration, on this machine or on a runner that gets only the stack folder.
+ */
+import * as crypto from "node:crypto";
+import * as path from "node:path";
+import type { Construct } from "constructs";
+import { TerraformStack, type Precondition } from "cdktf";
+// No public alternative: TerraformAsset writes only under assets/<id>/<hash>/, and Terraform looks for a
+// provider mirror at terraform.d/plugins/ in its working folder.
+import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
+import { installProvider, writeLockFile } from "../provider/install";
+import { PreclinicalProviderBlock, PreclinicalWebhookResource } from "./provider-binding";
+import type { ConnectionSettings } from "./settings";
+import type { WebhookSpec } from "./engine";
+
+/** The provider block of each connection of a stack, keyed by what identifies the organization. */
+const blocks = new WeakMap<TerraformStack, Map<string, PreclinicalProviderBlock>>();
+
+function connectionKey(settings: ConnectionSettings): string {
+  return JSON.stringify([settings.apiUrl, settings.apiKeyEnvVar, settings.requestTimeoutMs, settings.deadlineMs]);
+}
+
+/**
+ * The provider block of a connection, created on first use. The stack's first connection has the default
+ * (unaliased) block; another gets an alias derived from what identifies it, so that the order of the code
+ * never moves a webhook from one block to another.
+ */
+export function providerFor(scope: Construct, settings: ConnectionSettings): PreclinicalProviderBlock {
+  const stack = TerraformStack.of(scope);
+  const perStack = blocks.get(stack) ?? new Map<string, PreclinicalProviderBlock>();
+  blocks.set(stack, perStack);
+  const key = connectionKey(settings);
+  const existing = perStack.get(key);
+  if (existing) return existing;
+  const alias = perStack.size === 0 ? undefined : `org_${crypto.createHash("sha256").update(key).digest("hex").slice(0, 10)}`;
+  const block = new PreclinicalProviderBlock(stack, alias ? `PreclinicalProvider_${alias}` : "PreclinicalProvider", {
+    alias,
+    apiUrl: settings.apiUrl,
+    apiKeyEnvVar: settings.apiKeyEnvVar,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    deadlineMs: settings.deadlineMs,
+  });
+  if (perStack.size === 0) {
+    addCustomSynthesis(block, {
+      onSynthesize(session) {
+        const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
+        installProvider(dir);
+        writeLockFile(dir);
+      },
+    });
+  }
+  perStack.set(key, block);
+  return block;
+}
+
+/** Declares a webhook on the provider engine. */
+export function declareWithProvider(scope: Construct, spec: WebhookSpec, preconditions: Precondition[]): PreclinicalWebhookResource {
+  return new PreclinicalWebhookResource(scope, "webhook", {
+    provider: providerFor(scope, spec.settings),
+    url: spec.url,
+    description: spec.description,
+    agentId: spec.agentId,
+    isEnabled: spec.isEnabled,
+    secret: spec.secret,
+    secretVersion: spec.secretFingerprint,
+    adoptExisting: spec.adoptExisting || undefined,
+    lifecycle: preconditions.length ? { precondition: preconditions } : undefined,
+  });
+}
