@@ -4,11 +4,13 @@
  * - The organization-level webhook receives every agent's test runs; two agents have their own.
  * - The signing secret comes from a sensitive Terraform variable (TF_VAR_webhook_secret in a pipeline).
  * - The API URL is read at synth time from PRECLINICAL_API_URL (default: the production API), and the
- *   API key at apply time from PRECLINICAL_API_KEY. Neither is written into the synthesized stack.
+ *   API key at plan and apply time from PRECLINICAL_API_KEY, which is never written into the stack.
+ * - The webhooks use the native provider (the default engine): `cdktf diff` shows changes made in the
+ *   Preclinical UI, and the organization webhook's id is an output.
  *
  * In your own project, import from "cdktf-preclinical-webhooks" instead of "../src".
  */
-import { App, TerraformStack, TerraformVariable } from "cdktf";
+import { App, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { PreclinicalWebhook } from "../src";
 
@@ -33,10 +35,14 @@ export class PreclinicalWebhooksStack extends TerraformStack {
       description: "Set to false to pause deliveries for the triage agent, e.g. during maintenance.",
     });
 
-    new PreclinicalWebhook(this, "organization", {
+    const organization = new PreclinicalWebhook(this, "organization", {
       url: "https://hooks.example.com/preclinical",
       secret: secret.stringValue,
       description: "Every agent's test runs",
+    });
+    new TerraformOutput(this, "organization_webhook_id", {
+      value: organization.webhookId,
+      description: "The id of the organization-level webhook, as the Preclinical UI shows it.",
     });
     new PreclinicalWebhook(this, "triage", {
       url: "https://hooks.example.com/preclinical/triage",

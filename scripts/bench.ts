@@ -16,7 +16,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DataResource, type TerraformStack } from "cdktf";
-import { PreclinicalConnection, PreclinicalWebhook } from "../src";
+import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../src/emulator";
 import { Workspace, type Program } from "../test/support/terraform";
 import { benchProvider, renderProvider, type ProviderResults } from "./bench-provider";
@@ -89,7 +89,7 @@ function benchSynth(counts: number[], runs: number) {
 
 function preclinicalProgram(emulatorUrl: string, count: number): Program {
   return (stack: TerraformStack) => {
-    const connection = new PreclinicalConnection(stack, "preclinical", { apiUrl: emulatorUrl });
+    const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: emulatorUrl });
     for (let i = 0; i < count; i++) {
       new PreclinicalWebhook(stack, `hook-${i}`, { url: `https://hooks.example.com/${i}`, agentId: i === 0 ? undefined : agent(i), connection });
     }
@@ -162,7 +162,7 @@ async function benchOperations(emulator: PreclinicalEmulator, count: number) {
   emulator.reset();
   const ws = new Workspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY });
   const program = (version: number, agentOffset = 0): Program => (stack) => {
-    const connection = new PreclinicalConnection(stack, "preclinical", { apiUrl: emulator.url });
+    const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: emulator.url });
     for (let i = 0; version > 0 && i < count; i++) {
       new PreclinicalWebhook(stack, `hook-${i}`, { url: `https://hooks.example.com/v${version}/${i}`, agentId: agent(i + 1 + agentOffset), connection });
     }

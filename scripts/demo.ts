@@ -2,9 +2,10 @@
  * `npm run demo`: the product end to end on a laptop, with no Preclinical account.
  *
  * Starts the emulator, deploys examples/main.ts with the real cdktf CLI and terraform, prints the webhooks
- * the API then holds, changes one (pauses the triage agent's webhook) and deploys again to show the
- * in-place update, destroys, and stops the emulator. It works in a temporary folder and always talks to
- * the emulator, even when PRECLINICAL_API_KEY is set.
+ * the API then holds and the id output, changes the organization webhook "in the UI" (through the API, as
+ * the UI would), shows `cdktf diff` reporting it, deploys again to put it back (same id), pauses the
+ * triage agent's webhook from the code (an in-place update), destroys, and stops the emulator. It works in
+ * a temporary folder and always talks to the emulator, even when PRECLINICAL_API_KEY is set.
  */
 import { spawn } from "node:child_process";
 import * as crypto from "node:crypto";
@@ -101,6 +102,21 @@ async function main(): Promise<number> {
     const first = await api.listWebhooks();
     step("The Preclinical API now holds:");
     process.stdout.write(`${table(first)}\n`);
+
+    const org = first.find((w) => !w.agent_id);
+    if (!org) throw new Error("the organization webhook was not created");
+    step(`In the Preclinical UI, someone points the organization webhook elsewhere and pauses it`);
+    await api.updateWebhook(org.id, { url: "https://collector.example.net/hijacked", is_enabled: false });
+    process.stdout.write(`${table(await api.listWebhooks())}\n`);
+
+    step("cdktf diff: the plan shows what changed outside the code");
+    await cdktf(["diff", "--output", path.join(work, "cdktf.out")], work, env);
+
+    step("cdktf deploy: putting it back");
+    await deploy();
+    const repaired = (await api.listWebhooks()).find((w) => w.id === org.id);
+    if (!repaired || repaired.url !== org.url || !repaired.is_enabled) throw new Error("the drift was not repaired in place");
+    process.stdout.write(`    organization: same id ${org.id}, url and enabled restored: repaired in place\n`);
 
     step("cdktf deploy with TF_VAR_triage_enabled=false: pausing the triage agent's webhook");
     await deploy({ TF_VAR_triage_enabled: "false" });

@@ -81,6 +81,9 @@ export const messages = {
   duplicateScope: (scope: string, first: string, second: string) =>
     `Two webhooks claim the ${scope}: ${first} and ${second}. The API allows one webhook per scope: remove one ` +
     "of them, or point one at another agent (`agentId`) or organization (`connection`).",
+  provisionerOnlyProp: (prop: string) =>
+    `\`${prop}\` is a setting of the provisioner engine, and this connection uses the provider engine, which ` +
+    `runs no provisioners. Drop \`${prop}\`, or set \`engine: PreclinicalEngine.PROVISIONERS\`.`,
   needsEngine: (path: string, what: string, engine: string) =>
     `${path}: \`${what}\` exists only on the ${engine} engine, and this webhook's connection uses the other. ` +
     (engine === "provider"

@@ -16,15 +16,15 @@ import { rules } from "./validation";
 
 export { PreclinicalEngine, ProvisionerResourceType, type ConnectionSettings } from "./settings";
 
-/** The engine of a connection that names none. */
-export const DEFAULT_ENGINE = PreclinicalEngine.PROVISIONERS;
+/** The engine of a connection that names none (and no `resourceType`, which implies provisioners). */
+export const DEFAULT_ENGINE = PreclinicalEngine.PROVIDER;
 
 /** Settings shared by the webhooks of one Preclinical organization. */
 export interface PreclinicalConnectionProps {
   /**
    * How the webhooks reach the API: the native provider, or provisioners (for places that allow no custom
    * provider). See the README's "Engines".
-   * @default PreclinicalEngine.PROVISIONERS
+   * @default - PreclinicalEngine.PROVISIONERS when `resourceType` or `nodeExecutable` is set, else PreclinicalEngine.PROVIDER
    */
   readonly engine?: PreclinicalEngine;
   /**
@@ -75,6 +75,7 @@ export class PreclinicalConnection extends Construct {
     const existing = stack.node.tryFindChild(PreclinicalConnection.DEFAULT_ID);
     if (existing instanceof PreclinicalConnection) return existing;
     // The default follows the resource type the stack already uses (one type per stack).
+    // A stack whose ledger exists (a connection on the provisioner engine) keeps its resource type.
     const resourceType = PreclinicalLedger.resourceTypeOf(stack);
     return new PreclinicalConnection(stack, PreclinicalConnection.DEFAULT_ID, { resourceType });
   }
@@ -115,8 +116,15 @@ export function resolveConnection(props: PreclinicalConnectionProps, base?: Conn
       throw new Error(messages.timeoutRule(prop, value));
     }
   }
+  // resourceType and nodeExecutable exist only for provisioners: setting one chooses that engine.
+  const provisionerOnly = (["resourceType", "nodeExecutable"] as const).filter((prop) => props[prop] !== undefined);
+  const engine =
+    props.engine ?? base?.engine ?? (provisionerOnly.length > 0 ? PreclinicalEngine.PROVISIONERS : DEFAULT_ENGINE);
+  if (engine === PreclinicalEngine.PROVIDER && provisionerOnly.length > 0) {
+    throw new Error(messages.provisionerOnlyProp(provisionerOnly[0]));
+  }
   return {
-    engine: props.engine ?? base?.engine ?? DEFAULT_ENGINE,
+    engine,
     apiUrl: normalizeApiUrl(apiUrl),
     apiKeyEnvVar,
     resourceType: props.resourceType ?? base?.resourceType ?? ProvisionerResourceType.TERRAFORM_DATA,

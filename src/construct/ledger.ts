@@ -14,8 +14,23 @@ import { messages } from "../messages";
 import { escapeTemplate } from "./validation";
 
 
+/** The scopes of each stack's provider-engine webhooks: the ledger must count them as still declared. */
+const providerScopes = new WeakMap<TerraformStack, Map<string, LedgerEntry>>();
+
 export class PreclinicalLedger extends Construct {
   public static readonly ID = LEDGER_ID;
+
+  /**
+   * Records a scope that a provider-engine webhook of the stack manages. A webhook moved from provisioners to
+   * the provider leaves the ledger's map; without this, the ledger's reconcile would delete its webhook in
+   * the same apply that adopts or imports it. Read at synthesis, so the order of the code does not matter.
+   */
+  public static declareProviderScope(scope: Construct, path: string, entry: LedgerEntry): void {
+    const stack = TerraformStack.of(scope);
+    const scopes = providerScopes.get(stack) ?? new Map<string, LedgerEntry>();
+    scopes.set(path, entry);
+    providerScopes.set(stack, scopes);
+  }
 
   /** The resource type of the stack's ledger, if the stack has one yet (one type per stack). */
   public static resourceTypeOf(scope: Construct): ConnectionSettings["resourceType"] | undefined {
@@ -75,7 +90,9 @@ export class PreclinicalLedger extends Construct {
 
   /** The current map as literal text: tokens are not allowed in a destroy provisioner, so they are masked. */
   private currentText(): string {
-    const literal = this.sorted().map(([path, entry]) => {
+    const elsewhere = [...(providerScopes.get(TerraformStack.of(this))?.entries() ?? [])];
+    const all = [...this.sorted(), ...elsewhere.sort(([a], [b]) => a.localeCompare(b))];
+    const literal = all.map(([path, entry]) => {
       const agentId = entry.agentId !== null && Token.isUnresolved(entry.agentId) ? PLAN_TIME_AGENT : entry.agentId;
       return [path, encodeLedgerEntry({ ...entry, agentId })];
     });

@@ -24,9 +24,10 @@ function connectionKey(settings: ConnectionSettings): string {
 }
 
 /**
- * The provider block of a connection, created on first use. The stack's first connection has the default
- * (unaliased) block; another gets an alias derived from what identifies it, so that the order of the code
- * never moves a webhook from one block to another.
+ * The provider block of a connection, created on first use. Every block has an alias derived from what
+ * identifies its organization, and every webhook names its block: the order of the code never moves a
+ * webhook to another organization's block, and a webhook whose block is gone fails the plan (Terraform
+ * names the missing provider configuration) rather than being destroyed through another organization.
  */
 export function providerFor(scope: Construct, settings: ConnectionSettings): PreclinicalProviderBlock {
   const stack = TerraformStack.of(scope);
@@ -35,8 +36,8 @@ export function providerFor(scope: Construct, settings: ConnectionSettings): Pre
   const key = connectionKey(settings);
   const existing = perStack.get(key);
   if (existing) return existing;
-  const alias = perStack.size === 0 ? undefined : `org_${crypto.createHash("sha256").update(key).digest("hex").slice(0, 10)}`;
-  const block = new PreclinicalProviderBlock(stack, alias ? `PreclinicalProvider_${alias}` : "PreclinicalProvider", {
+  const alias = `org_${crypto.createHash("sha256").update(key).digest("hex").slice(0, 10)}`;
+  const block = new PreclinicalProviderBlock(stack, `PreclinicalProvider_${alias}`, {
     alias,
     apiUrl: settings.apiUrl,
     apiKeyEnvVar: settings.apiKeyEnvVar,

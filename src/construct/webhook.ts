@@ -114,6 +114,7 @@ export class PreclinicalWebhook extends Construct {
     const agentChecks = props.agentId && Token.isUnresolved(props.agentId) ? [preconditions.agentId(props.agentId)] : [];
     if (settings.engine === PreclinicalEngine.PROVIDER) {
       this.resource = declareWithProvider(this, spec, [...agentChecks, ...tokenPreconditions(props)]);
+      PreclinicalLedger.declareProviderScope(this, path, this._ledgerEntry());
     } else {
       this.provisioned = declareWithProvisioners(this, spec, { agentId: agentChecks, fields: tokenPreconditions(props) }, this._ledgerEntry());
     }

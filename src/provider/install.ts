@@ -92,14 +92,16 @@ export function providerLockHash(): string {
 }
 
 /**
- * Records the provider in `<dir>/.terraform.lock.hcl`, keeping every other provider's entry: with a lock
- * file in place, `cdktf deploy` does not ask the registry to lock a provider that only a local mirror has.
+ * Records the provider in `<dir>/.terraform.lock.hcl`, keeping every other provider's entry: with an entry
+ * whose `constraints` match the configuration's version, `cdktf deploy` does not ask the registry to lock
+ * a provider that only a local mirror has. Written as `terraform init` writes it, so init leaves it alone.
  */
 export function writeLockFile(dir: string): void {
   const file = path.join(dir, ".terraform.lock.hcl");
   const address = `${PROVIDER_HOSTS[0]}/${PROVIDER_NAMESPACE}/${PROVIDER_TYPE}`;
   const ours =
-    `provider "${address}" {\n  version = "${PROVIDER_VERSION}"\n  hashes = [\n    "${providerLockHash()}",\n  ]\n}\n`;
+    `provider "${address}" {\n  version     = "${PROVIDER_VERSION}"\n  constraints = "${PROVIDER_VERSION}"\n` +
+    `  hashes = [\n    "${providerLockHash()}",\n  ]\n}\n`;
   let text = fs.existsSync(file)
     ? fs.readFileSync(file, "utf8")
     : "# This file is maintained automatically by \"terraform init\".\n# Manual edits may be lost in future updates.\n";

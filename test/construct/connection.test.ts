@@ -5,6 +5,7 @@
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { PreclinicalConnection, PreclinicalWebhook, ProvisionerResourceType } from "../../src";
 import { messages } from "../../src/messages";
+import { onProvisioners } from "../support/engines";
 
 const URL = "https://hooks.example.com/preclinical";
 
@@ -12,7 +13,8 @@ function synthJson(stack: TerraformStack) {
   return JSON.parse(Testing.synth(stack));
 }
 
-const newStack = () => new TerraformStack(Testing.app(), "stack");
+/** A stack whose webhooks use the provisioner engine, which this file tests. */
+const newStack = () => onProvisioners(new TerraformStack(Testing.app(), "stack"));
 
 describe("nodeExecutable", () => {
   test("is escaped for Terraform templates like every literal", () => {
@@ -65,7 +67,7 @@ describe("plan-time checks", () => {
 
 describe("a stack on null_resource", () => {
   test("webhooks without a connection, or with their own apiUrl, follow the stack's resource type", () => {
-    const stack = newStack();
+    const stack = new TerraformStack(Testing.app(), "stack");
     new PreclinicalConnection(stack, "c", { resourceType: ProvisionerResourceType.NULL_RESOURCE });
     const plain = new PreclinicalWebhook(stack, "plain", { url: URL });
     const own = new PreclinicalWebhook(stack, "own", { url: URL, agentId: "6ba7b810-9dad-11d1-80b4-00c04fd430c8", apiUrl: "https://eu.preclinical.dev/api/v1" });

@@ -1,6 +1,7 @@
 /**
- * terraform_data needs Terraform 1.4+. The check runs `terraform version` once per stack and process, not
- * once per resource as cdktf's DataResource does. A fake `terraform` on the PATH counts its invocations.
+ * terraform_data (the provisioner engine) needs Terraform 1.4+. The check runs `terraform version` once per
+ * stack and process, not once per resource as cdktf's DataResource does. A fake `terraform` on the PATH
+ * counts its invocations.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -19,10 +20,11 @@ function synthWithFakeTerraform(version: string | undefined, stacks: number, web
   }
   const script = `
     const { App, TerraformStack } = require("cdktf");
-    const { PreclinicalWebhook } = require(${JSON.stringify(path.join(repo, "dist", "src"))});
+    const { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } = require(${JSON.stringify(path.join(repo, "dist", "src"))});
     const app = new App({ outdir: ${JSON.stringify(path.join(dir, "out"))} });
     for (let s = 0; s < ${stacks}; s++) {
       const stack = new TerraformStack(app, "stack" + s);
+      new PreclinicalConnection(stack, PreclinicalConnection.DEFAULT_ID, { engine: PreclinicalEngine.PROVISIONERS });
       for (let i = 0; i < ${webhooks}; i++) new PreclinicalWebhook(stack, "hook" + i, { url: "https://hooks.example.com/" + i, agentId: "00000000-0000-4000-8000-" + String(s * 1000 + i).padStart(12, "0") });
     }
     app.synth();

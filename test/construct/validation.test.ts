@@ -9,6 +9,7 @@ import { escapeTemplate, quote } from "../../src/construct/validation";
 import { messages } from "../../src/messages";
 import { HOST, SECRET_16, URL, accepted, rejected, type Prop } from "../support/inputs";
 import { thrown } from "../support/thrown";
+import { onProvisioners } from "../support/engines";
 
 /** The converge environment variable each prop reaches. */
 const ENV: Record<Prop, string> = {
@@ -23,7 +24,7 @@ const ENV: Record<Prop, string> = {
 // test/setup.ts clears PRECLINICAL_API_URL before each test and restores it after.
 
 function webhookWith(prop: Prop, value: string): { stack: TerraformStack; hook: PreclinicalWebhook } {
-  const stack = new TerraformStack(Testing.app(), "stack");
+  const stack = onProvisioners(new TerraformStack(Testing.app(), "stack"));
   const props: PreclinicalWebhookProps = { url: URL, [prop]: value };
   return { stack, hook: new PreclinicalWebhook(stack, "Hook", props) };
 }

@@ -13,12 +13,14 @@ import { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
 import { DEFAULT_API_URL } from "../../src/api/assumptions";
 import {
   PreclinicalConnection,
+  PreclinicalEngine,
   PreclinicalWebhook,
   ProvisionerResourceType,
   type PreclinicalWebhookProps,
 } from "../../src/construct";
 import { messages } from "../../src/messages";
 import { thrown } from "../support/thrown";
+import { onProvisioners } from "../support/engines";
 
 Testing.setupJest();
 
@@ -43,7 +45,13 @@ interface LocalExec {
 
 // test/setup.ts clears PRECLINICAL_API_URL before each test and restores it after.
 
+/** A stack whose webhooks use the provisioner engine, which this file tests. */
 function newStack(app: App = Testing.app(), id = "stack"): TerraformStack {
+  return onProvisioners(bareStack(app, id));
+}
+
+/** A stack with no default connection, for tests that bring their own (provisioner) connection. */
+function bareStack(app: App = Testing.app(), id = "stack"): TerraformStack {
   return new TerraformStack(app, id);
 }
 
@@ -119,6 +127,7 @@ describe("the scope resource", () => {
   test("an organization-level webhook's scope is keyed by API URL, key variable and an empty agent id", () => {
     // Given / When: a webhook without agentId
     const synthesized = Testing.synthScope((stack) => {
+      onProvisioners(stack as TerraformStack);
       new PreclinicalWebhook(stack, "Hook", { url: URL });
     });
 
@@ -297,7 +306,7 @@ describe("security", () => {
   test("every provisioner command is fixed text; hostile values stay in the environment", () => {
     // Given: values a shell would act on, in every prop that reaches a provisioner
     const hostile = "$(touch /tmp/pwned); `reboot` && rm -rf / #";
-    const stack = newStack();
+    const stack = bareStack();
     const connection = new PreclinicalConnection(stack, "Conn", { nodeExecutable: hostile, apiKeyEnvVar: "KEY_A" });
     new PreclinicalWebhook(stack, "Hook", {
       url: "https://hooks.example.com/$(id)?q=`uname`;x=1|y",
@@ -536,10 +545,13 @@ describe("defaults", () => {
 
   test("a webhook with its own apiUrl does not depend on PRECLINICAL_API_URL", () => {
     process.env.PRECLINICAL_API_URL = "not-a-url";
+    // A stack on provisioners without a default connection (which would read PRECLINICAL_API_URL).
+    const stack = bareStack();
+    new PreclinicalConnection(stack, "Other", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: "https://x.preclinical.dev/api/v1" });
 
-    const { hook, json } = oneWebhook({ apiUrl: "https://eu.preclinical.dev/api/v1", apiKeyEnvVar: "EU_KEY" });
+    const hook = new PreclinicalWebhook(stack, "Hook", { url: URL, apiUrl: "https://eu.preclinical.dev/api/v1", apiKeyEnvVar: "EU_KEY" });
 
-    expect(block(json, hook.scopeResource).triggers_replace.api_url).toBe("https://eu.preclinical.dev/api/v1");
+    expect(block(synth(stack), hook.scopeResource).triggers_replace.api_url).toBe("https://eu.preclinical.dev/api/v1");
   });
 
   test("an invalid PRECLINICAL_API_URL is reported as the environment variable", () => {
@@ -580,7 +592,7 @@ describe("connections", () => {
   });
 
   test("a PreclinicalConnection is shared by the webhooks that name it", () => {
-    const stack = newStack();
+    const stack = bareStack();
     const connection = new PreclinicalConnection(stack, "Staging", {
       apiUrl: "https://staging.preclinical.dev/api/v1",
       apiKeyEnvVar: "STAGING_KEY",
@@ -639,8 +651,8 @@ describe("connections", () => {
 
   test("two organizations (different key variables) in one stack may each have an organization-level webhook", () => {
     const stack = newStack();
-    const prod = new PreclinicalConnection(stack, "Prod", { apiKeyEnvVar: "PROD_KEY" });
-    const lab = new PreclinicalConnection(stack, "Lab", { apiKeyEnvVar: "LAB_KEY" });
+    const prod = new PreclinicalConnection(stack, "Prod", { apiKeyEnvVar: "PROD_KEY", engine: PreclinicalEngine.PROVISIONERS });
+    const lab = new PreclinicalConnection(stack, "Lab", { apiKeyEnvVar: "LAB_KEY", engine: PreclinicalEngine.PROVISIONERS });
     const a = new PreclinicalWebhook(stack, "ProdHook", { url: URL, connection: prod });
     const b = new PreclinicalWebhook(stack, "LabHook", { url: URL, connection: lab });
 
@@ -666,7 +678,7 @@ describe("connections", () => {
 
 describe("ProvisionerResourceType.NULL_RESOURCE", () => {
   function nullStack() {
-    const stack = newStack();
+    const stack = bareStack();
     const connection = new PreclinicalConnection(stack, "Conn", {
       resourceType: ProvisionerResourceType.NULL_RESOURCE,
     });

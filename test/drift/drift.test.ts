@@ -5,7 +5,7 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { TerraformVariable, type TerraformStack } from "cdktf";
-import { PreclinicalConnection, PreclinicalWebhook } from "../../src";
+import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src";
 import { PreclinicalClient } from "../../src/api";
 import { runDrift } from "../../src/drift/bin";
 import { DriftStatus, type DriftReport } from "../../src/drift/drift";
@@ -25,7 +25,7 @@ describeWithTerraform("preclinical-drift", () => {
 
   const program = (stack: TerraformStack) => {
     const secret = new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true });
-    const connection = new PreclinicalConnection(stack, "preclinical", { apiUrl: emulator.url });
+    const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: emulator.url });
     new PreclinicalWebhook(stack, "org", { url: "https://hooks.example.com/org", description: "All", secret: secret.stringValue, connection });
     new PreclinicalWebhook(stack, "a", { url: "https://hooks.example.com/a", agentId: AGENT_A, connection });
   };

@@ -4,7 +4,7 @@
  */
 import { createServer } from "node:net";
 import { TerraformVariable, type TerraformStack } from "cdktf";
-import { PreclinicalConnection, PreclinicalWebhook } from "../../src";
+import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
 import { Workspace } from "../support/terraform";
 import { describeWithTerraform } from "../support/describe";
@@ -33,7 +33,7 @@ describeWithTerraform("apply-time failures (real terraform)", () => {
 
   const program = (apiUrl: string, agentId?: string) => (stack: TerraformStack) => {
     const secret = new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true });
-    const connection = new PreclinicalConnection(stack, "preclinical", { apiUrl, requestTimeoutMs: 1000, deadlineMs: DEADLINE_MS });
+    const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl, requestTimeoutMs: 1000, deadlineMs: DEADLINE_MS });
     new PreclinicalWebhook(stack, "hook", { url: "https://hooks.example.com/x", secret: secret.stringValue, agentId, connection });
   };
 

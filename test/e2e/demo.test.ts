@@ -13,7 +13,7 @@ function gitStatus(): string {
 }
 
 describeWithTerraform("npm run demo", () => {
-  test("deploys the example, updates one webhook in place, destroys, and leaves nothing behind", async () => {
+  test("deploys the example, shows a change made in the UI in cdktf diff and repairs it, updates one webhook in place, destroys, and leaves nothing behind", async () => {
     const before = gitStatus();
     const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) =>
       execFile(
@@ -39,11 +39,20 @@ describeWithTerraform("npm run demo", () => {
       ["organization", "https://hooks.example.com/preclinical", "true"],
     ]);
     const triageId = rows[1][3];
+    const orgId = rows[2][3];
+    expect(stdout).toContain(`organization_webhook_id = "${orgId}"`);
+
+    // A change made in the UI shows in cdktf diff and the next deploy puts it back, same id
+    const diff = stdout.split("==> cdktf diff")[1].split("==>")[0];
+    expect(diff).toMatch(/~ is_enabled\s+= false -> true/);
+    expect(diff).toMatch(/~ url\s+= "https:\/\/collector\.example\.net\/hijacked" -> "https:\/\/hooks\.example\.com\/preclinical"/);
+    expect(diff).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
+    expect(stdout).toContain(`organization: same id ${orgId}, url and enabled restored: repaired in place`);
 
     // After the second deploy: the same triage webhook, now disabled
     expect(stdout).toMatch(new RegExp(`agent triage\\s+https://hooks\\.example\\.com/preclinical/triage\\s+false\\s+${triageId}`));
     expect(stdout).toContain(`triage: same id ${triageId}, enabled true -> false: updated in place`);
-    expect(stdout).toContain("Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
+    expect(stdout.split("==> cdktf deploy with TF_VAR_triage_enabled=false")[1]).toContain("Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
 
     // After destroy: nothing left, and the emulator is stopped
     expect(stdout.split("==> cdktf destroy")[1]).toContain("(no webhooks)");

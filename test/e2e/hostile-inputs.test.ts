@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import type { TerraformStack } from "cdktf";
-import { PreclinicalConnection, PreclinicalWebhook } from "../../src";
+import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
 import { HOSTILE_DESCRIPTIONS, HOSTILE_URLS, MARK } from "../support/inputs";
 import { Workspace } from "../support/terraform";
@@ -33,7 +33,7 @@ describeWithTerraform("hostile inputs (real terraform against the emulator)", ()
 
   test(`${cases.length} shell- and template-like values reach the API verbatim, and none executes`, async () => {
     const program = (stack: TerraformStack) => {
-      const connection = new PreclinicalConnection(stack, "preclinical", { apiUrl: emulator.url });
+      const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: emulator.url });
       cases.forEach((c, i) => new PreclinicalWebhook(stack, `hostile-${i}`, { ...c, agentId: agent(i), connection }));
     };
     const result = await ws.deploy(program);

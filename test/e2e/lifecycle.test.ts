@@ -3,7 +3,7 @@
  * the emulator on a random loopback port. Every point counts the API requests it causes.
  */
 import { TerraformVariable, type TerraformStack } from "cdktf";
-import { PreclinicalConnection, PreclinicalWebhook, type PreclinicalWebhookProps } from "../../src";
+import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook, type PreclinicalWebhookProps } from "../../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
 import { Workspace, applySummary, type Program } from "../support/terraform";
 import { describeWithTerraform } from "../support/describe";
@@ -21,7 +21,7 @@ type Decl = { id: string } & Omit<PreclinicalWebhookProps, "connection" | "secre
 /** A program that declares the given webhooks, with the secret from a sensitive variable. */
 function program(...decls: Decl[]): Program {
   return (stack: TerraformStack) => {
-    const connection = new PreclinicalConnection(stack, "preclinical", { apiUrl: emulator.url, requestTimeoutMs: 2000, deadlineMs: 20000 });
+    const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: emulator.url, requestTimeoutMs: 2000, deadlineMs: 20000 });
     const secret = new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true });
     for (const { id, withSecret, ...props } of decls) {
       new PreclinicalWebhook(stack, id, { ...props, connection, ...(withSecret ? { secret: secret.stringValue } : {}) });
@@ -194,8 +194,8 @@ describeWithTerraform("PreclinicalWebhook lifecycle (real terraform against the 
     const orgs = await PreclinicalEmulator.start({ organizations: { sk_test_org_a: "a", sk_test_org_b: "b" } });
     try {
       const twoOrgs: Program = (stack) => {
-        const a = new PreclinicalConnection(stack, "a", { apiUrl: orgs.url, apiKeyEnvVar: "ORG_A_KEY" });
-        const b = new PreclinicalConnection(stack, "b", { apiUrl: orgs.url, apiKeyEnvVar: "ORG_B_KEY" });
+        const a = new PreclinicalConnection(stack, "a", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: orgs.url, apiKeyEnvVar: "ORG_A_KEY" });
+        const b = new PreclinicalConnection(stack, "b", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: orgs.url, apiKeyEnvVar: "ORG_B_KEY" });
         new PreclinicalWebhook(stack, "org-a", { url: "https://hooks.example.com/a", connection: a });
         new PreclinicalWebhook(stack, "org-b", { url: "https://hooks.example.com/b", connection: b });
       };

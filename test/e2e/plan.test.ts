@@ -2,7 +2,7 @@
  * What a reviewer sees in `terraform plan`, and what plan refuses before any API call.
  */
 import { TerraformVariable, type TerraformStack } from "cdktf";
-import { PreclinicalConnection, PreclinicalWebhook } from "../../src";
+import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
 import { messages } from "../../src/messages";
 import { Workspace } from "../support/terraform";
@@ -28,7 +28,7 @@ describeWithTerraform("terraform plan (real terraform)", () => {
   const fromVariables = (stack: TerraformStack) => {
     const url = new TerraformVariable(stack, "url", { type: "string" });
     const agent = new TerraformVariable(stack, "agent_id", { type: "string" });
-    const connection = new PreclinicalConnection(stack, "preclinical", { apiUrl: emulator.url });
+    const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: emulator.url });
     new PreclinicalWebhook(stack, "hook", { url: url.stringValue, agentId: agent.stringValue, connection });
   };
 
@@ -49,7 +49,7 @@ describeWithTerraform("terraform plan (real terraform)", () => {
   test("an isEnabled that is not a bool is refused by plan, before any API call", async () => {
     const program = (stack: TerraformStack) => {
       const enabled = new TerraformVariable(stack, "enabled", { type: "string" });
-      const connection = new PreclinicalConnection(stack, "preclinical", { apiUrl: emulator.url });
+      const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: emulator.url });
       new PreclinicalWebhook(stack, "hook", { url: "https://hooks.example.com/x", isEnabled: enabled.booleanValue, connection });
     };
     const result = await ws.plan(program, { TF_VAR_enabled: "yes" });
@@ -66,7 +66,7 @@ describeWithTerraform("terraform plan (real terraform)", () => {
 
   test("a plan names each changed field, and says which resource is replaced to apply it", async () => {
     const program = (url: string, isEnabled: boolean) => (stack: TerraformStack) => {
-      const connection = new PreclinicalConnection(stack, "preclinical", { apiUrl: emulator.url });
+      const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: emulator.url });
       new PreclinicalWebhook(stack, "triage", { url, agentId: AGENT, isEnabled, connection });
     };
     const created = await ws.plan(program("https://hooks.example.com/a", true));

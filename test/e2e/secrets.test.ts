@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { TerraformVariable, type TerraformStack } from "cdktf";
-import { PreclinicalConnection, PreclinicalWebhook } from "../../src";
+import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src";
 import { PreclinicalEmulator } from "../../src/emulator";
 import { Workspace } from "../support/terraform";
 import { describeWithTerraform } from "../support/describe";
@@ -29,7 +29,7 @@ describeWithTerraform("secret hygiene (real terraform against the emulator)", ()
 
   const program = (url: string) => (stack: TerraformStack) => {
     const secret = new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true });
-    const connection = new PreclinicalConnection(stack, "preclinical", { apiUrl: emulator.url, deadlineMs: 5000 });
+    const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: emulator.url, deadlineMs: 5000 });
     new PreclinicalWebhook(stack, "org", { url, secret: secret.stringValue, connection, description: "leak check" });
   };
 

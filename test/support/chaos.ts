@@ -4,7 +4,7 @@
  * (which asserts the outcome) and scripts/reliability.ts (which writes the figures).
  */
 import type { TerraformStack } from "cdktf";
-import { PreclinicalConnection, PreclinicalWebhook } from "../../src";
+import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator, type FaultKind } from "../../src/emulator";
 import { Workspace, type Program, type RunResult } from "./terraform";
 
@@ -57,7 +57,7 @@ export async function runChaos(options: { webhooks: number; rate: number; seed: 
   const program =
     (version: number): Program =>
     (stack: TerraformStack) => {
-      const connection = new PreclinicalConnection(stack, "preclinical", { apiUrl: emulator.url, requestTimeoutMs: 1000, deadlineMs: 30000 });
+      const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: emulator.url, requestTimeoutMs: 1000, deadlineMs: 30000 });
       for (let i = 0; version > 0 && i < webhooks; i++) {
         new PreclinicalWebhook(stack, `hook-${i}`, { url: urlOf(i, version), agentId: i === 0 ? undefined : agentId(i), connection });
       }

@@ -111,14 +111,18 @@ export class Workspace {
     return this.terraform(stackDir, ["destroy", "-auto-approve", "-input=false", "-no-color"], extraEnv);
   }
 
-  /** Every file the workspace holds (synthesized JSON, state, backups), for leak checks. */
+  /**
+   * Every file the workspace holds (synthesized JSON, state, backups, lock files), for leak checks; not the
+   * bundled provider and provisioner code (assets, terraform.d) nor terraform's own cache (.terraform).
+   */
   public files(): string[] {
     const out: string[] = [];
     const walk = (dir: string) => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) {
-          if (entry.name !== "assets" && entry.name !== ".terraform") walk(full);
+          // terraform.d holds the provider executable the provider engine installs: code, not output.
+          if (entry.name !== "assets" && entry.name !== ".terraform" && entry.name !== "terraform.d") walk(full);
         } else out.push(full);
       }
     };

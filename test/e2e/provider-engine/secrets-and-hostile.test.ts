@@ -1,0 +1,110 @@
+/**
+ * Hostile values and secret hygiene on the provider engine, with real cdktf synthesis and the real terraform
+ * binary: shell- and template-like descriptions and URLs reach the API verbatim and execute nothing; the
+ * webhook secret (from a sensitive variable) and the API key (from the environment) appear in no synthesized
+ * file, state, backup or terraform output, through create, a rotation with TF_LOG=debug, a failed update
+ * whose answer echoes both, and destroy.
+ */
+import * as fs from "node:fs";
+import { PreclinicalEmulator } from "../../../src/emulator";
+import { describeWithTerraform } from "../../support/describe";
+import { HOSTILE_DESCRIPTIONS, HOSTILE_URLS, MARK } from "../../support/inputs";
+import { PreclinicalEngine, changeInUi, webhookProgram, writeRequests, type Decl } from "../../support/provider-engine";
+import { Workspace, applySummary } from "../../support/terraform";
+
+const API_KEY = "sk_live_" + "ProvLeakCheckKey0123456789abcdefghijklmn".slice(0, 40);
+const SECRET = "whsec_leakcheck_" + "Pv8nM4".repeat(5);
+const ROTATED = "whsec_rotatedleak_" + "Qj5kL1".repeat(5);
+const ORG = "acme";
+const agent = (i: number) => `00000000-0000-4000-9000-${String(i).padStart(12, "0")}`;
+
+const cases = [
+  ...HOSTILE_DESCRIPTIONS.map((description) => ({ url: "https://hooks.example.com/safe", description })),
+  ...HOSTILE_URLS.map((url) => ({ url, description: "hostile url" })),
+];
+
+let emulator: PreclinicalEmulator;
+let ws: Workspace;
+
+const program = (...decls: Decl[]) => webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url }, ...decls);
+
+beforeAll(async () => {
+  emulator = await PreclinicalEmulator.start({ organizations: { [API_KEY]: ORG }, agents: cases.map((_, i) => ({ id: agent(i) })) });
+  fs.rmSync(MARK, { force: true });
+});
+afterAll(async () => {
+  await emulator.close();
+  fs.rmSync(MARK, { force: true });
+});
+beforeEach(() => {
+  emulator.reset();
+  ws = new Workspace({ PRECLINICAL_API_KEY: API_KEY, TF_VAR_webhook_secret: SECRET });
+});
+afterEach(() => ws.cleanup());
+
+describeWithTerraform("provider engine: hostile inputs and secret hygiene (cdktf synth + terraform + emulator)", () => {
+  test(`${cases.length} shell- and template-like descriptions and URLs reach the API verbatim, none executes, and a second deploy sees no change`, async () => {
+    const hostile = program(...cases.map((c, i) => ({ id: `hostile-${i}`, ...c, agentId: agent(i) })));
+
+    const result = await ws.deploy(hostile);
+
+    expect(result.code).toBe(0);
+    const stored = emulator.webhooks(ORG);
+    const received = cases.map((_, i) => {
+      const w = stored.find((s) => s.agent_id === agent(i));
+      return { url: w?.url, description: w?.description };
+    });
+    expect(received).toEqual(cases);
+    expect(fs.existsSync(MARK)).toBe(false);
+
+    // What the state holds equals what the program declares: nothing to do, nothing written
+    emulator.clearRequests();
+    const again = await ws.deploy(hostile);
+    expect(applySummary(again)).toBe("no changes");
+    expect(writeRequests(emulator.requests())).toEqual([]);
+    expect(fs.existsSync(MARK)).toBe(false);
+  });
+
+  test("no secret or API key in synthesized files, state, backups or any terraform output, TF_LOG=debug included", async () => {
+    const org = (url: string): Decl => ({ id: "org", url, description: "leak check", withSecret: true, outputId: true });
+
+    // Given a create, then a rotation with TF_LOG=debug
+    expect((await ws.deploy(program(org("https://hooks.example.com/a")))).code).toBe(0);
+    expect(emulator.webhooks(ORG)[0].secret).toBe(SECRET);
+    const debug = await ws.deploy(program(org("https://hooks.example.com/b")), { TF_VAR_webhook_secret: ROTATED, TF_LOG: "debug" });
+    expect(debug.code).toBe(0);
+    expect(debug.output).toContain("[DEBUG]"); // the debug log is really there...
+    expect(debug.output).toMatch(/provider\.terraform-provider-preclinical\S*: .*PUT \/webhooks\/[0-9a-f-]+: 200/); // ...with the provider's lines
+    const id = emulator.webhooks(ORG)[0].id;
+    expect(emulator.webhooks(ORG)[0]).toMatchObject({ id, url: "https://hooks.example.com/b", secret: ROTATED });
+
+    // And drift repaired while the rotated secret is in the environment, then an update whose error echoes both values
+    await changeInUi(emulator.url, id, { is_enabled: false }, API_KEY);
+    expect((await ws.deploy(program(org("https://hooks.example.com/b")), { TF_VAR_webhook_secret: ROTATED })).code).toBe(0);
+    const echo = JSON.stringify({ error: `rejected ${SECRET} for ${API_KEY}`, code: "INVALID_FIELD_VALUE" });
+    emulator.injectFault({ method: "PUT", path: "/webhooks", fault: { kind: "status", status: 400, body: echo } });
+    const failed = await ws.deploy(program(org("https://hooks.example.com/c")));
+    expect(failed.code).not.toBe(0);
+    expect(failed.output).toContain("Could not update the Preclinical webhook"); // the failure is explained...
+    expect(failed.output).toContain("[REDACTED]"); // ...with the echoed values masked
+
+    // And the state shown, the output read, and the stack destroyed
+    expect((await ws.terraform(ws.lastStackDir, ["show", "-json"])).code).toBe(0);
+    expect((await ws.terraform(ws.lastStackDir, ["output", "-json"])).code).toBe(0);
+    expect((await ws.destroy(program(org("https://hooks.example.com/c")))).code).toBe(0);
+    expect(emulator.webhooks(ORG)).toHaveLength(0);
+
+    // Then no artifact holds either secret or the key
+    const files = ws.files();
+    for (const name of ["cdk.tf.json", "terraform.tfstate", "terraform.tfstate.backup", ".terraform.lock.hcl"]) {
+      expect({ name, found: files.some((f) => f.endsWith(`/${name}`)) }).toEqual({ name, found: true });
+    }
+    const artifacts = [...files.map((f) => [f, fs.readFileSync(f, "utf8")]), ["terraform output", ws.log.join("\n")]];
+    for (const [name, text] of artifacts) {
+      for (const value of [SECRET, ROTATED, API_KEY]) {
+        const at = text.indexOf(value);
+        expect({ name, leaked: at >= 0 ? text.slice(Math.max(0, at - 300), at + 100) : false }).toEqual({ name, leaked: false });
+      }
+    }
+  });
+});
