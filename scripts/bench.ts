@@ -53,7 +53,9 @@ function log(line: string): void {
 // 1. Synthesis
 // ---------------------------------------------------------------------------------------------------------
 
-function synthOnce(kind: "preclinical" | "bare", count: number): { ms: number; maxRssMb: number } {
+type SynthKind = "provider" | "provisioners" | "bare";
+
+function synthOnce(kind: SynthKind, count: number): { ms: number; maxRssMb: number } {
   const out = execFileSync("node", [path.join(repo, "dist", "scripts", "bench-synth.js"), kind, String(count)], {
     encoding: "utf8",
     env: { ...process.env, PRECLINICAL_API_URL: "" },
@@ -65,20 +67,25 @@ function benchSynth(counts: number[], runs: number) {
   return counts.map((count) => {
     // The bare side at N = 1000 takes minutes per run (cdktf runs `terraform version` per DataResource).
     runs = count >= 1000 ? Math.min(runs, 3) : runs;
-    const samples = { preclinical: [] as { ms: number; maxRssMb: number }[], bare: [] as { ms: number; maxRssMb: number }[] };
+    const samples: Record<SynthKind, { ms: number; maxRssMb: number }[]> = { provider: [], provisioners: [], bare: [] };
+    const kinds: SynthKind[] = ["provider", "provisioners", "bare"];
     for (let r = 0; r < runs; r++) {
-      // Alternate which goes first, so neither always runs on a warmer machine.
-      const order: ("preclinical" | "bare")[] = r % 2 ? ["bare", "preclinical"] : ["preclinical", "bare"];
-      for (const kind of order) samples[kind].push(synthOnce(kind, count));
+      // Rotate which goes first, so none always runs on a warmer machine.
+      for (let k = 0; k < kinds.length; k++) {
+        const kind = kinds[(k + r) % kinds.length];
+        samples[kind].push(synthOnce(kind, count));
+      }
     }
     const result = {
       count,
-      preclinicalMs: stat(samples.preclinical.map((s) => s.ms)),
+      providerMs: stat(samples.provider.map((s) => s.ms)),
+      preclinicalMs: stat(samples.provisioners.map((s) => s.ms)),
       bareMs: stat(samples.bare.map((s) => s.ms)),
-      preclinicalRssMb: stat(samples.preclinical.map((s) => s.maxRssMb)),
+      providerRssMb: stat(samples.provider.map((s) => s.maxRssMb)),
+      preclinicalRssMb: stat(samples.provisioners.map((s) => s.maxRssMb)),
       bareRssMb: stat(samples.bare.map((s) => s.maxRssMb)),
     };
-    log(`synth ${count}: ${fmt(result.preclinicalMs)} ms vs bare ${fmt(result.bareMs)} ms`);
+    log(`synth ${count}: provider ${fmt(result.providerMs)} ms, provisioners ${fmt(result.preclinicalMs)} ms, bare ${fmt(result.bareMs)} ms`);
     return result;
   });
 }
@@ -87,9 +94,9 @@ function benchSynth(counts: number[], runs: number) {
 // 2. Deploy, against hand-written terraform_data + curl
 // ---------------------------------------------------------------------------------------------------------
 
-function preclinicalProgram(emulatorUrl: string, count: number): Program {
+function preclinicalProgram(emulatorUrl: string, count: number, engine: PreclinicalEngine): Program {
   return (stack: TerraformStack) => {
-    const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: emulatorUrl });
+    const connection = new PreclinicalConnection(stack, "preclinical", { engine, apiUrl: emulatorUrl });
     for (let i = 0; i < count; i++) {
       new PreclinicalWebhook(stack, `hook-${i}`, { url: `https://hooks.example.com/${i}`, agentId: i === 0 ? undefined : agent(i), connection });
     }
@@ -132,14 +139,19 @@ async function benchDeploy(emulator: PreclinicalEmulator, counts: number[], runs
   const env = { PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY };
   const results = [];
   for (const count of counts) {
-    const samples = { preclinical: [] as number[], curl: [] as number[] };
+    type Kind = "provider" | "preclinical" | "curl";
+    const samples: Record<Kind, number[]> = { provider: [], preclinical: [], curl: [] };
+    const kinds: Kind[] = ["provider", "preclinical", "curl"];
     for (let r = 0; r < runs; r++) {
-      const order: ("preclinical" | "curl")[] = r % 2 ? ["curl", "preclinical"] : ["preclinical", "curl"];
-      for (const kind of order) {
+      for (let k = 0; k < kinds.length; k++) {
+        const kind = kinds[(k + r) % kinds.length];
         emulator.reset();
         const ws = new Workspace(env);
         try {
-          const program = kind === "preclinical" ? preclinicalProgram(emulator.url, count) : curlProgram(emulator.url, count);
+          const program =
+            kind === "curl"
+              ? curlProgram(emulator.url, count)
+              : preclinicalProgram(emulator.url, count, kind === "provider" ? PreclinicalEngine.PROVIDER : PreclinicalEngine.PROVISIONERS);
           samples[kind].push((await timedApply(ws, program)).seconds);
           if (emulator.webhooks().length !== count) throw new Error(`${kind} created ${emulator.webhooks().length} of ${count}`);
         } finally {
@@ -147,8 +159,8 @@ async function benchDeploy(emulator: PreclinicalEmulator, counts: number[], runs
         }
       }
     }
-    const result = { count, preclinicalS: stat(samples.preclinical), curlS: stat(samples.curl) };
-    log(`deploy ${count}: ${fmt(result.preclinicalS, 2)} s vs curl ${fmt(result.curlS, 2)} s`);
+    const result = { count, providerS: stat(samples.provider), preclinicalS: stat(samples.preclinical), curlS: stat(samples.curl) };
+    log(`deploy ${count}: provider ${fmt(result.providerS, 2)} s, provisioners ${fmt(result.preclinicalS, 2)} s, curl ${fmt(result.curlS, 2)} s`);
     results.push(result);
   }
   return results;
@@ -158,11 +170,11 @@ async function benchDeploy(emulator: PreclinicalEmulator, counts: number[], runs
 // 3. Requests and processes per operation
 // ---------------------------------------------------------------------------------------------------------
 
-async function benchOperations(emulator: PreclinicalEmulator, count: number) {
+async function benchOperations(emulator: PreclinicalEmulator, count: number, engine: PreclinicalEngine) {
   emulator.reset();
   const ws = new Workspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY });
   const program = (version: number, agentOffset = 0): Program => (stack) => {
-    const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: emulator.url });
+    const connection = new PreclinicalConnection(stack, "preclinical", { engine, apiUrl: emulator.url });
     for (let i = 0; version > 0 && i < count; i++) {
       new PreclinicalWebhook(stack, `hook-${i}`, { url: `https://hooks.example.com/v${version}/${i}`, agentId: agent(i + 1 + agentOffset), connection });
     }
@@ -184,7 +196,7 @@ async function benchOperations(emulator: PreclinicalEmulator, count: number) {
       const byMethod: Record<string, number> = {};
       for (const r of emulator.requests()) byMethod[r.method] = (byMethod[r.method] ?? 0) + 1;
       const requests = emulator.requests().length;
-      rows.push({ operation: name, webhooks: count, requests, byMethod, processes });
+      rows.push({ engine, operation: name, webhooks: count, requests, byMethod, processes });
       log(`${name}: ${requests} requests ${JSON.stringify(byMethod)}, ${processes} provisioner processes`);
     }
   } finally {
@@ -242,7 +254,10 @@ async function main(): Promise<void> {
       machine: machine(),
       synth: benchSynth(counts("--synth-counts", [10, 100, 1000]), synthRuns),
       deploy: await benchDeploy(emulator, counts("--deploy-counts", quick ? [10] : [10, 25, 50]), deployRuns),
-      operations: await benchOperations(emulator, 10),
+      operations: [
+        ...(await benchOperations(emulator, 10, PreclinicalEngine.PROVIDER)),
+        ...(await benchOperations(emulator, 10, PreclinicalEngine.PROVISIONERS)),
+      ],
       coldStart: benchColdStart(quick ? 5 : 21),
       provider: await benchProvider(emulator, stat, { quick, log }),
     };
@@ -293,15 +308,15 @@ async function providerOnly(): Promise<void> {
 function render(r: Results): string {
   const synthRows = r.synth.map(
     (s) =>
-      `| ${s.count} | ${fmt(s.preclinicalMs)} | ${fmt(s.bareMs)} | ${(s.preclinicalMs.median / s.bareMs.median).toFixed(2)}× | ${(s.preclinicalMs.median / s.count).toFixed(2)} | ${fmt(s.preclinicalRssMb)} | ${fmt(s.bareRssMb)} |`,
+      `| ${s.count} | ${fmt(s.providerMs)} | ${fmt(s.preclinicalMs)} | ${fmt(s.bareMs)} | ${(s.providerMs.median / s.count).toFixed(2)} | ${fmt(s.providerRssMb)} | ${fmt(s.preclinicalRssMb)} | ${fmt(s.bareRssMb)} |`,
   );
   const deployRows = r.deploy.map(
     (d) =>
-      `| ${d.count} | ${fmt(d.preclinicalS, 2)} | ${fmt(d.curlS, 2)} | ${(d.preclinicalS.median / d.curlS.median).toFixed(2)}× | ${((d.preclinicalS.median / d.count) * 1000).toFixed(0)} | ${((d.curlS.median / d.count) * 1000).toFixed(0)} |`,
+      `| ${d.count} | ${fmt(d.providerS, 2)} | ${fmt(d.preclinicalS, 2)} | ${fmt(d.curlS, 2)} | ${(d.providerS.median / d.curlS.median).toFixed(2)}× | ${(d.preclinicalS.median / d.curlS.median).toFixed(2)}× |`,
   );
   const opRows = r.operations.map(
     (o) =>
-      `| ${o.operation} | ${o.requests} | ${(o.requests / o.webhooks).toFixed(1)} | ${Object.entries(o.byMethod).map(([m, n]) => `${m} ${n}`).join(", ") || "-"} | ${o.processes} | ${(o.processes / o.webhooks).toFixed(1)} |`,
+      `| ${o.engine} | ${o.operation} | ${o.requests} | ${(o.requests / o.webhooks).toFixed(1)} | ${Object.entries(o.byMethod).map(([m, n]) => `${m} ${n}`).join(", ") || "-"} | ${o.processes} | ${(o.processes / o.webhooks).toFixed(1)} |`,
   );
   return `# Benchmarks
 
@@ -309,31 +324,35 @@ Measured by \`npm run bench\` (scripts/bench.ts) on ${r.date.slice(0, 10)}, on $
 median with its range (min-max) over the runs given; the emulator runs in the benchmark's process on
 loopback, so API latency is near zero and the figures show the tool's own cost.
 
-## 1. Synthesis (${r.synth[0].preclinicalMs.runs} runs each, alternating)
+## 1. Synthesis (${r.synth[0].preclinicalMs.runs} runs each, rotating the order)
 
-Time to build the construct tree and write cdk.tf.json, and peak memory (max RSS) of the synthesizing
-process, for N \`PreclinicalWebhook\`s against N bare \`terraform_data\` resources.
+Time to build the construct tree and write the stack folder, and peak memory (max RSS) of the synthesizing
+process, for N \`PreclinicalWebhook\`s on each engine against N bare cdktf \`DataResource\`s. The provider
+engine also writes the provider into the stack folder (eight copies of one file: four platforms, two
+registry hosts) and the lock file.
 
-| N | PreclinicalWebhook ms | bare cdktf DataResource ms | ratio | ms per webhook | peak MB | bare peak MB |
-|---|---|---|---|---|---|---|
+| N | provider engine ms | provisioner engine ms | bare DataResource ms | provider ms per webhook | provider peak MB | provisioners peak MB | bare peak MB |
+|---|---|---|---|---|---|---|---|
 ${synthRows.join("\n")}
 
-## 2. Deploy (${r.deploy[0].preclinicalS.runs} runs each, alternating)
+## 2. Deploy (${r.deploy[0].preclinicalS.runs} runs each, rotating the order)
 
-Wall time of \`terraform apply\` creating N webhooks from an empty state: PreclinicalWebhook against
-hand-written \`terraform_data\` resources whose local-exec POSTs with \`curl\` (no update, no delete, no
-checks), against the same emulator in the same run.
+Wall time of \`terraform apply\` creating N webhooks from an empty state: PreclinicalWebhook on each
+engine against hand-written \`terraform_data\` resources whose local-exec POSTs with \`curl\` (no update,
+no delete, no checks), against the same emulator in the same run.
 
-| N | PreclinicalWebhook s | terraform_data + curl s | ratio | ms per webhook | curl ms per webhook |
+| N | provider engine s | provisioner engine s | terraform_data + curl s | provider / curl | provisioners / curl |
 |---|---|---|---|---|---|
 ${deployRows.join("\n")}
 
 ## 3. API requests and provisioner processes per operation (${r.operations[0].webhooks} webhooks)
 
-Counted by the emulator and from terraform's output.
+Counted by the emulator and from terraform's output. On the provider engine the API requests include the
+plan's refresh (one list) and its checks (one \`GET /agents/{id}\` per new agent), which run again in the
+apply's own plan.
 
-| operation | API requests | per webhook | by method | provisioner processes | per webhook |
-|---|---|---|---|---|---|
+| engine | operation | API requests | per webhook | by method | provisioner processes | per webhook |
+|---|---|---|---|---|---|---|
 ${opRows.join("\n")}
 
 ## 4. Provisioner CLI cold start (${r.coldStart.cliMs.runs} runs)
@@ -345,8 +364,8 @@ ${opRows.join("\n")}
 
 ## 5. Growth
 
-Synthesis costs ${r.synth.map((s) => `${(s.preclinicalMs.median / s.count).toFixed(2)} ms`).join(", ")} per webhook at N = ${r.synth.map((s) => s.count).join(", ")};
-deploy costs ${r.deploy.map((d) => `${((d.preclinicalS.median / d.count) * 1000).toFixed(0)} ms`).join(", ")} per webhook at N = ${r.deploy.map((d) => d.count).join(", ")}.
+On the provider engine, synthesis costs ${r.synth.map((s) => `${(s.providerMs.median / s.count).toFixed(2)} ms`).join(", ")} per webhook at N = ${r.synth.map((s) => s.count).join(", ")};
+deploy costs ${r.deploy.map((d) => `${((d.providerS.median / d.count) * 1000).toFixed(0)} ms`).join(", ")} per webhook at N = ${r.deploy.map((d) => d.count).join(", ")} (provisioner engine: ${r.deploy.map((d) => `${((d.preclinicalS.median / d.count) * 1000).toFixed(0)} ms`).join(", ")}).
 A flat or falling cost per webhook means linear growth.
 ${r.provider ? renderProvider(r.provider, fmt) : ""}`;
 }

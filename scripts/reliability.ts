@@ -2,15 +2,15 @@
  * `npm run reliability`: measures what RELIABILITY.md reports and rewrites it.
  *
  * 1. The fault-injected deploy of test/e2e/reliability.test.ts (20 webhooks created, updated and removed
- *    with real terraform while the emulator fails 30% of requests), once per seed.
- * 2. The bad-input table of test/construct/validation.test.ts, run through the construct: how many values
- *    are rejected with a message that names the prop, and how many pass through unchanged.
+ *    with real terraform while the emulator fails 30% of requests), once per seed and engine.
+ * 2. The bad-input table of test/construct/validation.test.ts, run through the construct on both engines:
+ *    how many values are rejected with a message that names the prop, and how many pass through unchanged.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
-import { PreclinicalWebhook, type PreclinicalWebhookProps } from "../src";
+import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook, type PreclinicalWebhookProps } from "../src";
 import { escapeTemplate } from "../src/construct/validation";
 import { runChaos, type ChaosReport } from "../test/support/chaos";
 import { HOSTILE_DESCRIPTIONS, HOSTILE_URLS, URL, accepted, rejected } from "../test/support/inputs";
@@ -18,10 +18,13 @@ import { HOSTILE_DESCRIPTIONS, HOSTILE_URLS, URL, accepted, rejected } from "../
 const SEEDS = [20261127, 1, 2];
 const repo = path.resolve(__dirname, "..", "..");
 
-function inputFigures() {
+function inputFigures(engine: PreclinicalEngine) {
   const base = { url: URL } as PreclinicalWebhookProps;
-  const build = (props: Partial<Record<string, string>>) =>
-    new PreclinicalWebhook(new TerraformStack(Testing.app(), "s"), "hook", { ...base, ...props } as PreclinicalWebhookProps);
+  const build = (props: Partial<Record<string, string>>) => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    new PreclinicalConnection(stack, PreclinicalConnection.DEFAULT_ID, { engine });
+    return new PreclinicalWebhook(stack, "hook", { ...base, ...props } as PreclinicalWebhookProps);
+  };
   let rejectedWithProp = 0;
   for (const [prop, , value] of rejected) {
     try {
@@ -39,9 +42,15 @@ function inputFigures() {
   for (const { prop, value, expected } of passing) {
     const hook = build({ [prop]: value });
     const json = JSON.parse(Testing.synth(TerraformStack.of(hook)));
-    const config = json.resource.terraform_data[hook.configResource.friendlyUniqueId];
-    const env = config.provisioner[0]["local-exec"].environment as Record<string, string>;
-    if (Object.values(env).includes(expected)) passedVerbatim++;
+    // Where the value lands: the webhook resource and its provider block, or the converge provisioner's environment.
+    const carried: unknown[] =
+      engine === PreclinicalEngine.PROVIDER
+        ? [
+            ...Object.values(json.resource.preclinical_webhook[hook.webhookResource.friendlyUniqueId] as Record<string, unknown>),
+            ...(json.provider.preclinical as Record<string, unknown>[]).flatMap((block) => Object.values(block)),
+          ]
+        : Object.values(json.resource.terraform_data[hook.configResource.friendlyUniqueId].provisioner[0]["local-exec"].environment);
+    if (carried.includes(expected)) passedVerbatim++;
   }
   return { rejected: rejected.length, rejectedWithProp, passing: passing.length, passedVerbatim };
 }
@@ -50,12 +59,12 @@ function chaosTable(reports: ChaosReport[]): string {
   const rows = reports.flatMap((r) =>
     r.phases.map((p) => {
       const faulted = Object.values(p.faulted).reduce((a, b) => a + b, 0);
-      return `| ${r.seed} | ${p.phase} | ${p.applies.length} (${p.applies.join(", ")}) | ${p.requests} | ${faulted} | ${Object.entries(p.faulted).map(([k, v]) => `${k} ${v}`).join(", ")} | ${p.seconds.toFixed(1)} | ${p.exact ? "yes" : `NO: ${p.problems.join("; ")}`} |`;
+      return `| ${r.engine} | ${r.seed} | ${p.phase} | ${p.applies.length} (${p.applies.join(", ")}) | ${p.requests} | ${faulted} | ${Object.entries(p.faulted).map(([k, v]) => `${k} ${v}`).join(", ")} | ${p.seconds.toFixed(1)} | ${p.exact ? "yes" : `NO: ${p.problems.join("; ")}`} |`;
     }),
   );
   return [
-    "| seed | phase | applies (exit codes) | API requests | faulted | faults by kind | seconds | API exactly as declared |",
-    "|---|---|---|---|---|---|---|---|",
+    "| engine | seed | phase | applies (exit codes) | API requests | faulted | faults by kind | seconds | API exactly as declared |",
+    "|---|---|---|---|---|---|---|---|---|",
     ...rows,
   ].join("\n");
 }
@@ -63,7 +72,7 @@ function chaosTable(reports: ChaosReport[]): string {
 /** Why the applies that failed did, as the CLI said it (what a pipeline log would show). */
 function failureNotes(reports: ChaosReport[]): string {
   const notes = reports.flatMap((r) =>
-    r.phases.flatMap((p) => p.failures.map((f) => `- seed ${r.seed}, ${p.phase}: ${f.length > 400 ? `${f.slice(0, 400)}…` : f}`)),
+    r.phases.flatMap((p) => p.failures.map((f) => `- ${r.engine} engine, seed ${r.seed}, ${p.phase}: ${f.length > 400 ? `${f.slice(0, 400)}…` : f}`)),
   );
   return notes.length === 0
     ? "No apply failed."
@@ -72,11 +81,14 @@ function failureNotes(reports: ChaosReport[]): string {
 
 async function main(): Promise<void> {
   process.stdout.write("Running the bad-input table through the construct...\n");
-  const inputs = inputFigures();
+  const engines = [PreclinicalEngine.PROVIDER, PreclinicalEngine.PROVISIONERS];
+  const [inputs, provisionerInputs] = engines.map(inputFigures);
   const reports: ChaosReport[] = [];
-  for (const seed of SEEDS) {
-    process.stdout.write(`Fault-injected deploy, seed ${seed}...\n`);
-    reports.push(await runChaos({ webhooks: 20, rate: 0.3, seed }));
+  for (const engine of engines) {
+    for (const seed of SEEDS) {
+      process.stdout.write(`Fault-injected deploy, ${engine} engine, seed ${seed}...\n`);
+      reports.push(await runChaos({ webhooks: 20, rate: 0.3, seed, engine }));
+    }
   }
   const phases = reports.flatMap((r) => r.phases);
   const faults = phases.reduce((n, p) => n + Object.values(p.faulted).reduce((a, b) => a + b, 0), 0);
@@ -92,14 +104,15 @@ in \`npm test\` (test/e2e/reliability.test.ts, test/construct/validation.test.ts
 
 ## Faults survived
 
-20 webhooks (one organization-level, 19 agent-level) are created, updated (every URL) and removed from the
-code with the real terraform binary, while the emulator answers 30% of API requests, drawn by a seeded
+On each engine (the provider, the default; and provisioners), 20 webhooks (one organization-level, 19
+agent-level) are created, updated (every URL) and removed from the code with the real terraform binary,
+while the emulator answers 30% of API requests, drawn by a seeded
 generator, with one of: 429 with \`Retry-After: 1\`, 429 without, 500, 502, 503, a dropped connection, an
 answer 2.5 s late (the client's per-attempt timeout is 1 s), "applied, then dropped", "applied, then 500".
 A webhook made in the UI, in a scope the stack does not declare, must stay untouched. A phase that fails
 is applied again, up to 3 times. Delays race with timeouts, so which apply (if any) fails varies from run
-to run; one that fails does so cleanly, with the CLI's message (listed below the table), and the next apply
-of the phase converges.
+to run; one that fails does so cleanly, with the provider's diagnostic or the CLI's message (listed below
+the table), and the next apply of the phase converges.
 
 In all: **${faults} faulted of ${requests} API requests**, **${exact} of ${phases.length} phases** ended with the API
 holding exactly the declared webhooks (none duplicated, none missing, the foreign one untouched), and
@@ -115,12 +128,14 @@ ${failureNotes(reports)}
   URLs, \`javascript:\` and \`file:\` schemes, control characters, newlines, no-break spaces, ports out of range,
   non-UUID agent ids, over-long strings, empty strings, bad API URLs and key variable names): **${inputs.rejectedWithProp}**
   were rejected at synth time with a message that opens with the prop's name and quotes the value (never the
-  secret's). Values known only at plan time meet the same rules as Terraform preconditions
-  (test/e2e/plan.test.ts).
+  secret's); on the provisioner engine, ${provisionerInputs.rejectedWithProp}. Values known only at plan time
+  meet the same rules as Terraform preconditions (test/e2e/plan.test.ts), and the provider checks them again
+  in its own validation (test/provider/e2e/plan-checks.test.ts).
 - **${inputs.passing} valid or hostile values** (unicode, \`\${\` and \`%{\` sequences, shell metacharacters such as
-  \`$(...)\`, backticks, \`;\`, \`|\`, \`&&\`, quotes and backslashes): **${inputs.passedVerbatim}** reached the provisioner's
-  environment in cdk.tf.json as written, escaped only for Terraform's template syntax (\`\${\` as \`$\${\`). None is ever part of a
-  command: every command is the fixed text \`"$PRECLINICAL_NODE" "$PRECLINICAL_CLI" <command>\`.
+  \`$(...)\`, backticks, \`;\`, \`|\`, \`&&\`, quotes and backslashes): **${inputs.passedVerbatim}** reached the
+  \`preclinical_webhook\` resource (or its provider block) in cdk.tf.json as written, and ${provisionerInputs.passedVerbatim} the provisioner's
+  environment, escaped only for Terraform's template syntax (\`\${\` as \`$\${\`). On the provisioner engine none
+  is ever part of a command: every command is the fixed text \`"$PRECLINICAL_NODE" "$PRECLINICAL_CLI" <command>\`.
   test/e2e/hostile-inputs.test.ts deploys the hostile ones with real terraform and checks that the API
   receives them exactly as the user wrote them and that nothing was executed.
 - One scope declared twice in a stack, or across the stacks of one App, fails synthesis naming both
@@ -137,18 +152,20 @@ neither the key nor the secret (test/e2e/apply-failures.test.ts, test/e2e/lifecy
 test/e2e/secrets.test.ts deploys with a secret from a sensitive variable and an API key, rotates the secret,
 fails an update whose error answer echoes both, and destroys, with \`PRECLINICAL_DEBUG=1\`. It then searches
 every cdk.tf.json, the state and its backup, and all plan, apply and destroy output (failures included): zero
-occurrences of the secrets or the key.
+occurrences of the secrets or the key. test/provider/e2e/secrets.test.ts and
+test/e2e/provider-engine/ do the same on the provider engine, with TF_LOG=debug, saved plan files included.
 
 ## Nothing lost
 
-The CLI deletes only in the scopes its stack recorded (whatever webhook holds such a scope then); deleting
-a webhook that is already gone succeeds; a
-create whose answer was lost is resolved by reading the scope back, never duplicated
-(test/provisioner/cli.test.ts, test/api/client.test.ts).
+The provider deletes only the webhooks in its state, by id; the CLI only in the scopes its stack recorded
+(whatever webhook holds such a scope then). Deleting a webhook that is already gone succeeds; a create whose
+answer was lost is resolved by reading the scope back, never duplicated (test/provider/e2e/faults.test.ts,
+test/provisioner/cli.test.ts, test/api/client.test.ts).
 `;
   fs.writeFileSync(path.join(repo, "RELIABILITY.md"), md);
   process.stdout.write(`\n${md}`);
-  if (exact !== phases.length || inputs.rejectedWithProp !== inputs.rejected || inputs.passedVerbatim !== inputs.passing) {
+  const allInputs = [inputs, provisionerInputs];
+  if (exact !== phases.length || allInputs.some((i) => i.rejectedWithProp !== i.rejected || i.passedVerbatim !== i.passing)) {
     process.exitCode = 1;
   }
 }

@@ -143,11 +143,14 @@ export const messages = {
     `The ${describeScope(agentId)} already holds webhook ${holder.id} (${holder.url}), which this resource does ` +
     "not manage, and the API allows one webhook per scope. To manage it here, import it (`terraform import " +
     `<address> ${importIdOf(agentId)}\`, or an import block with id = "${importIdOf(agentId)}") or set ` +
-    `adopt_existing = true; to start afresh, delete webhook ${holder.id} in the Preclinical UI. If another ` +
-    "resource of this configuration holds it and is being renamed, use a moved block instead.",
+    `adopt_existing = true (\`adoptExisting: true\` on a PreclinicalWebhook); to start afresh, delete webhook ` +
+    `${holder.id} in the Preclinical UI. If another resource of this configuration holds it and is being ` +
+    "renamed, move its state instead (a moved block, or terraform state mv).",
   willAdopt: (agentId: string | null, holder: { id: string; url: string }) =>
     `adopt_existing is set and the ${describeScope(agentId)} holds webhook ${holder.id} (${holder.url}): apply ` +
-    "will take it over and set it to this configuration (same id) instead of creating a webhook.",
+    "will take it over and set it to this configuration (same id) instead of creating a webhook. If a resource " +
+    "of this configuration that holds it is destroyed in the same apply (a rename), the webhook is deleted " +
+    "and created anew with a new id: for a rename, move the state instead.",
   agentUnknown: (agentId: string) =>
     `Agent ${agentId} does not exist in the organization of this API key. Check the agent id in the Preclinical ` +
     "UI and that the API key belongs to the same organization.",
@@ -157,9 +160,9 @@ export const messages = {
   writeOnlyNeedsTerraform: (version: string) =>
     `\`secret\` is a write-only attribute, which needs Terraform 1.11 or later (this is ${version || "an older version"}); ` +
     "an older Terraform would store the secret in the plan and the state. Upgrade Terraform, or remove `secret`.",
-  secretVersionWithoutSecret: () =>
-    "`secret_version` is set but `secret` is not: secret_version only says when to send the secret again. Set " +
-    "`secret` (from a sensitive variable) or remove `secret_version`.",
+  secretVersionWithoutSecret: (name = "secret_version") =>
+    `\`${name}\` is set but \`secret\` is not: ${name} only says when to send the secret again. Set ` +
+    `\`secret\` (from a sensitive variable) or remove \`${name}\`.`,
   importIdRule: (id: string) =>
     `Cannot import ${q(id)}: give a webhook id (a UUID, as the Preclinical UI shows it), "organization" for the ` +
     'organization-level webhook, or "agent/<agent id>" for an agent\'s webhook.',

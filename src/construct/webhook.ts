@@ -37,6 +37,14 @@ export interface PreclinicalWebhookProps {
    */
   readonly secret?: string;
   /**
+   * Any text; changing it sends the secret again. Replaces the fingerprint that otherwise tells Terraform the
+   * secret changed. Set it when the secret comes from an ephemeral variable (Terraform 1.10+), which keeps
+   * the secret out of saved plan files (`cdktf diff` saves one): no fingerprint can be computed from an
+   * ephemeral value.
+   * @default - a salted fingerprint of the secret
+   */
+  readonly secretVersion?: string;
+  /**
    * A free-text description, sent verbatim (Terraform template sequences such as `${` are escaped for you).
    *
    * At most 1000 characters; no control characters but tab, newline and carriage return.
@@ -108,7 +116,8 @@ export class PreclinicalWebhook extends Construct {
       agentId: literal(props.agentId),
       isEnabled: props.isEnabled ?? true,
       secret: literal(props.secret),
-      secretFingerprint: props.secret === undefined ? undefined : secretFingerprint(path, props.secret),
+      secretFingerprint:
+        props.secret === undefined ? undefined : (literal(props.secretVersion) ?? secretFingerprint(path, props.secret)),
       adoptExisting: props.adoptExisting ?? false,
     };
     const agentChecks = props.agentId && Token.isUnresolved(props.agentId) ? [preconditions.agentId(props.agentId)] : [];
@@ -205,6 +214,7 @@ function validateLiterals(props: PreclinicalWebhookProps): void {
   if (props.agentId !== undefined) checkLiteral("agentId", props.agentId, messages.agentIdRule);
   if (props.description !== undefined) checkLiteral("description", props.description, messages.descriptionRule);
   if (props.secret !== undefined) checkLiteral("secret", props.secret, () => messages.secretRule());
+  if (props.secretVersion !== undefined && props.secret === undefined) throw new Error(messages.secretVersionWithoutSecret("secretVersion"));
 }
 
 /** Values only known at plan time are checked by Terraform before any provisioner runs. */

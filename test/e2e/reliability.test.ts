@@ -5,12 +5,13 @@
  * or fails cleanly and converges on the next; the API then holds exactly what was declared, and a webhook
  * the stack does not manage is untouched.
  */
+import { PreclinicalEngine } from "../../src";
 import { runChaos } from "../support/chaos";
 import { describeWithTerraform } from "../support/describe";
 
 describeWithTerraform("fault-injected deploys (real terraform against the emulator)", () => {
-  test("20 webhooks converge through 30% faults, none duplicated, missing or wrongly deleted", async () => {
-    const report = await runChaos({ webhooks: 20, rate: 0.3, seed: 20261127 });
+  test.each([PreclinicalEngine.PROVIDER, PreclinicalEngine.PROVISIONERS])("on the %s engine, 20 webhooks converge through 30% faults, none duplicated, missing or wrongly deleted", async (engine) => {
+    const report = await runChaos({ webhooks: 20, rate: 0.3, seed: 20261127, engine });
     console.log(
       report.phases
         .map((p) => `${p.phase}: applies ${p.applies.join(",")}; ${p.requests} requests, faulted ${JSON.stringify(p.faulted)}; ${p.seconds.toFixed(1)} s`)

@@ -36,6 +36,7 @@ export interface PhaseResult {
 }
 
 export interface ChaosReport {
+  readonly engine: PreclinicalEngine;
   readonly webhooks: number;
   readonly rate: number;
   readonly seed: number;
@@ -44,8 +45,16 @@ export interface ChaosReport {
 
 const agentId = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
 
-export async function runChaos(options: { webhooks: number; rate: number; seed: number; maxApplies?: number }): Promise<ChaosReport> {
+export async function runChaos(options: {
+  webhooks: number;
+  rate: number;
+  seed: number;
+  maxApplies?: number;
+  /** @default PreclinicalEngine.PROVIDER */
+  engine?: PreclinicalEngine;
+}): Promise<ChaosReport> {
   const { webhooks, rate, seed } = options;
+  const engine = options.engine ?? PreclinicalEngine.PROVIDER;
   const maxApplies = options.maxApplies ?? 3;
   // Webhook 0 is organization-level; the others belong to agents 1..N-1; agent N has a foreign webhook.
   const emulator = await PreclinicalEmulator.start({ agents: Array.from({ length: webhooks + 1 }, (_, i) => ({ id: agentId(i) })) });
@@ -53,11 +62,11 @@ export async function runChaos(options: { webhooks: number; rate: number; seed: 
   const foreign = emulator.seedWebhook("default", { url: "https://ui.example.com/foreign", agent_id: agentId(webhooks) });
   const urlOf = (i: number, version: number) => `https://hooks.example.com/v${version}/${i}`;
 
-  /** Version 0 declares the connection and no webhook (the connection keeps the ledger, which deletes them). */
+  /** Version 0 declares the connection and no webhook (the connection keeps the ledger or provider block). */
   const program =
     (version: number): Program =>
     (stack: TerraformStack) => {
-      const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: emulator.url, requestTimeoutMs: 1000, deadlineMs: 30000 });
+      const connection = new PreclinicalConnection(stack, "preclinical", { engine, apiUrl: emulator.url, requestTimeoutMs: 1000, deadlineMs: 30000 });
       for (let i = 0; version > 0 && i < webhooks; i++) {
         new PreclinicalWebhook(stack, `hook-${i}`, { url: urlOf(i, version), agentId: i === 0 ? undefined : agentId(i), connection });
       }
@@ -73,14 +82,7 @@ export async function runChaos(options: { webhooks: number; rate: number; seed: 
     do {
       const result = await run();
       applies.push(result.code);
-      if (result.code !== 0) {
-        const unwrapped = result.output.replace(/\n(?!preclinical:|\S+ \S+: |$)/g, " ");
-        // Terraform prints a failed provisioner's output twice (as it streams, and in the error): keep one.
-        const lines = (unwrapped.match(/preclinical: [^\n]*could not[^\n]*/g) ?? []).map((l) =>
-          l.replace(/\s+/g, " ").replace(/ Nothing was lost:.*$/, "").trim(),
-        );
-        failures.push(...new Set(lines));
-      }
+      if (result.code !== 0) failures.push(...failureLines(engine, result.output));
     } while (applies[applies.length - 1] !== 0 && applies.length < maxApplies);
     const seconds = (Date.now() - started) / 1000;
     emulator.setChaos(undefined);
@@ -112,9 +114,26 @@ export async function runChaos(options: { webhooks: number; rate: number; seed: 
     await phase("create", () => ws.deploy(program(1)), declared(1));
     await phase("update", () => ws.deploy(program(2)), declared(2));
     await phase("remove from code", () => ws.deploy(program(0)), new Map());
-    return { webhooks, rate, seed, phases };
+    return { engine, webhooks, rate, seed, phases };
   } finally {
     ws.cleanup();
     await emulator.close();
   }
+}
+
+/** What a failed apply said, one line per failure, as a pipeline log shows it. */
+function failureLines(engine: PreclinicalEngine, output: string): string[] {
+  if (engine === PreclinicalEngine.PROVIDER) {
+    // A diagnostic: "Error: <summary>", a blank line, the detail's first line.
+    const lines = [...output.matchAll(/Error: ([^\n]+)\n\s*\n(?:\s*with [^\n]*\n[^\n]*\n\s*\n)?\s*([^\n]+)/g)].map(
+      (m) => `${m[1].trim()}: ${m[2].trim()}`.replace(/ Nothing else was changed.*$/, ""),
+    );
+    return [...new Set(lines)];
+  }
+  const unwrapped = output.replace(/\n(?!preclinical:|\S+ \S+: |$)/g, " ");
+  // Terraform prints a failed provisioner's output twice (as it streams, and in the error): keep one.
+  const lines = (unwrapped.match(/preclinical: [^\n]*could not[^\n]*/g) ?? []).map((l) =>
+    l.replace(/\s+/g, " ").replace(/ Nothing was lost:.*$/, "").trim(),
+  );
+  return [...new Set(lines)];
 }

@@ -27,13 +27,17 @@ export interface ProgramOptions {
   /** Always given explicitly: the default engine may change. */
   readonly engine: PreclinicalEngine;
   readonly apiUrl: string;
+  /** Declares the secret's variable ephemeral (Terraform 1.10+): then webhooks must set `secretVersion`. */
+  readonly ephemeralSecret?: boolean;
 }
 
 /** A program that declares `decls` on one connection, with the secret from a sensitive TerraformVariable. */
-export function webhookProgram({ engine, apiUrl }: ProgramOptions, ...decls: Decl[]): Program {
+export function webhookProgram({ engine, apiUrl, ephemeralSecret }: ProgramOptions, ...decls: Decl[]): Program {
   return (stack: TerraformStack) => {
     const connection = new PreclinicalConnection(stack, "preclinical", { engine, apiUrl, requestTimeoutMs: 2000, deadlineMs: 10000 });
     const secret = new TerraformVariable(stack, SECRET_VARIABLE, { type: "string", sensitive: true });
+    // cdktf has no prop for it yet.
+    if (ephemeralSecret) secret.addOverride("ephemeral", true);
     for (const { id, withSecret, outputId, importFrom, ...props } of decls) {
       const hook = new PreclinicalWebhook(stack, id, { ...props, connection, ...(withSecret ? { secret: secret.stringValue } : {}) });
       if (outputId) new TerraformOutput(stack, `${id}_id`, { value: hook.webhookId });

@@ -3,6 +3,8 @@
  * real cdktf synthesis and the real terraform binary against the emulator. Every step counts the writes
  * (POST, PUT, DELETE) it causes.
  */
+import { TerraformOutput } from "cdktf";
+import { PreclinicalWebhook } from "../../../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../../src/emulator";
 import { describeWithTerraform } from "../../support/describe";
 import { PreclinicalEngine, webhookProgram, writeCounts, writeRequests, type Decl } from "../../support/provider-engine";
@@ -23,6 +25,7 @@ const program = (...decls: Decl[]) => webhookProgram({ engine: PreclinicalEngine
 const writes = () => writeCounts(emulator.requests());
 const byAgent = (agentId: string | null) => emulator.webhooks().find((w) => w.agent_id === agentId);
 const ids = () => emulator.webhooks().map((w) => w.id).sort();
+const output = async (name: string) => (await ws.terraform(ws.lastStackDir, ["output", "-raw", name])).stdout.trim();
 
 beforeAll(async () => {
   emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
@@ -35,8 +38,12 @@ beforeEach(() => {
 afterEach(() => ws.cleanup());
 
 describeWithTerraform("provider engine: lifecycle (cdktf synth + terraform + emulator)", () => {
-  test("a first deploy creates exactly the declared webhooks, with their fields and the secret from a sensitive variable, and outputs the id", async () => {
-    const result = await ws.deploy(program(org, { ...triage, isEnabled: false }));
+  test("a first deploy creates exactly the declared webhooks, with their fields and the secret from a sensitive variable, and outputs webhookId and createdAt", async () => {
+    const result = await ws.deploy((stack) => {
+      program(org, { ...triage, isEnabled: false })(stack);
+      const hook = stack.node.findChild("triage") as PreclinicalWebhook;
+      new TerraformOutput(stack, "triage_created_at", { value: hook.createdAt });
+    });
 
     expect(result.code).toBe(0);
     expect(applySummary(result)).toBe("2 added, 0 changed, 0 destroyed");
@@ -45,8 +52,8 @@ describeWithTerraform("provider engine: lifecycle (cdktf synth + terraform + emu
     expect(hooks).toHaveLength(2);
     expect(byAgent(null)).toMatchObject({ url: org.url, description: "All agents", is_enabled: true, secret: SECRET });
     expect(byAgent(AGENT_A)).toMatchObject({ url: triage.url, description: null, is_enabled: false, secret: null });
-    const output = await ws.terraform(ws.lastStackDir, ["output", "-raw", "org_id"]);
-    expect(output.stdout.trim()).toBe(byAgent(null)!.id);
+    expect(await output("org_id")).toBe(byAgent(null)!.id);
+    expect(await output("triage_created_at")).toBe(byAgent(AGENT_A)!.created_at);
   });
 
   test("a second deploy of the same program says No changes and writes nothing", async () => {

@@ -6,9 +6,11 @@
  * whose answer echoes both, and destroy.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { PreclinicalEmulator } from "../../../src/emulator";
 import { describeWithTerraform } from "../../support/describe";
 import { HOSTILE_DESCRIPTIONS, HOSTILE_URLS, MARK } from "../../support/inputs";
+import { zipEntries } from "../../support/zip";
 import { PreclinicalEngine, changeInUi, webhookProgram, writeRequests, type Decl } from "../../support/provider-engine";
 import { Workspace, applySummary } from "../../support/terraform";
 
@@ -106,5 +108,25 @@ describeWithTerraform("provider engine: hostile inputs and secret hygiene (cdktf
         expect({ name, leaked: at >= 0 ? text.slice(Math.max(0, at - 300), at + 100) : false }).toEqual({ name, leaked: false });
       }
     }
+  });
+
+  // `cdktf diff` runs `terraform plan -out plan` in the stack folder, and Terraform writes the values of
+  // non-ephemeral root variables, sensitive ones included, into it. An ephemeral variable stays out; the
+  // fingerprint cannot be computed from it, so `secretVersion` says when to send the secret again.
+  test("with an ephemeral secret variable and secretVersion, a saved plan as cdktf diff writes it holds neither the secret nor the API key, and the secret reaches the API", async () => {
+    const ephemeral = (...decls: Decl[]) =>
+      webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url, ephemeralSecret: true }, ...decls);
+    const stackDir = ws.synth(ephemeral({ id: "org", url: "https://hooks.example.com/a", withSecret: true, secretVersion: "2026-11" }));
+    expect((await ws.terraform(stackDir, ["init", "-input=false", "-no-color"])).code).toBe(0);
+
+    const plan = await ws.terraform(stackDir, ["plan", "-input=false", "-no-color", "-out", "plan"]);
+
+    expect(plan.code).toBe(0);
+    const entries = zipEntries(fs.readFileSync(path.join(stackDir, "plan")));
+    expect(entries.map((e) => e.name)).toContain("tfplan");
+    const holding = entries.filter((e) => [SECRET, API_KEY].some((v) => e.data.toString("latin1").includes(v))).map((e) => e.name);
+    expect(holding).toEqual([]);
+    expect((await ws.terraform(stackDir, ["apply", "-input=false", "-no-color", "-auto-approve"])).code).toBe(0);
+    expect(emulator.webhooks(ORG)[0]).toMatchObject({ url: "https://hooks.example.com/a", secret: SECRET });
   });
 });
