@@ -2,12 +2,11 @@
  * A folder with the bundled provider installed as an implied local mirror and a hand-written
  * `main.tf.json`, driven with the real terraform binary: the provider as a plain-Terraform user meets it.
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { installProvider } from "../../src/provider/install";
-import type { RunResult } from "./terraform";
+import { runTerraform, type RunResult } from "./terraform";
 
 export type { RunResult };
 
@@ -38,23 +37,7 @@ export class HclWorkspace {
   }
 
   public terraform(args: string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
-    return new Promise((resolve) => {
-      execFile(
-        "terraform",
-        args,
-        {
-          cwd: this.dir,
-          env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", NO_COLOR: "1", ...this.env, ...extraEnv },
-          maxBuffer: 64 * 1024 * 1024,
-        },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-          const result = { code, stdout, stderr, output: `${stdout}\n${stderr}` };
-          this.log.push(`$ terraform ${args.join(" ")}`, result.output);
-          resolve(result);
-        },
-      );
-    });
+    return runTerraform(this.dir, args, { ...this.env, ...extraEnv }, this.log);
   }
 
   /** `terraform init`, once per workspace. */

@@ -68,23 +68,7 @@ export class Workspace {
   }
 
   public terraform(stackDir: string, args: string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
-    return new Promise((resolve) => {
-      execFile(
-        "terraform",
-        args,
-        {
-          cwd: stackDir,
-          env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", NO_COLOR: "1", ...this.env, ...extraEnv },
-          maxBuffer: 64 * 1024 * 1024,
-        },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-          const result = { code, stdout, stderr, output: `${stdout}\n${stderr}` };
-          this.log.push(`$ terraform ${args.join(" ")}`, result.output);
-          resolve(result);
-        },
-      );
-    });
+    return runTerraform(stackDir, args, { ...this.env, ...extraEnv }, this.log);
   }
 
   /** `terraform init` then `terraform apply`, as `cdktf deploy` does. */
@@ -133,6 +117,27 @@ export class Workspace {
   public cleanup(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Runs terraform in `cwd` as a pipeline would (no color, no checkpoint), recording the command and output in `log`. */
+export function runTerraform(cwd: string, args: string[], env: Record<string, string>, log: string[]): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(
+      "terraform",
+      args,
+      {
+        cwd,
+        env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", NO_COLOR: "1", ...env },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        const result = { code, stdout, stderr, output: `${stdout}\n${stderr}` };
+        log.push(`$ terraform ${args.join(" ")}`, result.output);
+        resolve(result);
+      },
+    );
+  });
 }
 
 /** Asserts-friendly summary of an apply: "N added, N changed, N destroyed". */
