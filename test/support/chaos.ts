@@ -124,11 +124,19 @@ export async function runChaos(options: {
 /** What a failed apply said, one line per failure, as a pipeline log shows it. */
 function failureLines(engine: PreclinicalEngine, output: string): string[] {
   if (engine === PreclinicalEngine.PROVIDER) {
-    // A diagnostic: "Error: <summary>", a blank line, the detail's first line.
-    const lines = [...output.matchAll(/Error: ([^\n]+)\n\s*\n(?:\s*with [^\n]*\n[^\n]*\n\s*\n)?\s*([^\n]+)/g)].map(
-      (m) => `${m[1].trim()}: ${m[2].trim()}`.replace(/ Nothing else was changed.*$/, ""),
-    );
-    return [...new Set(lines)];
+    // A diagnostic: "Error: <summary>", then where ("with <address>," / "on <file> line <n>"), then the detail.
+    const lines = output.split("\n");
+    const found: string[] = [];
+    lines.forEach((line, i) => {
+      if (!line.startsWith("Error: ")) return;
+      // The detail is the first paragraph after the location lines; Terraform wraps it, so it is joined.
+      const rest = lines.slice(i + 1);
+      const start = rest.findIndex((l) => l.trim() !== "" && !/^\s*(with |on |\d+:|[│╷╵])/.test(l));
+      const paragraph = start < 0 ? [] : rest.slice(start, rest.findIndex((l, j) => j > start && l.trim() === "") >>> 0);
+      const detail = paragraph.map((l) => l.trim()).join(" ").replace(/ Nothing else was changed.*$/, "");
+      found.push(`${line.slice("Error: ".length).trim()}: ${detail}`);
+    });
+    return [...new Set(found)];
   }
   const unwrapped = output.replace(/\n(?!preclinical:|\S+ \S+: |$)/g, " ");
   // Terraform prints a failed provisioner's output twice (as it streams, and in the error): keep one.
