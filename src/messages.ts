@@ -92,6 +92,10 @@ export const messages = {
   literalSecret: () =>
     "`secret` is a literal string, so it is written in plain text into cdk.tf.json. Pass it through a sensitive " +
     'TerraformVariable (new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true })).',
+  nullProviderMissing: (reason: string) =>
+    "`ProvisionerResourceType.NULL_RESOURCE` needs the @cdktf/provider-null package in your app (an optional " +
+    "peer dependency: 10.x for cdktf 0.20, 11.x for cdktf 0.21), and it could not be loaded: " +
+    `${reason}. Install it (npm i @cdktf/provider-null), or use the default TERRAFORM_DATA.`,
   terraformMissing: (reason: string) =>
     `Synthesizing terraform_data resources needs Terraform 1.4 or later on the PATH, and \`terraform version\` ` +
     `failed: ${reason}. Install Terraform, or use ProvisionerResourceType.NULL_RESOURCE.`,

@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process";
 import {
   AssetType,
   TerraformAsset,
+  TerraformProvider,
   TerraformResource,
   TerraformStack,
   anyToHclTerraform,
@@ -21,8 +22,8 @@ import {
   type TerraformResourceLifecycle,
 } from "cdktf";
 import type { IValidation } from "constructs";
-import { NullProvider } from "@cdktf/provider-null/lib/provider";
-import { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
+import type * as NullProviderModule from "@cdktf/provider-null/lib/provider";
+import type * as NullResourceModule from "@cdktf/provider-null/lib/resource";
 import { Env, type ProvisionerCommand } from "../provisioner/protocol";
 import { messages } from "../messages";
 import { ProvisionerResourceType, type ConnectionSettings } from "./settings";
@@ -78,7 +79,7 @@ export function carrierResource(scope: Construct, id: string, settings: Connecti
   }));
   const lifecycle = props.preconditions?.length ? { precondition: props.preconditions } : undefined;
   if (settings.resourceType === ProvisionerResourceType.NULL_RESOURCE) {
-    ensureNullProvider(scope);
+    const { NullResource } = ensureNullProvider(scope);
     return new NullResource(scope, id, {
       triggers: props.triggers as Record<string, string>,
       provisioners,
@@ -170,11 +171,37 @@ function triggersAttribute(type: ProvisionerResourceType): string {
 
 const stacksWithNullProvider = new WeakSet<TerraformStack>();
 
-/** A null provider block for the stack: the user's own if it has one, else ours. Looked for once per stack. */
-function ensureNullProvider(scope: Construct): void {
+/** The null provider's classes, from the app's own @cdktf/provider-null (an optional peer dependency). */
+function nullProviderClasses() {
+  try {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { NullProvider } = require("@cdktf/provider-null/lib/provider") as typeof NullProviderModule;
+    const { Resource: NullResource } = require("@cdktf/provider-null/lib/resource") as typeof NullResourceModule;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    return { NullProvider, NullResource };
+  } catch (err) {
+    throw new Error(messages.nullProviderMissing(err instanceof Error ? err.message : String(err)));
+  }
+}
+
+/**
+ * A null provider block for the stack: ours, unless the stack has one of its own when it is synthesized
+ * (declared before or after the first webhook), in which case ours writes nothing. Providers are recognised
+ * by cdktf's own check and their type, never `instanceof`, which fails across two copies of a package.
+ */
+function ensureNullProvider(scope: Construct) {
+  const classes = nullProviderClasses();
   const stack = TerraformStack.of(scope);
-  if (stacksWithNullProvider.has(stack)) return;
+  if (stacksWithNullProvider.has(stack)) return classes;
   stacksWithNullProvider.add(stack);
-  const hasOne = stack.node.findAll().some((c) => c instanceof NullProvider);
-  if (!hasOne) new NullProvider(stack, "PreclinicalNullProvider");
+  const ours = new classes.NullProvider(stack, "PreclinicalNullProvider");
+  const othersIn = () =>
+    stack.node
+      .findAll()
+      .some((c) => c !== ours && TerraformProvider.isTerraformProvider(c) && c.terraformResourceType === "null");
+  const toTerraform = ours.toTerraform.bind(ours);
+  const toHclTerraform = ours.toHclTerraform.bind(ours);
+  ours.toTerraform = () => (othersIn() ? {} : toTerraform());
+  ours.toHclTerraform = () => (othersIn() ? {} : toHclTerraform());
+  return classes;
 }

@@ -705,6 +705,21 @@ describe("ProvisionerResourceType.NULL_RESOURCE", () => {
     ]);
   });
 
+  test.each([
+    ["before", true],
+    ["after", false],
+  ])("a null provider of the app's own, declared %s the first webhook, is the only provider.null block", (_, first) => {
+    const stack = bareStack();
+    if (first) new NullProvider(stack, "mine", { alias: undefined });
+    const connection = new PreclinicalConnection(stack, "Conn", { resourceType: ProvisionerResourceType.NULL_RESOURCE });
+    new PreclinicalWebhook(stack, "Hook", { url: URL, connection });
+    if (!first) new NullProvider(stack, "mine", { alias: undefined });
+    const json = JSON.parse(Testing.synth(stack)) as Json;
+
+    expect(json.provider.null).toHaveLength(1);
+    expect(Object.keys(json.terraform.required_providers)).toContain("null");
+  });
+
   test("destroy provisioners read self.triggers", () => {
     const { hook, text } = nullStack();
     const json = JSON.parse(text) as Json;

@@ -1,0 +1,41 @@
+/** What `npm pack` ships: the built library, its two bundles, README and LICENSE; nothing of this machine. */
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..");
+
+interface PackEntry {
+  readonly path: string;
+}
+
+describe("the npm package", () => {
+  // --ignore-scripts: `npm test` has built dist already; prepack would build it again.
+  const [pack] = JSON.parse(
+    execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" }),
+  ) as { files: PackEntry[] }[];
+  const files = pack.files.map((f) => f.path);
+
+  test("ships dist, README, LICENSE and package.json only", () => {
+    const outside = files.filter((f) => !f.startsWith("dist/") && !["README.md", "LICENSE", "package.json"].includes(f));
+    expect(outside).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(["README.md", "LICENSE", "package.json"]));
+  });
+
+  test("ships the provider and provisioner bundles and every entry point's types", () => {
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "dist/provider/terraform-provider-preclinical.cjs",
+        "dist/provisioner/preclinical-provisioner.cjs",
+        "dist/src/index.d.ts",
+        "dist/src/api/index.d.ts",
+        "dist/src/emulator/index.d.ts",
+        "dist/src/drift/index.d.ts",
+        "dist/src/provider/index.d.ts",
+      ]),
+    );
+  });
+
+  test("ships no tests, scripts, examples or source maps", () => {
+    expect(files.filter((f) => /^dist\/(test|scripts|examples)\//.test(f) || f.endsWith(".map"))).toEqual([]);
+  });
+});
