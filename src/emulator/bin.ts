@@ -4,8 +4,10 @@
  *
  *   preclinical-emulator [--port 0] [--host 127.0.0.1] [--api-key KEY[=ORGANIZATION]]... [--agent UUID]...
  *
- * Prints one line, "Preclinical emulator listening on <base URL>", to stdout. Without --api-key the
- * emulator accepts EMULATOR_DEFAULT_API_KEY; keys without "=ORGANIZATION" belong to organization "default".
+ * Prints "Preclinical emulator listening on <base URL>" as its first line, then the API key(s) it accepts
+ * and how it treats agents. Without --api-key it accepts EMULATOR_DEFAULT_API_KEY; keys without
+ * "=ORGANIZATION" belong to organization "default". Without --agent it accepts every agent id, so a first
+ * deploy of any program works; with --agent only those (an unknown one is then refused, as the API does).
  * Drive it through the /_emulator control endpoints (see control.ts).
  */
 import { parseArgs } from "node:util";
@@ -14,8 +16,18 @@ import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator, type EmulatorOptions } f
 const USAGE =
   "usage: preclinical-emulator [--port 0] [--host 127.0.0.1] [--api-key KEY[=ORGANIZATION]]... [--agent UUID]...";
 
+const HELP = `${USAGE}
+
+A local emulator of the Preclinical webhooks API, for trying cdktf-preclinical-webhooks without an account.
+  --port N              port to listen on (0: a free one)
+  --host H              address to listen on (default 127.0.0.1)
+  --api-key KEY[=ORG]   an API key it accepts, once per key (default ${EMULATOR_DEFAULT_API_KEY})
+  --agent UUID          an agent it knows, once per agent; without any, every agent id is accepted
+Deploy against it with PRECLINICAL_API_URL=<the URL it prints> and PRECLINICAL_API_KEY=<the key>.
+Stops on Ctrl-C or SIGTERM.`;
+
 /** Reads the command line; throws with a readable message on bad input. */
-export function parseCommandLine(args: string[]): EmulatorOptions {
+export function parseCommandLine(args: string[]): EmulatorOptions & { help?: boolean } {
   const { values } = parseArgs({
     args,
     options: {
@@ -23,6 +35,7 @@ export function parseCommandLine(args: string[]): EmulatorOptions {
       host: { type: "string", default: "127.0.0.1" },
       "api-key": { type: "string", multiple: true, default: [] },
       agent: { type: "string", multiple: true, default: [] },
+      help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -35,6 +48,8 @@ export function parseCommandLine(args: string[]): EmulatorOptions {
     host: values.host,
     organizations: Object.fromEntries(keys.map(parseApiKey)),
     agents: values.agent.map((id) => ({ id })),
+    anyAgent: values.agent.length === 0,
+    ...(values.help && { help: true }),
   };
 }
 
@@ -45,7 +60,7 @@ function parseApiKey(value: string): [string, string] {
 }
 
 async function main(): Promise<void> {
-  let options: EmulatorOptions;
+  let options: ReturnType<typeof parseCommandLine>;
   try {
     options = parseCommandLine(process.argv.slice(2));
   } catch (error) {
@@ -53,8 +68,20 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  if (options.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
   const emulator = await PreclinicalEmulator.start(options);
-  process.stdout.write(`Preclinical emulator listening on ${emulator.url}\n`);
+  const keys = Object.keys(options.organizations ?? {});
+  process.stdout.write(
+    `Preclinical emulator listening on ${emulator.url}\n` +
+      `API key${keys.length > 1 ? "s" : ""}: ${keys.join(", ")}\n` +
+      (options.anyAgent
+        ? "Agents: every agent id is accepted (pass --agent UUID, once per agent, to accept only those)\n"
+        : `Agents: ${(options.agents ?? []).map((a) => a.id).join(", ")} (others are refused, as the API does)\n`) +
+      `Try: PRECLINICAL_API_URL=${emulator.url} PRECLINICAL_API_KEY=${keys[0]} npx cdktf deploy\n`,
+  );
 
   let stopping = false;
   const stop = (): void => {

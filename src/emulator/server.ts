@@ -62,7 +62,7 @@ export class PreclinicalEmulator {
   ) {
     const organizations = options.organizations ?? { [EMULATOR_DEFAULT_API_KEY]: DEFAULT_ORGANIZATION };
     this.organizationsByKey = new Map(Object.entries(organizations));
-    this.store = new EmulatorStore(options.unknownAgent ?? { status: 404, code: ErrorCodes.NOT_FOUND });
+    this.store = new EmulatorStore(options.unknownAgent ?? { status: 404, code: ErrorCodes.NOT_FOUND }, options.anyAgent);
     for (const agent of options.agents ?? []) this.addAgent(agent);
     server.on("request", (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch(() => res.destroy());

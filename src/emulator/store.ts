@@ -23,7 +23,11 @@ export class EmulatorStore {
   /** In insertion order, which is creation order: lists are oldest first. */
   private webhooksById = new Map<string, StoredWebhook>();
 
-  constructor(private readonly unknownAgent: UnknownAgentAnswer) {}
+  constructor(
+    private readonly unknownAgent: UnknownAgentAnswer,
+    /** Accept every agent id: one not seen before is registered on first use. */
+    private readonly anyAgent = false,
+  ) {}
 
   addAgent(agent: EmulatorAgent): ApiAgent {
     const now = isoNow();
@@ -41,13 +45,14 @@ export class EmulatorStore {
   }
 
   getAgent(id: string): ApiAgent {
-    const agent = this.agents.get(id);
+    const agent = this.agents.get(id) ?? (this.anyAgent ? this.addAgent({ id }) : undefined);
     if (!agent) throw notFound(`agent ${id} not found`, ErrorCodes.AGENT_NOT_FOUND);
     return agent;
   }
 
   createWebhook(organization: string, input: CreateWebhookRequest): StoredWebhook {
     const agentId = input.agent_id ?? null;
+    if (agentId !== null && this.anyAgent && !this.agents.has(agentId)) this.addAgent({ id: agentId });
     if (agentId !== null && !this.agents.has(agentId)) {
       throw new EmulatorError(this.unknownAgent.status, this.unknownAgent.code, `agent ${agentId} not found`, {
         field: "agent_id",

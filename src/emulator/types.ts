@@ -19,6 +19,8 @@ export interface EmulatorOptions {
   readonly organizations?: Record<string, string>;
   /** Agents known to every organization; default none. */
   readonly agents?: EmulatorAgent[];
+  /** Accept every agent id, registering it on first use (the bin's default when no --agent is given); default false. */
+  readonly anyAgent?: boolean;
   /** How an unknown agent_id on create is answered; default { status: 404, code: "NOT_FOUND" }. */
   readonly unknownAgent?: { status: 400 | 404; code: "NOT_FOUND" | "AGENT_NOT_FOUND" };
 }

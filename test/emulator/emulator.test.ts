@@ -932,10 +932,31 @@ describe("command line", () => {
       host: "::1",
       organizations: { k1: "default", k2: "acme" },
       agents: [{ id: AGENT }],
+      anyAgent: false,
     });
-    expect(parseCommandLine([])).toMatchObject({ port: 0, host: "127.0.0.1", organizations: { [KEY]: "default" }, agents: [] });
+    expect(parseCommandLine([])).toMatchObject({ port: 0, host: "127.0.0.1", organizations: { [KEY]: "default" }, agents: [], anyAgent: true });
+    expect(parseCommandLine(["--help"])).toMatchObject({ help: true });
     expect(() => parseCommandLine(["--port", "x"])).toThrow(/--port/);
     expect(() => parseCommandLine(["--bogus"])).toThrow();
+  });
+});
+
+describe("agents", () => {
+  test("given an emulator that accepts any agent, an unknown agent id is registered on first use, by GET and by create", async () => {
+    const open = await PreclinicalEmulator.start({ anyAgent: true });
+    try {
+      const headers = { authorization: `Bearer ${KEY}`, "content-type": "application/json" };
+      expect((await fetch(`${open.url}/agents/${AGENT}`, { headers })).status).toBe(200);
+      const other = "9b2c7e4a-1f3d-4c5b-8a6e-2d7f0c1b3a59";
+      const created = await fetch(`${open.url}/webhooks`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ url: "https://hooks.example.com/x", agent_id: other }),
+      });
+      expect(created.status).toBe(201);
+    } finally {
+      await open.close();
+    }
   });
 });
 
@@ -968,11 +989,21 @@ describe("the compiled bin", () => {
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
       try {
         const lines = createInterface({ input: child.stdout! });
-        const [line] = (await Promise.race([
-          new Promise<string[]>((resolve) => lines.once("line", (first) => resolve([first]))),
+        // The banner is four lines, possibly in one chunk: collect them all as they come.
+        const banner: string[] = [];
+        const [line, ...rest] = (await Promise.race([
+          new Promise<string[]>((resolve) =>
+            lines.on("line", (l) => {
+              banner.push(l);
+              if (banner.length === 4) resolve(banner);
+            }),
+          ),
           exited.then((code) => Promise.reject(new Error(`bin exited early with ${code}`))),
         ])) as string[];
         const match = /^Preclinical emulator listening on (http:\/\/127\.0\.0\.1:\d+\/api\/v1)$/.exec(line);
+        // The lines after it name the key and how agents are treated.
+        expect(rest.join("\n")).toContain("API key: sk_test_bin");
+        expect(rest.join("\n")).toContain(`Agents: ${AGENT} (others are refused`);
         expect(match).not.toBeNull();
         const url = match![1];
 
@@ -990,4 +1021,11 @@ describe("the compiled bin", () => {
     },
     60_000,
   );
+
+  test("--help says what the emulator is, its options and how to deploy against it, and exits 0", () => {
+    const out = execFileSync(process.execPath, [bin, "--help"], { encoding: "utf8" });
+    expect(out).toContain("usage: preclinical-emulator");
+    expect(out).toContain("without any, every agent id is accepted");
+    expect(out).toContain("PRECLINICAL_API_URL");
+  });
 });
