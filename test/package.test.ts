@@ -1,5 +1,6 @@
 /** What `npm pack` ships: the built library, its two bundles, README and LICENSE; nothing of this machine. */
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -31,8 +32,17 @@ describe("the npm package", () => {
         "dist/src/emulator/index.d.ts",
         "dist/src/drift/index.d.ts",
         "dist/src/provider/index.d.ts",
+        "dist/cdktn/index.d.ts",
       ]),
     );
+  });
+
+  test("the CDK Terrain build imports cdktn and never cdktf", () => {
+    const cdktn = files.filter((f) => f.startsWith("dist/cdktn/") && /\.(js|d\.ts)$/.test(f));
+    expect(cdktn.length).toBeGreaterThan(20);
+    const text = cdktn.map((f) => fs.readFileSync(path.join(ROOT, f), "utf8")).join("\n");
+    expect(text).not.toMatch(/(require\(|from |import\()\s*["']cdktf["'/]/);
+    expect(text).toMatch(/require\("cdktn"\)/);
   });
 
   test("ships no tests, scripts, examples or source maps", () => {

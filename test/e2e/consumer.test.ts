@@ -16,9 +16,10 @@ const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..", "..");
 const SECRET = "consumer-secret-" + "Qx7Lm2".repeat(4);
 
-const APP = `
-import { App, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
-import { PreclinicalConnection, PreclinicalWebhook } from "cdktf-preclinical-webhooks";
+/** The quick start, on `core` (cdktf or cdktn) and the library entry for it. */
+const appSource = (core: string, library: string) => `
+import { App, TerraformOutput, TerraformStack, TerraformVariable } from "${core}";
+import { PreclinicalConnection, PreclinicalWebhook } from "${library}";
 
 const app = new App();
 const stack = new TerraformStack(app, "webhooks");
@@ -53,26 +54,29 @@ afterAll(async () => {
 
 describeWithTerraform("a fresh app that installs the packed library", () => {
   test.each([
-    ["cdktf 0.20.11 and constructs 10.3.0", { cdktf: "0.20.11", constructs: "10.3.0" }],
-    ["cdktf 0.21.0 and constructs 10.4.2", { cdktf: "0.21.0", constructs: "10.4.2" }],
-  ])("on %s: one copy of each, strict type-check, synth and deploy", async (_, versions) => {
-    // Given: a new app with its own pinned cdktf and constructs, and the packed library
-    const app = path.join(work, `app-${versions.cdktf}`);
-    fs.mkdirSync(app);
-    fs.writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
-    fs.writeFileSync(path.join(app, "main.ts"), APP);
-    fs.writeFileSync(path.join(app, "tsconfig.json"), JSON.stringify(TSCONFIG));
+    ["cdktf 0.20.11 and constructs 10.3.0", { core: "cdktf", version: "0.20.11", constructs: "10.3.0", library: "cdktf-preclinical-webhooks" }],
+    ["cdktf 0.21.0 and constructs 10.4.2", { core: "cdktf", version: "0.21.0", constructs: "10.4.2", library: "cdktf-preclinical-webhooks" }],
+    ["CDK Terrain (cdktn) 0.24.0 and constructs 10.7.0", { core: "cdktn", version: "0.24.0", constructs: "10.7.0", library: "cdktf-preclinical-webhooks/cdktn" }],
+  ])("on %s: one copy of each, strict type-check, synth and deploy", async (_, setup) => {
+    // Given: a new app with its own pinned cdktf (or cdktn) and constructs, and the packed library
+    const dir = path.join(work, `app-${setup.core}-${setup.version}`);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
+    fs.writeFileSync(path.join(dir, "main.ts"), appSource(setup.core, setup.library));
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(TSCONFIG));
     await run(
       "npm",
-      ["install", "--no-audit", "--no-fund", `cdktf@${versions.cdktf}`, `constructs@${versions.constructs}`, "typescript@~5.9.3", "@types/node@^20", tarball],
-      { cwd: app },
+      ["install", "--no-audit", "--no-fund", `${setup.core}@${setup.version}`, `constructs@${setup.constructs}`, "typescript@~5.9.3", "@types/node@^20", tarball],
+      { cwd: dir },
     );
 
-    // Then: one copy of cdktf and of constructs in the tree
-    const { stdout: tree } = await run("npm", ["ls", "--all", "--parseable", "cdktf", "constructs"], { cwd: app });
+    // Then: one copy of the core and of constructs in the tree, and none of the other core
+    const { stdout: tree } = await run("npm", ["ls", "--all", "--parseable", "cdktf", "cdktn", "constructs"], { cwd: dir });
     const copies = (name: string) => tree.split("\n").filter((line) => line.endsWith(`node_modules/${name}`));
-    expect(copies("cdktf")).toHaveLength(1);
+    expect(copies(setup.core)).toHaveLength(1);
+    expect(copies(setup.core === "cdktf" ? "cdktn" : "cdktf")).toHaveLength(0);
     expect(copies("constructs")).toHaveLength(1);
+    const app = dir;
 
     // And: the app compiles with strict and skipLibCheck false, synthesizes, and deploys one webhook
     await run(path.join(app, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: app });
