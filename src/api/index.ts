@@ -1,6 +1,61 @@
-export * from "./assumptions";
-export * from "./client";
-export * from "./errors";
-export * from "./retry";
-export * from "./schemas";
-export * from "./rules";
+/**
+ * `cdktf-preclinical-webhooks/api`: the typed Preclinical API client, its errors and retry policy, the
+ * request and response schemas, the field rules, and the assumptions made where the API documentation is
+ * silent. A deliberate list: internals (the transport, the scope helpers) stay out.
+ */
+export { PreclinicalClient, type PreclinicalClientOptions } from "./client";
+export {
+  ClientErrorCodes,
+  PreclinicalApiError,
+  PreclinicalError,
+  PreclinicalNetworkError,
+  PreclinicalResponseError,
+  isAgentNotFound,
+  isAlreadyExists,
+  isApiError,
+  isNotFound,
+  isPreclinicalError,
+  redact,
+  type RequestContext,
+} from "./errors";
+export { DEFAULT_RETRY_POLICY, backoffDelayMs, parseRetryAfter, type RetryPolicy } from "./retry";
+export {
+  AgentSchema,
+  ApiErrorBodySchema,
+  CreateWebhookRequestSchema,
+  TestDeliveryResultSchema,
+  UpdateWebhookRequestSchema,
+  WebhookListSchema,
+  WebhookSchema,
+  type Agent,
+  type ApiErrorBody,
+  type CreateWebhookRequest,
+  type TestDeliveryResult,
+  type UpdateWebhookRequest,
+  type Webhook,
+  type WebhookList,
+} from "./schemas";
+export {
+  DEFAULT_API_KEY_ENV,
+  DEFAULT_API_URL,
+  DELETE_SUCCESS_STATUS,
+  ErrorCodes,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_SECRET_LENGTH,
+  MAX_URL_LENGTH,
+  MIN_SECRET_LENGTH,
+  PUT_ACCEPTS_NULL_DESCRIPTION,
+  SCOPE_RULE_COUNTS_DISABLED,
+  countCharacters,
+} from "./assumptions";
+export {
+  DESCRIPTION_PATTERN,
+  ENV_NAME_PATTERN,
+  MAX_TIMEOUT_MS,
+  SECRET_PATTERN,
+  UUID_PATTERN,
+  WEBHOOK_URL_PATTERN,
+  rules,
+  validTimeoutMs,
+  type Rule,
+} from "./rules";
