@@ -31,6 +31,7 @@ function cdktf(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<voi
     const child = spawn(cdktfBin, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     const relay = (chunk: Buffer) => {
       for (const line of chunk.toString().split(/\r?\n/)) {
+        // eslint-disable-next-line no-control-regex -- ANSI escape sequences start with ESC
         const clean = line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").trimEnd();
         // Keep terraform's lines; drop cdktf's redraws (spinners and the "N Stacks deploying" status line).
         const noise = /^\s*[\u2800-\u28ff]/.test(clean) || /Stacks? (deploying|destroying|done|waiting)/.test(clean);

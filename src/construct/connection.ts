@@ -105,6 +105,7 @@ export function resolveConnection(props: PreclinicalConnectionProps, base?: Conn
   if (Token.isUnresolved(apiKeyEnvVar)) throw new Error(messages.mustBeLiteral("apiKeyEnvVar"));
   if (!rules.apiKeyEnvVar(apiKeyEnvVar)) throw new Error(messages.apiKeyEnvRule(apiKeyEnvVar));
   const nodeExecutable = props.nodeExecutable ?? base?.nodeExecutable ?? "node";
+  // eslint-disable-next-line no-control-regex -- control characters are what this rule refuses
   if (Token.isUnresolved(nodeExecutable) || nodeExecutable.trim() === "" || /[\x00-\x1f\x7f-\x9f]/.test(nodeExecutable)) {
     throw new Error(messages.nodeExecutableRule(nodeExecutable));
   }

@@ -28,7 +28,6 @@ const AGENT = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 const SECRET = "correct-horse-battery-staple-42";
 const EU = "https://eu.preclinical.dev/api/v1";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 const newStack = () => new TerraformStack(Testing.app(), "stack");

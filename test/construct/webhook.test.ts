@@ -34,7 +34,6 @@ const OTHER_AGENT = "0b7e9a3c-5f2d-4c1e-9a8b-7d6c5e4f3a2b";
 const SECRET = "correct-horse-battery-staple-42";
 const COMMAND = /^"\$PRECLINICAL_NODE" "\$PRECLINICAL_CLI" (claim|converge|delete|reconcile)$/;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 interface LocalExec {

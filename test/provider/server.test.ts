@@ -81,7 +81,7 @@ function clientFor(root: protobuf.Root, name: string): grpc.ServiceClientConstru
 
 function call<T>(client: grpc.Client, method: string, request: object, deadlineMs = 5000): Promise<T> {
   return new Promise((resolve, reject) => {
-    (client as unknown as Record<string, Function>)[method](
+    (client as unknown as Record<string, (...args: unknown[]) => unknown>)[method](
       request,
       { deadline: new Date(Date.now() + deadlineMs) },
       (err: grpc.ServiceError | null, response: T) => (err ? reject(err) : resolve(response)),

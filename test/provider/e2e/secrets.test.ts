@@ -57,6 +57,7 @@ describeWithTerraform("webhook secret and API key (terraform + bundled provider 
     // When only the secret's value changes: a write-only value is neither stored nor compared, so Terraform
     // sees no change and nothing is sent; secret_version is the documented trigger of a rotation.
     emulator.clearRequests();
+    // eslint-disable-next-line prefer-spread -- HclWorkspace.apply is terraform apply, not Function.apply
     const valueOnly = await ws.apply(undefined, { TF_VAR_webhook_secret: UNSENT });
     expect(valueOnly.code).toBe(0);
     expect(applySummary(valueOnly)).toBe("no changes");
