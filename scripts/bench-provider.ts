@@ -73,7 +73,12 @@ function handshakeMs(clientCertPem: string): Promise<number> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [providerBundlePath()], {
-      env: { ...process.env, [HANDSHAKE.cookieKey]: HANDSHAKE.cookieValue, PLUGIN_PROTOCOL_VERSIONS: "5,6", PLUGIN_CLIENT_CERT: clientCertPem },
+      env: {
+        ...process.env,
+        [HANDSHAKE.cookieKey]: HANDSHAKE.cookieValue,
+        PLUGIN_PROTOCOL_VERSIONS: "5,6",
+        PLUGIN_CLIENT_CERT: clientCertPem,
+      },
       stdio: ["ignore", "pipe", "ignore"],
     });
     child.stdout.once("data", () => {
@@ -90,7 +95,11 @@ function nodeMs(): number {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-export async function benchProvider(emulator: PreclinicalEmulator, stat: StatOf, opts: { quick: boolean; log: (l: string) => void }) {
+export async function benchProvider(
+  emulator: PreclinicalEmulator,
+  stat: StatOf,
+  opts: { quick: boolean; log: (l: string) => void },
+) {
   const rounds = opts.quick ? 3 : 11;
   const client = createServerCertificate();
   const start = { handshake: [] as number[], node: [] as number[] };
@@ -99,7 +108,9 @@ export async function benchProvider(emulator: PreclinicalEmulator, stat: StatOf,
     start.node.push(nodeMs());
   }
   const startup = { handshakeMs: stat(start.handshake), nodeMs: stat(start.node) };
-  opts.log(`provider start-up: ${startup.handshakeMs.median.toFixed(0)} ms to handshake, node -e 0 ${startup.nodeMs.median.toFixed(0)} ms`);
+  opts.log(
+    `provider start-up: ${startup.handshakeMs.median.toFixed(0)} ms to handshake, node -e 0 ${startup.nodeMs.median.toFixed(0)} ms`,
+  );
 
   const plans = [];
   for (const count of [10, 50]) {
@@ -114,12 +125,18 @@ export async function benchProvider(emulator: PreclinicalEmulator, stat: StatOf,
       let requests = 0;
       for (let r = 0; r < rounds; r++) {
         emulator.clearRequests();
-        samples.provider.push(await timed(() => ws.terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"])));
+        samples.provider.push(
+          await timed(() => ws.terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"])),
+        );
         requests = emulator.requests().length;
-        samples.bare.push(await timed(() => bare.terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"])));
+        samples.bare.push(
+          await timed(() => bare.terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"])),
+        );
       }
       const row = { count, providerMs: stat(samples.provider), bareMs: stat(samples.bare), requests };
-      opts.log(`no-op plan ${count}: ${row.providerMs.median.toFixed(0)} ms, ${requests} requests; bare ${row.bareMs.median.toFixed(0)} ms`);
+      opts.log(
+        `no-op plan ${count}: ${row.providerMs.median.toFixed(0)} ms, ${requests} requests; bare ${row.bareMs.median.toFixed(0)} ms`,
+      );
       plans.push(row);
     } finally {
       ws.cleanup();
@@ -137,14 +154,17 @@ export async function benchProvider(emulator: PreclinicalEmulator, stat: StatOf,
         ws.write(kind === "provider" ? webhooks(emulator.url, createCount) : curlStack(emulator.url, createCount));
         await ws.init();
         creates[kind].push(await timed(() => ws.terraform(["apply", "-auto-approve", "-input=false", "-no-color"])));
-        if (emulator.webhooks().length !== createCount) throw new Error(`${kind} created ${emulator.webhooks().length} of ${createCount}`);
+        if (emulator.webhooks().length !== createCount)
+          throw new Error(`${kind} created ${emulator.webhooks().length} of ${createCount}`);
       } finally {
         ws.cleanup();
       }
     }
   }
   const create = { count: createCount, providerMs: stat(creates.provider), curlMs: stat(creates.curl) };
-  opts.log(`create ${createCount}: ${create.providerMs.median.toFixed(0)} ms vs curl ${create.curlMs.median.toFixed(0)} ms`);
+  opts.log(
+    `create ${createCount}: ${create.providerMs.median.toFixed(0)} ms vs curl ${create.curlMs.median.toFixed(0)} ms`,
+  );
   return { startup, plans, create };
 }
 

@@ -23,7 +23,11 @@ if (kind === "provisioners") {
 for (let i = 0; i < count; i++) {
   const url = `https://hooks.example.com/${i}`;
   if (kind !== "bare") {
-    new PreclinicalWebhook(stack, `hook-${i}`, { url, agentId: i === 0 ? undefined : agent(i), description: `hook ${i}` });
+    new PreclinicalWebhook(stack, `hook-${i}`, {
+      url,
+      agentId: i === 0 ? undefined : agent(i),
+      description: `hook ${i}`,
+    });
   } else {
     new DataResource(stack, `hook-${i}`, { triggersReplace: { url, agent_id: agent(i), description: `hook ${i}` } });
   }

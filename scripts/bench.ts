@@ -43,7 +43,8 @@ function stat(values: number[]): Stat {
   return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: values.length };
 }
 
-const fmt = (s: Stat, digits = 0, unit = "") => `${s.median.toFixed(digits)}${unit} (${s.min.toFixed(digits)}-${s.max.toFixed(digits)})`;
+const fmt = (s: Stat, digits = 0, unit = "") =>
+  `${s.median.toFixed(digits)}${unit} (${s.min.toFixed(digits)}-${s.max.toFixed(digits)})`;
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -85,7 +86,9 @@ function benchSynth(counts: number[], runs: number) {
       preclinicalRssMb: stat(samples.provisioners.map((s) => s.maxRssMb)),
       bareRssMb: stat(samples.bare.map((s) => s.maxRssMb)),
     };
-    log(`synth ${count}: provider ${fmt(result.providerMs)} ms, provisioners ${fmt(result.preclinicalMs)} ms, bare ${fmt(result.bareMs)} ms`);
+    log(
+      `synth ${count}: provider ${fmt(result.providerMs)} ms, provisioners ${fmt(result.preclinicalMs)} ms, bare ${fmt(result.bareMs)} ms`,
+    );
     return result;
   });
 }
@@ -98,7 +101,11 @@ function preclinicalProgram(emulatorUrl: string, count: number, engine: Preclini
   return (stack: TerraformStack) => {
     const connection = new PreclinicalConnection(stack, "preclinical", { engine, apiUrl: emulatorUrl });
     for (let i = 0; i < count; i++) {
-      new PreclinicalWebhook(stack, `hook-${i}`, { url: `https://hooks.example.com/${i}`, agentId: i === 0 ? undefined : agent(i), connection });
+      new PreclinicalWebhook(stack, `hook-${i}`, {
+        url: `https://hooks.example.com/${i}`,
+        agentId: i === 0 ? undefined : agent(i),
+        connection,
+      });
     }
   };
 }
@@ -107,7 +114,10 @@ function preclinicalProgram(emulatorUrl: string, count: number, engine: Preclini
 function curlProgram(emulatorUrl: string, count: number): Program {
   return (stack: TerraformStack) => {
     for (let i = 0; i < count; i++) {
-      const body = JSON.stringify({ url: `https://hooks.example.com/${i}`, ...(i === 0 ? {} : { agent_id: agent(i) }) });
+      const body = JSON.stringify({
+        url: `https://hooks.example.com/${i}`,
+        ...(i === 0 ? {} : { agent_id: agent(i) }),
+      });
       new DataResource(stack, `hook-${i}`, {
         triggersReplace: { body },
         provisioners: [
@@ -151,16 +161,28 @@ async function benchDeploy(emulator: PreclinicalEmulator, counts: number[], runs
           const program =
             kind === "curl"
               ? curlProgram(emulator.url, count)
-              : preclinicalProgram(emulator.url, count, kind === "provider" ? PreclinicalEngine.PROVIDER : PreclinicalEngine.PROVISIONERS);
+              : preclinicalProgram(
+                  emulator.url,
+                  count,
+                  kind === "provider" ? PreclinicalEngine.PROVIDER : PreclinicalEngine.PROVISIONERS,
+                );
           samples[kind].push((await timedApply(ws, program)).seconds);
-          if (emulator.webhooks().length !== count) throw new Error(`${kind} created ${emulator.webhooks().length} of ${count}`);
+          if (emulator.webhooks().length !== count)
+            throw new Error(`${kind} created ${emulator.webhooks().length} of ${count}`);
         } finally {
           ws.cleanup();
         }
       }
     }
-    const result = { count, providerS: stat(samples.provider), preclinicalS: stat(samples.preclinical), curlS: stat(samples.curl) };
-    log(`deploy ${count}: provider ${fmt(result.providerS, 2)} s, provisioners ${fmt(result.preclinicalS, 2)} s, curl ${fmt(result.curlS, 2)} s`);
+    const result = {
+      count,
+      providerS: stat(samples.provider),
+      preclinicalS: stat(samples.preclinical),
+      curlS: stat(samples.curl),
+    };
+    log(
+      `deploy ${count}: provider ${fmt(result.providerS, 2)} s, provisioners ${fmt(result.preclinicalS, 2)} s, curl ${fmt(result.curlS, 2)} s`,
+    );
     results.push(result);
   }
   return results;
@@ -173,12 +195,18 @@ async function benchDeploy(emulator: PreclinicalEmulator, counts: number[], runs
 async function benchOperations(emulator: PreclinicalEmulator, count: number, engine: PreclinicalEngine) {
   emulator.reset();
   const ws = new Workspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY });
-  const program = (version: number, agentOffset = 0): Program => (stack) => {
-    const connection = new PreclinicalConnection(stack, "preclinical", { engine, apiUrl: emulator.url });
-    for (let i = 0; version > 0 && i < count; i++) {
-      new PreclinicalWebhook(stack, `hook-${i}`, { url: `https://hooks.example.com/v${version}/${i}`, agentId: agent(i + 1 + agentOffset), connection });
-    }
-  };
+  const program =
+    (version: number, agentOffset = 0): Program =>
+    (stack) => {
+      const connection = new PreclinicalConnection(stack, "preclinical", { engine, apiUrl: emulator.url });
+      for (let i = 0; version > 0 && i < count; i++) {
+        new PreclinicalWebhook(stack, `hook-${i}`, {
+          url: `https://hooks.example.com/v${version}/${i}`,
+          agentId: agent(i + 1 + agentOffset),
+          connection,
+        });
+      }
+    };
   const steps: [string, Program][] = [
     ["create", program(1)],
     ["no-op", program(1)],
@@ -231,7 +259,10 @@ function benchColdStart(runs: number) {
 
 function machine(): string {
   const cpus = os.cpus();
-  const terraform = execFileSync("terraform", ["version"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } }).split("\n")[0];
+  const terraform = execFileSync("terraform", ["version"], {
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+  }).split("\n")[0];
   return `${cpus.length} × ${cpus[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, ${terraform}`;
 }
 
@@ -247,7 +278,9 @@ async function main(): Promise<void> {
   }
   const synthRuns = quick ? 3 : 5;
   const deployRuns = quick ? 1 : 3;
-  const emulator = await PreclinicalEmulator.start({ agents: Array.from({ length: 201 }, (_, i) => ({ id: agent(i) })) });
+  const emulator = await PreclinicalEmulator.start({
+    agents: Array.from({ length: 201 }, (_, i) => ({ id: agent(i) })),
+  });
   try {
     const results = {
       date: new Date().toISOString(),
@@ -264,7 +297,8 @@ async function main(): Promise<void> {
     if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(results, null, 2));
     const md = render(results);
     process.stdout.write(md);
-    if (!quick && !argValue("--synth-counts") && !argValue("--deploy-counts")) fs.writeFileSync(path.join(repo, "BENCHMARKS.md"), md + beforeAfter());
+    if (!quick && !argValue("--synth-counts") && !argValue("--deploy-counts"))
+      fs.writeFileSync(path.join(repo, "BENCHMARKS.md"), md + beforeAfter());
   } finally {
     await emulator.close();
   }
@@ -284,12 +318,18 @@ const PROVIDER_HEADING = "\n## 6. The native provider";
 
 /** Measures section 6 alone and puts it in place of the one in BENCHMARKS.md (unless --quick). */
 async function providerOnly(): Promise<void> {
-  const emulator = await PreclinicalEmulator.start({ agents: Array.from({ length: 201 }, (_, i) => ({ id: agent(i) })) });
+  const emulator = await PreclinicalEmulator.start({
+    agents: Array.from({ length: 201 }, (_, i) => ({ id: agent(i) })),
+  });
   try {
     const saved = argValue("--render");
     const figures: { date: string; machine: string; provider: ProviderResults } = saved
       ? JSON.parse(fs.readFileSync(saved, "utf8"))
-      : { date: new Date().toISOString(), machine: machine(), provider: await benchProvider(emulator, stat, { quick, log }) };
+      : {
+          date: new Date().toISOString(),
+          machine: machine(),
+          provider: await benchProvider(emulator, stat, { quick, log }),
+        };
     if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(figures, null, 2));
     const section = `${renderProvider(figures.provider, fmt).trimEnd()}\n\nSection 6 measured on ${figures.date.slice(0, 10)}, on ${figures.machine}.\n`;
     process.stdout.write(section);
@@ -316,7 +356,11 @@ function render(r: Results): string {
   );
   const opRows = r.operations.map(
     (o) =>
-      `| ${o.engine} | ${o.operation} | ${o.requests} | ${(o.requests / o.webhooks).toFixed(1)} | ${Object.entries(o.byMethod).map(([m, n]) => `${m} ${n}`).join(", ") || "-"} | ${o.processes} | ${(o.processes / o.webhooks).toFixed(1)} |`,
+      `| ${o.engine} | ${o.operation} | ${o.requests} | ${(o.requests / o.webhooks).toFixed(1)} | ${
+        Object.entries(o.byMethod)
+          .map(([m, n]) => `${m} ${n}`)
+          .join(", ") || "-"
+      } | ${o.processes} | ${(o.processes / o.webhooks).toFixed(1)} |`,
   );
   return `# Benchmarks
 

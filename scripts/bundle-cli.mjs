@@ -42,9 +42,19 @@ await build({
 
 // The provider: the bundle, embedded as a string in the launcher that compiles it with a code cache
 // (src/provider/launcher.ts says why).
-const provider = await build({ ...common, entryPoints: ["src/provider/main.ts"], write: false, outfile: "provider.cjs" });
+const provider = await build({
+  ...common,
+  entryPoints: ["src/provider/main.ts"],
+  write: false,
+  outfile: "provider.cjs",
+});
 const source = provider.outputFiles[0].text;
-const launcher = await build({ ...common, entryPoints: ["src/provider/launcher.ts"], write: false, outfile: "launcher.cjs" });
+const launcher = await build({
+  ...common,
+  entryPoints: ["src/provider/launcher.ts"],
+  write: false,
+  outfile: "launcher.cjs",
+});
 const sha = createHash("sha256").update(source).digest("hex").slice(0, 16);
 const executable =
   "#!/usr/bin/env node\n" +

@@ -48,11 +48,25 @@ function cdktf(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<voi
 function table(webhooks: Webhook[]): string {
   if (webhooks.length === 0) return "    (no webhooks)";
   const rows = webhooks
-    .map((w) => [w.agent_id ? `agent ${agentNames.get(w.agent_id) ?? w.agent_id}` : "organization", w.url, String(w.is_enabled), w.id])
+    .map((w) => [
+      w.agent_id ? `agent ${agentNames.get(w.agent_id) ?? w.agent_id}` : "organization",
+      w.url,
+      String(w.is_enabled),
+      w.id,
+    ])
     .sort((a, b) => a[0].localeCompare(b[0]));
   const header = ["SCOPE", "URL", "ENABLED", "ID"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [header, ...rows].map((r) => "    " + r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+  return [header, ...rows]
+    .map(
+      (r) =>
+        "    " +
+        r
+          .map((c, i) => c.padEnd(widths[i]))
+          .join("  ")
+          .trimEnd(),
+    )
+    .join("\n");
 }
 
 async function main(): Promise<number> {
@@ -83,7 +97,12 @@ async function main(): Promise<number> {
     // A project folder of its own, so the state and cdktf.out stay out of the repository.
     fs.writeFileSync(
       path.join(work, "cdktf.json"),
-      JSON.stringify({ language: "typescript", app: `node ${JSON.stringify(exampleApp)}`, projectId: "preclinical-demo", sendCrashReports: "false" }),
+      JSON.stringify({
+        language: "typescript",
+        app: `node ${JSON.stringify(exampleApp)}`,
+        projectId: "preclinical-demo",
+        sendCrashReports: "false",
+      }),
     );
     fs.writeFileSync(path.join(work, "terraformrc"), "");
     const env: NodeJS.ProcessEnv = {
@@ -116,7 +135,8 @@ async function main(): Promise<number> {
     step("cdktf deploy: putting it back");
     await deploy();
     const repaired = (await api.listWebhooks()).find((w) => w.id === org.id);
-    if (!repaired || repaired.url !== org.url || !repaired.is_enabled) throw new Error("the drift was not repaired in place");
+    if (!repaired || repaired.url !== org.url || !repaired.is_enabled)
+      throw new Error("the drift was not repaired in place");
     process.stdout.write(`    organization: same id ${org.id}, url and enabled restored: repaired in place\n`);
 
     step("cdktf deploy with TF_VAR_triage_enabled=false: pausing the triage agent's webhook");

@@ -46,10 +46,14 @@ function inputFigures(engine: PreclinicalEngine) {
     const carried: unknown[] =
       engine === PreclinicalEngine.PROVIDER
         ? [
-            ...Object.values(json.resource.preclinical_webhook[hook.webhookResource.friendlyUniqueId] as Record<string, unknown>),
+            ...Object.values(
+              json.resource.preclinical_webhook[hook.webhookResource.friendlyUniqueId] as Record<string, unknown>,
+            ),
             ...(json.provider.preclinical as Record<string, unknown>[]).flatMap((block) => Object.values(block)),
           ]
-        : Object.values(json.resource.terraform_data[hook.configResource.friendlyUniqueId].provisioner[0]["local-exec"].environment);
+        : Object.values(
+            json.resource.terraform_data[hook.configResource.friendlyUniqueId].provisioner[0]["local-exec"].environment,
+          );
     if (carried.includes(expected)) passedVerbatim++;
   }
   return { rejected: rejected.length, rejectedWithProp, passing: passing.length, passedVerbatim };
@@ -59,7 +63,11 @@ function chaosTable(reports: ChaosReport[]): string {
   const rows = reports.flatMap((r) =>
     r.phases.map((p) => {
       const faulted = Object.values(p.faulted).reduce((a, b) => a + b, 0);
-      return `| ${r.engine} | ${r.seed} | ${p.phase} | ${p.applies.length} (${p.applies.join(", ")}) | ${p.requests} | ${faulted} | ${Object.entries(p.faulted).map(([k, v]) => `${k} ${v}`).join(", ")} | ${p.seconds.toFixed(1)} | ${p.exact ? "yes" : `NO: ${p.problems.join("; ")}`} |`;
+      return `| ${r.engine} | ${r.seed} | ${p.phase} | ${p.applies.length} (${p.applies.join(", ")}) | ${p.requests} | ${faulted} | ${Object.entries(
+        p.faulted,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")} | ${p.seconds.toFixed(1)} | ${p.exact ? "yes" : `NO: ${p.problems.join("; ")}`} |`;
     }),
   );
   return [
@@ -72,7 +80,11 @@ function chaosTable(reports: ChaosReport[]): string {
 /** Why the applies that failed did, as the CLI said it (what a pipeline log would show). */
 function failureNotes(reports: ChaosReport[]): string {
   const notes = reports.flatMap((r) =>
-    r.phases.flatMap((p) => p.failures.map((f) => `- ${r.engine} engine, seed ${r.seed}, ${p.phase}: ${f.length > 400 ? `${f.slice(0, 400)}…` : f}`)),
+    r.phases.flatMap((p) =>
+      p.failures.map(
+        (f) => `- ${r.engine} engine, seed ${r.seed}, ${p.phase}: ${f.length > 400 ? `${f.slice(0, 400)}…` : f}`,
+      ),
+    ),
   );
   return notes.length === 0
     ? "No apply failed."
@@ -165,7 +177,10 @@ test/provisioner/cli.test.ts, test/api/client.test.ts).
   fs.writeFileSync(path.join(repo, "RELIABILITY.md"), md);
   process.stdout.write(`\n${md}`);
   const allInputs = [inputs, provisionerInputs];
-  if (exact !== phases.length || allInputs.some((i) => i.rejectedWithProp !== i.rejected || i.passedVerbatim !== i.passing)) {
+  if (
+    exact !== phases.length ||
+    allInputs.some((i) => i.rejectedWithProp !== i.rejected || i.passedVerbatim !== i.passing)
+  ) {
     process.exitCode = 1;
   }
 }

@@ -26,7 +26,10 @@ export function quote(value: string): string {
   const length = countCharacters(value);
   const shown = length > 120 ? `${graphemes(value).slice(0, 100).join("")}… (${length} characters)` : value;
   // JSON.stringify escapes C0 controls only; DEL and the C1 controls must be visible too.
-  return JSON.stringify(shown).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(shown).replace(
+    /[\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 const q = quote;
@@ -44,7 +47,7 @@ export const messages = {
   urlRule: (value: string | undefined) =>
     `\`url\` must be an absolute https URL without credentials, spaces or control characters, at most ${MAX_URL_LENGTH} ` +
     `characters (plain http is allowed only for localhost, 127.x.x.x and [::1]), got ${value ?? "an empty value"}. ` +
-    "Fix the URL, e.g. \"https://hooks.example.com/preclinical\".",
+    'Fix the URL, e.g. "https://hooks.example.com/preclinical".',
   agentIdRule: (value: string | undefined, name = "agentId") =>
     `\`${name}\` must be a UUID such as "6ba7b810-9dad-11d1-80b4-00c04fd430c8", got ${value ?? "an empty value"}. ` +
     `Copy the agent's id from the Preclinical UI, or leave \`${name}\` out for the organization-level webhook.`,

@@ -17,7 +17,9 @@ describe("the npm package", () => {
   const files = pack.files.map((f) => f.path);
 
   test("ships dist, README, LICENSE and package.json only", () => {
-    const outside = files.filter((f) => !f.startsWith("dist/") && !["README.md", "LICENSE", "package.json"].includes(f));
+    const outside = files.filter(
+      (f) => !f.startsWith("dist/") && !["README.md", "LICENSE", "package.json"].includes(f),
+    );
     expect(outside).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(["README.md", "LICENSE", "package.json"]));
   });

@@ -266,7 +266,14 @@ export class PreclinicalClient {
       const retryable =
         this.policy.statusCodes.includes(response.status) && (retryMode === "always" || response.status === 429);
       uncertain ||= response.status >= 500 && method !== "GET";
-      await this.waitForRetry(ctx, retryable, parseRetryAfter(response.retryAfter), started, `${response.status}`, error);
+      await this.waitForRetry(
+        ctx,
+        retryable,
+        parseRetryAfter(response.retryAfter),
+        started,
+        `${response.status}`,
+        error,
+      );
     }
   }
 
@@ -353,7 +360,12 @@ export class PreclinicalClient {
     return { status: res.statusCode, text, retryAfter: header("retry-after"), contentType: header("content-type") };
   }
 
-  private parse<T>(ctx: RequestContext, response: RawResponse, schema: ApiSchema<T> | undefined, secrets: readonly (string | undefined)[]): T {
+  private parse<T>(
+    ctx: RequestContext,
+    response: RawResponse,
+    schema: ApiSchema<T> | undefined,
+    secrets: readonly (string | undefined)[],
+  ): T {
     if (!schema) {
       if (ctx.method === "DELETE" && response.status !== DELETE_SUCCESS_STATUS) {
         this.debug(`${ctx.method} ${ctx.path}: answered ${response.status} instead of ${DELETE_SUCCESS_STATUS}`);
@@ -387,7 +399,12 @@ export class PreclinicalClient {
     return parsed.data;
   }
 
-  private apiError(ctx: RequestContext, response: RawResponse, secrets: readonly (string | undefined)[], uncertain: boolean) {
+  private apiError(
+    ctx: RequestContext,
+    response: RawResponse,
+    secrets: readonly (string | undefined)[],
+    uncertain: boolean,
+  ) {
     let body: ApiErrorBody | undefined;
     try {
       const parsed = ApiErrorBodySchema.safeParse(JSON.parse(response.text));
@@ -396,7 +413,8 @@ export class PreclinicalClient {
       // Not JSON: a proxy or load balancer answered. Fall through to the status text.
     }
     // Mask first, then quote and cut: a secret must not survive in escaped or truncated form.
-    const fallback = response.text.trim() === "" ? "(empty body)" : `(non-API body: ${excerpt(redact(response.text, secrets))})`;
+    const fallback =
+      response.text.trim() === "" ? "(empty body)" : `(non-API body: ${excerpt(redact(response.text, secrets))})`;
     return new PreclinicalApiError({
       ...ctx,
       status: response.status,
@@ -431,8 +449,6 @@ function normalizeBaseUrl(raw: string): string {
   }
   return url.toString().replace(/\/+$/, "");
 }
-
-
 
 /** How long one attempt may take, and which setting set that. */
 interface AttemptLimit {

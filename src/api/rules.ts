@@ -4,7 +4,13 @@
  * ValidateResourceConfig. The patterns are written so that JavaScript and RE2 (Terraform's regex engine)
  * read them the same way; lengths count user-perceived characters, as Terraform's length() does.
  */
-import { MAX_DESCRIPTION_LENGTH, MAX_SECRET_LENGTH, MAX_URL_LENGTH, MIN_SECRET_LENGTH, countCharacters } from "./assumptions";
+import {
+  MAX_DESCRIPTION_LENGTH,
+  MAX_SECRET_LENGTH,
+  MAX_URL_LENGTH,
+  MIN_SECRET_LENGTH,
+  countCharacters,
+} from "./assumptions";
 
 /** 0 to 65535. */
 const PORT = "(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?";

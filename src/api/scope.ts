@@ -20,7 +20,6 @@ export function scopeHolder(webhooks: readonly Webhook[], agentId: string | null
   return inScope[0];
 }
 
-
 /** Whether a webhook found in a scope is the one a create asked for (a create whose answer was lost). */
 export function sameAsRequested(existing: Webhook, asked: CreateWebhookRequest): boolean {
   return (

@@ -16,6 +16,10 @@ import { rules } from "./validation";
 
 export { PreclinicalEngine, ProvisionerResourceType, type ConnectionSettings } from "./settings";
 
+/** C0 and C1 controls and DEL, refused in `nodeExecutable`. */
+// eslint-disable-next-line no-control-regex -- control characters are what this rule refuses
+const CONTROL_CHARACTERS = /[\x00-\x1f\x7f-\x9f]/;
+
 /** The engine of a connection that names none (and no `resourceType`, which implies provisioners). */
 export const DEFAULT_ENGINE = PreclinicalEngine.PROVIDER;
 
@@ -105,8 +109,7 @@ export function resolveConnection(props: PreclinicalConnectionProps, base?: Conn
   if (Token.isUnresolved(apiKeyEnvVar)) throw new Error(messages.mustBeLiteral("apiKeyEnvVar"));
   if (!rules.apiKeyEnvVar(apiKeyEnvVar)) throw new Error(messages.apiKeyEnvRule(apiKeyEnvVar));
   const nodeExecutable = props.nodeExecutable ?? base?.nodeExecutable ?? "node";
-  // eslint-disable-next-line no-control-regex -- control characters are what this rule refuses
-  if (Token.isUnresolved(nodeExecutable) || nodeExecutable.trim() === "" || /[\x00-\x1f\x7f-\x9f]/.test(nodeExecutable)) {
+  if (Token.isUnresolved(nodeExecutable) || nodeExecutable.trim() === "" || CONTROL_CHARACTERS.test(nodeExecutable)) {
     throw new Error(messages.nodeExecutableRule(nodeExecutable));
   }
   for (const [prop, value] of [

@@ -7,12 +7,18 @@
  */
 import { Construct } from "constructs";
 import { Lazy, TerraformStack, Token } from "cdktf";
-import { Env, LEDGER_ID, PLAN_TIME_AGENT, ProvisionerCommand, encodeLedgerEntry, type LedgerEntry } from "../provisioner/protocol";
+import {
+  Env,
+  LEDGER_ID,
+  PLAN_TIME_AGENT,
+  ProvisionerCommand,
+  encodeLedgerEntry,
+  type LedgerEntry,
+} from "../provisioner/protocol";
 import type { ConnectionSettings } from "./settings";
 import { carrierResource, selfTriggersJson } from "./resources";
 import { messages } from "../messages";
 import { escapeTemplate } from "./validation";
-
 
 /** The scopes of each stack's provider-engine webhooks: the ledger must count them as still declared. */
 const providerScopes = new WeakMap<TerraformStack, Map<string, LedgerEntry>>();
@@ -84,7 +90,10 @@ export class PreclinicalLedger extends Construct {
   private triggerMap(): Record<string, string> {
     // The agent id may be a token (its `${` must stay); the API URL is a literal and is escaped.
     return Object.fromEntries(
-      this.sorted().map(([path, entry]) => [escapeTemplate(path), encodeLedgerEntry({ ...entry, apiUrl: escapeTemplate(entry.apiUrl) })]),
+      this.sorted().map(([path, entry]) => [
+        escapeTemplate(path),
+        encodeLedgerEntry({ ...entry, apiUrl: escapeTemplate(entry.apiUrl) }),
+      ]),
     );
   }
 

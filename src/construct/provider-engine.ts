@@ -58,7 +58,11 @@ export function providerFor(scope: Construct, settings: ConnectionSettings): Pre
 }
 
 /** Declares a webhook on the provider engine. */
-export function declareWithProvider(scope: Construct, spec: WebhookSpec, preconditions: Precondition[]): PreclinicalWebhookResource {
+export function declareWithProvider(
+  scope: Construct,
+  spec: WebhookSpec,
+  preconditions: Precondition[],
+): PreclinicalWebhookResource {
   return new PreclinicalWebhookResource(scope, "webhook", {
     provider: providerFor(scope, spec.settings),
     url: spec.url,

@@ -33,7 +33,10 @@ const CLI_FILE = path.join("provisioner", "preclinical-provisioner.cjs");
 
 /** Where the bundled CLI lives: dist/provisioner/, found from dist/src/construct (built) or src/construct (tests). */
 export function cliBundlePath(): string {
-  const candidates = [path.resolve(__dirname, "..", "..", CLI_FILE), path.resolve(__dirname, "..", "..", "dist", CLI_FILE)];
+  const candidates = [
+    path.resolve(__dirname, "..", "..", CLI_FILE),
+    path.resolve(__dirname, "..", "..", "dist", CLI_FILE),
+  ];
   const found = candidates.find((candidate) => fs.existsSync(candidate));
   if (!found) {
     throw new Error(
@@ -49,7 +52,9 @@ export function cliAsset(scope: Construct): TerraformAsset {
   const stack = TerraformStack.of(scope);
   const id = "PreclinicalProvisionerCli";
   const existing = stack.node.tryFindChild(id);
-  return existing instanceof TerraformAsset ? existing : new TerraformAsset(stack, id, { path: cliBundlePath(), type: AssetType.FILE });
+  return existing instanceof TerraformAsset
+    ? existing
+    : new TerraformAsset(stack, id, { path: cliBundlePath(), type: AssetType.FILE });
 }
 
 /** One provisioner run: which command, when, with which values. */
@@ -68,7 +73,12 @@ export interface CarrierProps {
 }
 
 /** A resource whose only job is to run provisioners when its triggers change. */
-export function carrierResource(scope: Construct, id: string, settings: ConnectionSettings, props: CarrierProps): TerraformResource {
+export function carrierResource(
+  scope: Construct,
+  id: string,
+  settings: ConnectionSettings,
+  props: CarrierProps,
+): TerraformResource {
   const asset = cliAsset(scope);
   const provisioners = props.runs.map((run) => ({
     type: "local-exec" as const,
@@ -88,7 +98,12 @@ export function carrierResource(scope: Construct, id: string, settings: Connecti
     });
   }
   requireTerraformData(scope);
-  return new TerraformData(scope, id, { triggersReplace: props.triggers, provisioners, dependsOn: props.dependsOn, lifecycle });
+  return new TerraformData(scope, id, {
+    triggersReplace: props.triggers,
+    provisioners,
+    dependsOn: props.dependsOn,
+    lifecycle,
+  });
 }
 
 /**
@@ -144,12 +159,17 @@ function requireTerraformData(scope: Construct): void {
 function checkTerraformVersion(): string[] {
   let output: string;
   try {
-    output = execFileSync("terraform", ["version"], { encoding: "utf8", stdio: "pipe", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+    output = execFileSync("terraform", ["version"], {
+      encoding: "utf8",
+      stdio: "pipe",
+      env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+    });
   } catch (err) {
     return [messages.terraformMissing(err instanceof Error ? err.message : String(err))];
   }
   const match = /(\d+)\.(\d+)\.(\d+)/.exec(output);
-  if (!match) return [messages.terraformMissing(`could not read a version from ${JSON.stringify(output.slice(0, 80))}`)];
+  if (!match)
+    return [messages.terraformMissing(`could not read a version from ${JSON.stringify(output.slice(0, 80))}`)];
   const [major, minor] = [Number(match[1]), Number(match[2])];
   const ok = major > MIN_TERRAFORM[0] || (major === MIN_TERRAFORM[0] && minor >= MIN_TERRAFORM[1]);
   return ok ? [] : [messages.terraformTooOld(match[0])];

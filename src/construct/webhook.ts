@@ -87,7 +87,6 @@ export interface PreclinicalWebhookProps {
   readonly apiKeyEnvVar?: string;
 }
 
-
 /** A Preclinical webhook, created, updated and deleted through the Preclinical API by `cdktf deploy`. */
 export class PreclinicalWebhook extends Construct {
   /** The resolved connection of this webhook. */
@@ -117,15 +116,23 @@ export class PreclinicalWebhook extends Construct {
       isEnabled: props.isEnabled ?? true,
       secret: literal(props.secret),
       secretFingerprint:
-        props.secret === undefined ? undefined : (literal(props.secretVersion) ?? secretFingerprint(path, props.secret)),
+        props.secret === undefined
+          ? undefined
+          : (literal(props.secretVersion) ?? secretFingerprint(path, props.secret)),
       adoptExisting: props.adoptExisting ?? false,
     };
-    const agentChecks = props.agentId && Token.isUnresolved(props.agentId) ? [preconditions.agentId(props.agentId)] : [];
+    const agentChecks =
+      props.agentId && Token.isUnresolved(props.agentId) ? [preconditions.agentId(props.agentId)] : [];
     if (settings.engine === PreclinicalEngine.PROVIDER) {
       this.resource = declareWithProvider(this, spec, [...agentChecks, ...tokenPreconditions(props)]);
       PreclinicalLedger.declareProviderScope(this, path, this._ledgerEntry());
     } else {
-      this.provisioned = declareWithProvisioners(this, spec, { agentId: agentChecks, fields: tokenPreconditions(props) }, this._ledgerEntry());
+      this.provisioned = declareWithProvisioners(
+        this,
+        spec,
+        { agentId: agentChecks, fields: tokenPreconditions(props) },
+        this._ledgerEntry(),
+      );
     }
     register(this);
     this.node.addValidation(new UniqueScopeValidation(this));
@@ -214,13 +221,15 @@ function validateLiterals(props: PreclinicalWebhookProps): void {
   if (props.agentId !== undefined) checkLiteral("agentId", props.agentId, messages.agentIdRule);
   if (props.description !== undefined) checkLiteral("description", props.description, messages.descriptionRule);
   if (props.secret !== undefined) checkLiteral("secret", props.secret, () => messages.secretRule());
-  if (props.secretVersion !== undefined && props.secret === undefined) throw new Error(messages.secretVersionWithoutSecret("secretVersion"));
+  if (props.secretVersion !== undefined && props.secret === undefined)
+    throw new Error(messages.secretVersionWithoutSecret("secretVersion"));
 }
 
 /** Values only known at plan time are checked by Terraform before any provisioner runs. */
 function tokenPreconditions(props: PreclinicalWebhookProps): Precondition[] {
   const checks: Precondition[] = [];
-  if (props.isEnabled !== undefined && typeof props.isEnabled !== "boolean") checks.push(preconditions.isEnabled(props.isEnabled));
+  if (props.isEnabled !== undefined && typeof props.isEnabled !== "boolean")
+    checks.push(preconditions.isEnabled(props.isEnabled));
   if (Token.isUnresolved(props.url)) checks.push(preconditions.url(props.url));
   if (props.description !== undefined && Token.isUnresolved(props.description)) {
     checks.push(preconditions.description(props.description));
@@ -244,7 +253,11 @@ const FINGERPRINT_SALT = "preclinical-webhook-secret:v1:";
  */
 function secretFingerprint(path: string, secret: string): string {
   if (!Token.isUnresolved(secret)) {
-    return crypto.createHash("sha256").update(FINGERPRINT_SALT + path + ":" + secret).digest("hex").slice(0, 16);
+    return crypto
+      .createHash("sha256")
+      .update(FINGERPRINT_SALT + path + ":" + secret)
+      .digest("hex")
+      .slice(0, 16);
   }
   // sensitive() first: before Terraform 1.7, nonsensitive() of a value that is not sensitive (a secret from a
   // variable declared without `sensitive: true`) is an error.
@@ -276,7 +289,13 @@ class UniqueScopeValidation implements IValidation {
     if (key === undefined) return [];
     const first = scopeIndex(this.webhook.node.root).get(key);
     if (!first || first === this.webhook) return [];
-    return [messages.duplicateScope(describeScope(this.webhook._ledgerEntry().agentId), first.node.path, this.webhook.node.path)];
+    return [
+      messages.duplicateScope(
+        describeScope(this.webhook._ledgerEntry().agentId),
+        first.node.path,
+        this.webhook.node.path,
+      ),
+    ];
   }
 }
 

@@ -19,7 +19,12 @@ import { appliedWebhooks, checkDrift, formatReport } from "./drift";
 
 const USAGE = "usage: preclinical-drift [--stack-dir DIR | --show-json FILE] [--json] [--ignore-unmanaged]";
 
-export async function runDrift(args: string[], env: NodeJS.ProcessEnv, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+export async function runDrift(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   let values: { "stack-dir"?: string; "show-json"?: string; json?: boolean; "ignore-unmanaged"?: boolean };
   try {
     ({ values } = parseArgs({
@@ -76,7 +81,10 @@ function readShowJson(stackDir: string | undefined, file: string | undefined, en
 }
 
 if (require.main === module) {
-  runDrift(process.argv.slice(2), process.env, (s) => process.stdout.write(`${s}\n`), (s) => process.stderr.write(`${s}\n`)).then(
-    (code) => (process.exitCode = code),
-  );
+  runDrift(
+    process.argv.slice(2),
+    process.env,
+    (s) => process.stdout.write(`${s}\n`),
+    (s) => process.stderr.write(`${s}\n`),
+  ).then((code) => (process.exitCode = code));
 }

@@ -145,7 +145,8 @@ export async function checkDrift(
           apiUrl: entry.apiUrl,
           webhookId: other.id,
           changes: [],
-          action: "Not declared in this stack. Declare it (with adoptExisting: true) or delete it in the Preclinical UI.",
+          action:
+            "Not declared in this stack. Declare it (with adoptExisting: true) or delete it in the Preclinical UI.",
         });
       }
     }
@@ -155,7 +156,12 @@ export async function checkDrift(
 }
 
 function compare(applied: AppliedWebhook, live: Webhook | undefined): DriftItem {
-  const base = { scope: describeScope(applied.agentId), apiUrl: applied.apiUrl, path: applied.path, address: applied.address };
+  const base = {
+    scope: describeScope(applied.agentId),
+    apiUrl: applied.apiUrl,
+    path: applied.path,
+    address: applied.address,
+  };
   const reapply = `Run \`terraform apply -replace='${applied.address}'\` in the stack folder to restore the declared webhook.`;
   if (!live) {
     return { ...base, status: DriftStatus.DELETED, changes: [], action: `Deleted out of band. ${reapply}` };
@@ -165,9 +171,16 @@ function compare(applied: AppliedWebhook, live: Webhook | undefined): DriftItem 
   if ((live.description ?? null) !== applied.description) {
     changes.push({ field: "description", applied: applied.description, live: live.description ?? null });
   }
-  if (live.is_enabled !== applied.isEnabled) changes.push({ field: "is_enabled", applied: applied.isEnabled, live: live.is_enabled });
+  if (live.is_enabled !== applied.isEnabled)
+    changes.push({ field: "is_enabled", applied: applied.isEnabled, live: live.is_enabled });
   if (changes.length === 0) return { ...base, status: DriftStatus.IN_SYNC, webhookId: live.id, changes };
-  return { ...base, status: DriftStatus.CHANGED, webhookId: live.id, changes, action: `Changed out of band. ${reapply}` };
+  return {
+    ...base,
+    status: DriftStatus.CHANGED,
+    webhookId: live.id,
+    changes,
+    action: `Changed out of band. ${reapply}`,
+  };
 }
 
 /** The report as a table for people. */
@@ -181,11 +194,20 @@ export function formatReport(report: DriftReport): string {
   ]);
   const header = ["STATUS", "SCOPE", "CONSTRUCT", "WEBHOOK ID", "CHANGES"];
   const widths = header.map((h, col) => Math.max(h.length, ...rows.map((r) => r[col].length)));
-  const line = (cells: string[]) => cells.map((c, col) => c.padEnd(widths[col])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, col) => c.padEnd(widths[col]))
+      .join("  ")
+      .trimEnd();
   const out = [line(header), ...rows.map(line)];
   const actions = report.items.filter((i) => i.action).map((i) => `- ${i.path ?? i.webhookId}: ${i.action}`);
   if (actions.length) out.push("", ...actions);
   if (report.notes.length) out.push("", ...report.notes);
-  out.push("", report.drifted ? `Drift found in ${report.items.filter((i) => i.status !== DriftStatus.IN_SYNC).length} of ${report.items.length} webhooks.` : `All ${report.items.length} webhooks are in sync.`);
+  out.push(
+    "",
+    report.drifted
+      ? `Drift found in ${report.items.filter((i) => i.status !== DriftStatus.IN_SYNC).length} of ${report.items.length} webhooks.`
+      : `All ${report.items.length} webhooks are in sync.`,
+  );
   return out.join("\n");
 }

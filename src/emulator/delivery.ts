@@ -61,7 +61,9 @@ export async function deliverTestEvent(url: string): Promise<TestDeliveryOutcome
   try {
     const status = await postJson(target, JSON.stringify(testPayload()));
     const success = status >= 200 && status < 300;
-    const message = success ? `test delivery succeeded with HTTP ${status}` : `webhook endpoint answered HTTP ${status}`;
+    const message = success
+      ? `test delivery succeeded with HTTP ${status}`
+      : `webhook endpoint answered HTTP ${status}`;
     return { success, message, http_status: status };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -32,7 +32,12 @@ export interface FaultSpec {
 const statusCode = z.number().int().min(200).max(599);
 
 const FaultKindSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("status"), status: statusCode, retryAfter: z.string().optional(), body: z.string().optional() }),
+  z.strictObject({
+    kind: z.literal("status"),
+    status: statusCode,
+    retryAfter: z.string().optional(),
+    body: z.string().optional(),
+  }),
   z.strictObject({ kind: z.literal("delay"), ms: z.number().int().min(0) }),
   z.strictObject({ kind: z.literal("drop") }),
   z.strictObject({ kind: z.literal("applyThenDrop") }),
@@ -159,7 +164,9 @@ function statusFaultResponse(status: number, retryAfter?: string, body?: string)
   const headers: Record<string, string> = retryAfter === undefined ? {} : { "retry-after": retryAfter };
   if (body !== undefined) return { status, rawBody: body, contentType: contentTypeOf(body), headers };
   if (status < 400) return { ...emptyResponse(status), headers };
-  return errorResponse(new EmulatorError(status, codeForStatus(status), `injected fault: HTTP ${status}`, undefined, headers));
+  return errorResponse(
+    new EmulatorError(status, codeForStatus(status), `injected fault: HTTP ${status}`, undefined, headers),
+  );
 }
 
 function contentTypeOf(body: string): string {

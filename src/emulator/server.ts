@@ -62,7 +62,10 @@ export class PreclinicalEmulator {
   ) {
     const organizations = options.organizations ?? { [EMULATOR_DEFAULT_API_KEY]: DEFAULT_ORGANIZATION };
     this.organizationsByKey = new Map(Object.entries(organizations));
-    this.store = new EmulatorStore(options.unknownAgent ?? { status: 404, code: ErrorCodes.NOT_FOUND }, options.anyAgent);
+    this.store = new EmulatorStore(
+      options.unknownAgent ?? { status: 404, code: ErrorCodes.NOT_FOUND },
+      options.anyAgent,
+    );
     for (const agent of options.agents ?? []) this.addAgent(agent);
     server.on("request", (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch(() => res.destroy());
@@ -187,14 +190,24 @@ export class PreclinicalEmulator {
   /** The real handling of an API request, which may change the state. */
   private answerApi(req: IncomingMessage, url: URL, organization: string | undefined): Promise<EmulatorResponse> {
     if (organization === undefined) {
-      return Promise.resolve(errorResponse(new EmulatorError(401, ErrorCodes.UNAUTHORIZED, "missing or invalid API key")));
+      return Promise.resolve(
+        errorResponse(new EmulatorError(401, ErrorCodes.UNAUTHORIZED, "missing or invalid API key")),
+      );
     }
     const apiPath = url.pathname.slice(API_BASE_PATH.length);
-    return this.route(API_ROUTES, req, apiPath, (body) => ({ store: this.store, organization, query: url.searchParams, body }));
+    return this.route(API_ROUTES, req, apiPath, (body) => ({
+      store: this.store,
+      organization,
+      query: url.searchParams,
+      body,
+    }));
   }
 
   /** Acts out `fault` around the real handling (`answer`), which changes state when it runs. */
-  private async answerWithFault(fault: FaultKind | undefined, answer: () => Promise<EmulatorResponse>): Promise<Outcome> {
+  private async answerWithFault(
+    fault: FaultKind | undefined,
+    answer: () => Promise<EmulatorResponse>,
+  ): Promise<Outcome> {
     if (fault === undefined) return answer();
     switch (fault.kind) {
       case "delay":

@@ -136,9 +136,7 @@ export class EmulatorStore {
     if (!enabled && !SCOPE_RULE_COUNTS_DISABLED) return;
     const existing = this.listWebhooks(organization).find(
       (webhook) =>
-        webhook.id !== exceptId &&
-        webhook.agent_id === agentId &&
-        (webhook.is_enabled || SCOPE_RULE_COUNTS_DISABLED),
+        webhook.id !== exceptId && webhook.agent_id === agentId && (webhook.is_enabled || SCOPE_RULE_COUNTS_DISABLED),
     );
     if (!existing) return;
     const scope = agentId === null ? "the organization" : `agent ${agentId}`;
@@ -150,7 +148,11 @@ export class EmulatorStore {
 
 /** The fields GET and PUT answer: everything documented, never the secret. */
 export function toApiWebhook(webhook: StoredWebhook): ApiWebhook {
-  return { ...toCreatedWebhook(webhook), last_triggered_at: webhook.last_triggered_at, consecutive_failures: webhook.consecutive_failures };
+  return {
+    ...toCreatedWebhook(webhook),
+    last_triggered_at: webhook.last_triggered_at,
+    consecutive_failures: webhook.consecutive_failures,
+  };
 }
 
 /** The fields POST /webhooks answers. */

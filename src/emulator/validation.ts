@@ -70,7 +70,8 @@ function checkFieldRules(input: { url?: string; description?: string | null; sec
 }
 
 function checkUrl(url: string): void {
-  if (countCharacters(url) > MAX_URL_LENGTH) throw invalidField("url", `url is longer than ${MAX_URL_LENGTH} characters`);
+  if (countCharacters(url) > MAX_URL_LENGTH)
+    throw invalidField("url", `url is longer than ${MAX_URL_LENGTH} characters`);
   if (url !== url.trim()) throw invalidField("url", "url must not have surrounding whitespace");
   let parsed: URL;
   try {

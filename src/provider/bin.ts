@@ -28,7 +28,9 @@ function main(argv: string[]): number {
     return 2;
   }
   const written = installProvider(path.resolve(dirs[0]), platforms.length > 0 ? { platforms } : {});
-  process.stdout.write(`Installed preclinical/preclinical ${PROVIDER_VERSION}:\n${written.map((f) => `  ${f}\n`).join("")}`);
+  process.stdout.write(
+    `Installed preclinical/preclinical ${PROVIDER_VERSION}:\n${written.map((f) => `  ${f}\n`).join("")}`,
+  );
   return 0;
 }
 

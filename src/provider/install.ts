@@ -104,7 +104,7 @@ export function writeLockFile(dir: string): void {
     `  hashes = [\n    "${providerLockHash()}",\n  ]\n}\n`;
   let text = fs.existsSync(file)
     ? fs.readFileSync(file, "utf8")
-    : "# This file is maintained automatically by \"terraform init\".\n# Manual edits may be lost in future updates.\n";
+    : '# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n';
   const block = new RegExp(`\\n?provider "${address.replace(/[./]/g, "\\$&")}" \\{[\\s\\S]*?\\n\\}\\n`);
   if (block.test(text)) {
     if (text.includes(ours)) return;

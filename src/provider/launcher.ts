@@ -30,7 +30,8 @@ function readCache(file: string | undefined): Buffer | undefined {
   try {
     const stat = fs.statSync(path.dirname(file));
     // Only a folder of this user's that no one else may write.
-    if ((typeof process.getuid === "function" && stat.uid !== process.getuid()) || (stat.mode & 0o022) !== 0) return undefined;
+    if ((typeof process.getuid === "function" && stat.uid !== process.getuid()) || (stat.mode & 0o022) !== 0)
+      return undefined;
     return fs.readFileSync(file);
   } catch {
     return undefined;

@@ -69,7 +69,8 @@ function validateProviderConfig(config: ObjectValue): Diagnostic[] {
   const out: Diagnostic[] = [];
   // The organization must be known to plan: an unknown URL must not quietly mean the default one.
   for (const name of ["api_url", "api_key_env_var"]) {
-    if (config[name] === UNKNOWN) out.push(error("Value known only after apply", messages.providerSettingUnknown(name), name));
+    if (config[name] === UNKNOWN)
+      out.push(error("Value known only after apply", messages.providerSettingUnknown(name), name));
   }
   const apiUrl = known<string>(config.api_url);
   if (apiUrl !== undefined && !rules.apiUrl(apiUrl)) {
@@ -87,4 +88,3 @@ function validateProviderConfig(config: ObjectValue): Diagnostic[] {
   }
   return out;
 }
-

@@ -7,7 +7,15 @@
 import { PreclinicalClient } from "../api/client";
 import { PreclinicalError, isAgentNotFound, isApiError, isNotFound, redact } from "../api/errors";
 import { describeScope, messages } from "../messages";
-import { DEFAULT_API_KEY_ENV, Env, PLAN_TIME_AGENT, ProvisionerCommand, decodeLedgerEntry, scopeKey, type LedgerEntry } from "./protocol";
+import {
+  DEFAULT_API_KEY_ENV,
+  Env,
+  PLAN_TIME_AGENT,
+  ProvisionerCommand,
+  decodeLedgerEntry,
+  scopeKey,
+  type LedgerEntry,
+} from "./protocol";
 
 export interface ProvisionerIo {
   readonly out: (line: string) => void;
@@ -121,7 +129,8 @@ class Context {
     if (!client) {
       const apiKey = this.env[entry.apiKeyEnv];
       if (!apiKey) throw new UserFacingError(messages.missingApiKey(entry.apiKeyEnv));
-      const debug = this.env[Env.DEBUG] === "1" ? (line: string) => this.io.err(`preclinical debug: ${line}`) : undefined;
+      const debug =
+        this.env[Env.DEBUG] === "1" ? (line: string) => this.io.err(`preclinical debug: ${line}`) : undefined;
       client = new PreclinicalClient({
         apiKey,
         baseUrl: entry.apiUrl,
@@ -172,7 +181,9 @@ async function claim(ctx: Context): Promise<void> {
   } else if (ctx.env[Env.ADOPT_EXISTING] === "true") {
     ctx.io.out(`preclinical: ${ctx.path}: adopting webhook ${existing.id} that already holds the ${scope}`);
   } else {
-    throw new UserFacingError(messages.scopeTakenByOther(entry.agentId, existing.id, withoutQuery(existing.url), ctx.path));
+    throw new UserFacingError(
+      messages.scopeTakenByOther(entry.agentId, existing.id, withoutQuery(existing.url), ctx.path),
+    );
   }
 }
 
@@ -188,7 +199,8 @@ async function converge(ctx: Context): Promise<void> {
   const url = ctx.required(Env.URL);
   const description = ctx.env[Env.DESCRIPTION];
   const enabledText = ctx.required(Env.IS_ENABLED);
-  if (enabledText !== "true" && enabledText !== "false") throw new UserFacingError(messages.isEnabledRule(JSON.stringify(enabledText)));
+  if (enabledText !== "true" && enabledText !== "false")
+    throw new UserFacingError(messages.isEnabledRule(JSON.stringify(enabledText)));
   const isEnabled = enabledText === "true";
   const secret = ctx.env[Env.SECRET];
   await withExplanation(entry, ctx.path, `apply the webhook in the ${describeScope(entry.agentId)}`, async () => {
@@ -292,5 +304,6 @@ async function reconcile(ctx: Context): Promise<void> {
       failures.push(err instanceof Error ? err.message : String(err));
     }
   }
-  if (failures.length > 0) throw new UserFacingError([...failures, messages.reconcileFailed(failures.length)].join("\n"), true);
+  if (failures.length > 0)
+    throw new UserFacingError([...failures, messages.reconcileFailed(failures.length)].join("\n"), true);
 }

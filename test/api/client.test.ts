@@ -47,10 +47,19 @@ afterAll(() => emulator.close());
 describe("operations", () => {
   test("create, get, list with and without the agent filter, update, test delivery, delete", async () => {
     const api = client();
-    const org = await api.createWebhook({ url: "https://hooks.example.com/org", description: "All agents", secret: SECRET });
+    const org = await api.createWebhook({
+      url: "https://hooks.example.com/org",
+      description: "All agents",
+      secret: SECRET,
+    });
     const agent = await api.createWebhook({ url: "https://hooks.example.com/a", agent_id: AGENT, is_enabled: false });
 
-    expect(org).toMatchObject({ url: "https://hooks.example.com/org", description: "All agents", agent_id: null, is_enabled: true });
+    expect(org).toMatchObject({
+      url: "https://hooks.example.com/org",
+      description: "All agents",
+      agent_id: null,
+      is_enabled: true,
+    });
     expect(agent).toMatchObject({ agent_id: AGENT, is_enabled: false, description: null });
     expect(JSON.stringify([org, agent])).not.toContain(SECRET);
     expect(emulator.webhooks().find((w) => w.id === org.id)?.secret).toBe(SECRET);
@@ -62,7 +71,11 @@ describe("operations", () => {
     expect((await api.findScopeWebhook(AGENT))?.id).toBe(agent.id);
     expect(await api.findScopeWebhook(OTHER_AGENT)).toBeUndefined();
 
-    const updated = await api.updateWebhook(agent.id, { url: "https://hooks.example.com/b", is_enabled: true, description: null });
+    const updated = await api.updateWebhook(agent.id, {
+      url: "https://hooks.example.com/b",
+      is_enabled: true,
+      description: null,
+    });
     expect(updated).toMatchObject({ id: agent.id, url: "https://hooks.example.com/b", is_enabled: true });
     expect(Date.parse(updated.updated_at)).toBeGreaterThan(Date.parse(agent.updated_at));
 
@@ -84,7 +97,9 @@ describe("operations", () => {
 
 describe("documented errors", () => {
   test("an invalid url is INVALID_FIELD_VALUE with a message that stands alone", async () => {
-    const err = await client().createWebhook({ url: "not a url" }).catch((e) => e);
+    const err = await client()
+      .createWebhook({ url: "not a url" })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(PreclinicalApiError);
     expect(err.code).toBe("INVALID_FIELD_VALUE");
     expect(err.message).toMatch(/^POST \/webhooks failed: 400 INVALID_FIELD_VALUE .+/);
@@ -93,7 +108,9 @@ describe("documented errors", () => {
 
   test("a taken scope is ALREADY_EXISTS, sent once and not resolved away", async () => {
     emulator.seedWebhook("default", { url: "https://ui.example.com/made-by-hand" });
-    const err = await client().createWebhook({ url: "https://hooks.example.com/org" }).catch((e) => e);
+    const err = await client()
+      .createWebhook({ url: "https://hooks.example.com/org" })
+      .catch((e) => e);
     expect(isAlreadyExists(err)).toBe(true);
     expect(err.status).toBe(409);
     expect(apiRequests("POST")).toHaveLength(1);
@@ -148,7 +165,9 @@ describe("documented errors", () => {
 
   test("a bad API key is 401 UNAUTHORIZED, not retried, and the key is not in the message", async () => {
     const badKey = "sk_live_" + "x".repeat(40);
-    const err = await client({ apiKey: badKey }).listWebhooks().catch((e) => e);
+    const err = await client({ apiKey: badKey })
+      .listWebhooks()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(PreclinicalApiError);
     expect(err.status).toBe(401);
     expect(err.message).not.toContain(badKey);
@@ -156,7 +175,9 @@ describe("documented errors", () => {
   });
 
   test("a missing API key fails before any request with a message that says what to do", () => {
-    expect(() => new PreclinicalClient({ apiKey: "" })).toThrow(/No Preclinical API key was given.+PRECLINICAL_API_KEY/);
+    expect(() => new PreclinicalClient({ apiKey: "" })).toThrow(
+      /No Preclinical API key was given.+PRECLINICAL_API_KEY/,
+    );
   });
 });
 
@@ -197,7 +218,9 @@ describe("retries", () => {
 
   test("retries stop after maxAttempts with the last answer and the number of attempts", async () => {
     emulator.injectFault({ path: "/webhooks", times: 10, fault: { kind: "status", status: 500 } });
-    const err = await client({ retry: { maxAttempts: 3, baseDelayMs: 1 } }).listWebhooks().catch((e) => e);
+    const err = await client({ retry: { maxAttempts: 3, baseDelayMs: 1 } })
+      .listWebhooks()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(PreclinicalApiError);
     expect(err.message).toMatch(/^GET \/webhooks failed: 500 .+\(after 3 attempts\)$/);
     expect(apiRequests()).toHaveLength(3);
@@ -212,7 +235,9 @@ describe("retries", () => {
   test("a test delivery is not repeated after a 500, since the delivery may have gone out", async () => {
     const hook = emulator.seedWebhook("default", { url: "https://hooks.example.com/org" });
     emulator.injectFault({ method: "POST", path: `/webhooks/${hook.id}/test`, fault: { kind: "status", status: 500 } });
-    const err = await client().testWebhook(hook.id).catch((e) => e);
+    const err = await client()
+      .testWebhook(hook.id)
+      .catch((e) => e);
     expect(err.status).toBe(500);
     expect(apiRequests("POST")).toHaveLength(1);
   });
@@ -224,7 +249,12 @@ describe("a create whose answer was lost", () => {
     ["the server applied it and then answered 500", { kind: "applyThenFail", status: 500 } as const],
   ])("when %s, the retry resolves ALREADY_EXISTS by reading the scope back: exactly one webhook", async (_, fault) => {
     emulator.injectFault({ method: "POST", path: "/webhooks", fault });
-    const hook = await client().createWebhook({ url: "https://hooks.example.com/a", agent_id: AGENT, description: "d", secret: SECRET });
+    const hook = await client().createWebhook({
+      url: "https://hooks.example.com/a",
+      agent_id: AGENT,
+      description: "d",
+      secret: SECRET,
+    });
     const stored = emulator.webhooks();
     expect(stored).toHaveLength(1);
     expect(hook.id).toBe(stored[0].id);
@@ -257,7 +287,9 @@ describe("timeouts", () => {
 
   test("a timed-out attempt names the limit that cut it", async () => {
     emulator.injectFault({ path: "/webhooks", times: 10, fault: { kind: "delay", ms: 1000 } });
-    const err = await client({ requestTimeoutMs: 200, retry: { maxAttempts: 1 } }).listWebhooks().catch((e) => e);
+    const err = await client({ requestTimeoutMs: 200, retry: { maxAttempts: 1 } })
+      .listWebhooks()
+      .catch((e) => e);
     expect(err.code).toBe("TIMEOUT");
     expect(err.message).toContain("no answer within 200 ms (requestTimeoutMs)");
   });
@@ -295,7 +327,9 @@ describe("timeouts", () => {
     const port = (dead.address() as AddressInfo).port;
     await new Promise((r) => dead.close(r)); // nothing listens on this port now
     const started = Date.now();
-    const err = await client({ baseUrl: `http://127.0.0.1:${port}/api/v1`, deadlineMs: 2000 }).listWebhooks().catch((e) => e);
+    const err = await client({ baseUrl: `http://127.0.0.1:${port}/api/v1`, deadlineMs: 2000 })
+      .listWebhooks()
+      .catch((e) => e);
     expect(Date.now() - started).toBeLessThan(3000);
     expect(err.code).toMatch(/NETWORK_ERROR|DEADLINE_EXCEEDED/);
     expect(err.message).toMatch(/ECONNREFUSED/);
@@ -306,14 +340,18 @@ describe("timeouts", () => {
 describe("responses that are not the API's", () => {
   test("a body that is not JSON fails with INVALID_RESPONSE and a hint about the URL", async () => {
     emulator.injectFault({ path: "/webhooks", fault: { kind: "notJson" } });
-    const err = await client().listWebhooks().catch((e) => e);
+    const err = await client()
+      .listWebhooks()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(PreclinicalResponseError);
     expect(err.message).toMatch(/not JSON.+ends in \/api\/v1/);
   });
 
   test("a body that fails the schema keeps zod's issues", async () => {
     emulator.injectFault({ path: "/webhooks", fault: { kind: "badSchema" } });
-    const err = await client().listWebhooks().catch((e) => e);
+    const err = await client()
+      .listWebhooks()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(PreclinicalResponseError);
     expect(err.issues.length).toBeGreaterThan(0);
     expect(err.message).toMatch(/webhooks: /);
@@ -322,7 +360,10 @@ describe("responses that are not the API's", () => {
 
 describe("secrets", () => {
   test("a secret or key echoed by the server never reaches an error message", async () => {
-    const echoed = JSON.stringify({ error: `secret ${SECRET} rejected for key ${EMULATOR_DEFAULT_API_KEY}`, code: "INVALID_FIELD_VALUE" });
+    const echoed = JSON.stringify({
+      error: `secret ${SECRET} rejected for key ${EMULATOR_DEFAULT_API_KEY}`,
+      code: "INVALID_FIELD_VALUE",
+    });
     emulator.injectFault({ method: "POST", path: "/webhooks", fault: { kind: "status", status: 400, body: echoed } });
     const lines: string[] = [];
     const err = await client({ debug: (l) => lines.push(l) })

@@ -26,7 +26,9 @@ describe("nodeExecutable", () => {
   });
 
   test.each(["", "  ", "node\n--inspect"])("%j is refused with a message that names the prop", (value) => {
-    expect(() => new PreclinicalConnection(newStack(), "c", { nodeExecutable: value })).toThrow(messages.nodeExecutableRule(value));
+    expect(() => new PreclinicalConnection(newStack(), "c", { nodeExecutable: value })).toThrow(
+      messages.nodeExecutableRule(value),
+    );
   });
 });
 
@@ -34,9 +36,9 @@ describe("one resource type per stack", () => {
   test("two connections that disagree fail at once, naming both types", () => {
     const stack = newStack();
     new PreclinicalConnection(stack, "a", { resourceType: ProvisionerResourceType.TERRAFORM_DATA });
-    expect(() => new PreclinicalConnection(stack, "b", { resourceType: ProvisionerResourceType.NULL_RESOURCE })).toThrow(
-      messages.mixedResourceTypes("terraform_data", "null_resource"),
-    );
+    expect(
+      () => new PreclinicalConnection(stack, "b", { resourceType: ProvisionerResourceType.NULL_RESOURCE }),
+    ).toThrow(messages.mixedResourceTypes("terraform_data", "null_resource"));
   });
 });
 
@@ -70,7 +72,11 @@ describe("a stack on null_resource", () => {
     const stack = new TerraformStack(Testing.app(), "stack");
     new PreclinicalConnection(stack, "c", { resourceType: ProvisionerResourceType.NULL_RESOURCE });
     const plain = new PreclinicalWebhook(stack, "plain", { url: URL });
-    const own = new PreclinicalWebhook(stack, "own", { url: URL, agentId: "6ba7b810-9dad-11d1-80b4-00c04fd430c8", apiUrl: "https://eu.preclinical.dev/api/v1" });
+    const own = new PreclinicalWebhook(stack, "own", {
+      url: URL,
+      agentId: "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+      apiUrl: "https://eu.preclinical.dev/api/v1",
+    });
     const json = synthJson(stack);
     for (const hook of [plain, own]) {
       expect(json.resource.null_resource[hook.configResource.friendlyUniqueId]).toBeDefined();

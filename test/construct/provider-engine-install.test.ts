@@ -8,7 +8,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { App, TerraformStack, Testing } from "cdktf";
-import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook, ProvisionerResourceType } from "../../src/construct";
+import {
+  PreclinicalConnection,
+  PreclinicalEngine,
+  PreclinicalWebhook,
+  ProvisionerResourceType,
+} from "../../src/construct";
 import { providerBundlePath, providerLockHash } from "../../src/provider/install";
 import { version as VERSION } from "../../package.json";
 
@@ -17,7 +22,8 @@ const HOSTS = ["registry.terraform.io", "registry.opentofu.org"];
 const PLATFORMS = ["linux_amd64", "linux_arm64", "darwin_amd64", "darwin_arm64"];
 const EXECUTABLE = `terraform-provider-preclinical_v${VERSION}`;
 const REPOSITORY = path.resolve(__dirname, "..", "..");
-const LOCK_HEADER = "# This file is maintained automatically by \"terraform init\".\n# Manual edits may be lost in future updates.\n";
+const LOCK_HEADER =
+  '# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n';
 const NULL_LOCK =
   'provider "registry.terraform.io/hashicorp/null" {\n  version     = "3.2.3"\n  constraints = "3.2.3"\n  hashes = [\n' +
   '    "h1:I0Um8UkrMUb81Fxq/dxbr3HLP2cecTH2WMJiwKSrwQY=",\n  ]\n}\n';
@@ -49,7 +55,8 @@ function synthApp(outdir: string, build: (app: App) => void): string {
 
 /** Every file under `dir`, relative to it. */
 function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
     .sort();
@@ -64,7 +71,13 @@ const mirrorFile = (stackDir: string, host: string, platform: string) =>
 
 /** Terraform's "h1" hash of a package folder: SHA-256 over the sorted lines `<sha256 hex>  <name>`. */
 function dirHash(folder: string): string {
-  const lines = filesUnder(folder).map((name) => `${crypto.createHash("sha256").update(fs.readFileSync(path.join(folder, name))).digest("hex")}  ${name}\n`);
+  const lines = filesUnder(folder).map(
+    (name) =>
+      `${crypto
+        .createHash("sha256")
+        .update(fs.readFileSync(path.join(folder, name)))
+        .digest("hex")}  ${name}\n`,
+  );
   return `h1:${crypto.createHash("sha256").update(lines.sort().join("")).digest("base64")}`;
 }
 
@@ -87,8 +100,12 @@ describe("a full synth of a provider-engine stack", () => {
   );
 
   test("the mirror holds nothing but the four platforms of the two registries", () => {
-    const expected = HOSTS.flatMap((host) => PLATFORMS.map((platform) => path.relative(stackDir, mirrorFile(stackDir, host, platform))));
-    expect(filesUnder(path.join(stackDir, "terraform.d")).map((f) => path.join("terraform.d", f))).toEqual(expected.sort());
+    const expected = HOSTS.flatMap((host) =>
+      PLATFORMS.map((platform) => path.relative(stackDir, mirrorFile(stackDir, host, platform))),
+    );
+    expect(filesUnder(path.join(stackDir, "terraform.d")).map((f) => path.join("terraform.d", f))).toEqual(
+      expected.sort(),
+    );
   });
 
   test("the lock file records the provider at the package's version with the h1 hash of what was laid out", () => {
@@ -107,11 +124,14 @@ describe("a full synth of a provider-engine stack", () => {
     const outdir = path.resolve(stackDir, "..", "..");
     const machinePaths = [...new Set([outdir, fs.realpathSync(outdir), REPOSITORY, fs.realpathSync(REPOSITORY)])];
     const written = ["manifest.json", ...filesUnder(stackDir).map((f) => path.join("stacks", "stack", f))];
-    expect(written).toEqual(expect.arrayContaining(["manifest.json", "stacks/stack/cdk.tf.json", "stacks/stack/.terraform.lock.hcl"]));
+    expect(written).toEqual(
+      expect.arrayContaining(["manifest.json", "stacks/stack/cdk.tf.json", "stacks/stack/.terraform.lock.hcl"]),
+    );
 
     for (const file of written) {
       const text = fs.readFileSync(path.join(outdir, file), "latin1");
-      for (const machinePath of machinePaths) expect({ file, names: text.includes(machinePath) }).toEqual({ file, names: false });
+      for (const machinePath of machinePaths)
+        expect({ file, names: text.includes(machinePath) }).toEqual({ file, names: false });
     }
   });
 });
@@ -122,10 +142,12 @@ describe("synthesizing into an existing folder", () => {
     const stacks = synthApp(outdir, (app) => providerStack(app));
     const snapshot = () =>
       ["terraform.d", ".terraform.lock.hcl"].flatMap((top) =>
-        (top === "terraform.d" ? filesUnder(path.join(stacks, "stack", top)).map((f) => path.join(top, f)) : [top]).map((f) => {
-          const file = path.join(stacks, "stack", f);
-          return { f, bytes: fs.readFileSync(file).toString("base64"), mtime: fs.statSync(file).mtimeMs };
-        }),
+        (top === "terraform.d" ? filesUnder(path.join(stacks, "stack", top)).map((f) => path.join(top, f)) : [top]).map(
+          (f) => {
+            const file = path.join(stacks, "stack", f);
+            return { f, bytes: fs.readFileSync(file).toString("base64"), mtime: fs.statSync(file).mtimeMs };
+          },
+        ),
       );
     const first = snapshot();
 
@@ -139,7 +161,8 @@ describe("synthesizing into an existing folder", () => {
     const outdir = tempFolder();
     const stackDir = path.join(outdir, "stacks", "stack");
     fs.mkdirSync(stackDir, { recursive: true });
-    const oldOurs = 'provider "registry.terraform.io/preclinical/preclinical" {\n  version = "0.0.1"\n  hashes = [\n    "h1:old=",\n  ]\n}\n';
+    const oldOurs =
+      'provider "registry.terraform.io/preclinical/preclinical" {\n  version = "0.0.1"\n  hashes = [\n    "h1:old=",\n  ]\n}\n';
     fs.writeFileSync(path.join(stackDir, ".terraform.lock.hcl"), `${LOCK_HEADER}\n${NULL_LOCK}\n${oldOurs}`);
 
     synthApp(outdir, (app) => providerStack(app));

@@ -31,7 +31,8 @@ const EU = "https://eu.preclinical.dev/api/v1";
 type Json = Record<string, any>;
 
 const newStack = () => new TerraformStack(Testing.app(), "stack");
-const synth = (stack: TerraformStack, runValidations = false): Json => JSON.parse(Testing.synth(stack, runValidations)) as Json;
+const synth = (stack: TerraformStack, runValidations = false): Json =>
+  JSON.parse(Testing.synth(stack, runValidations)) as Json;
 const provider = (stack: TerraformStack, id = "Conn", props: PreclinicalConnectionProps = {}) =>
   new PreclinicalConnection(stack, id, { engine: PreclinicalEngine.PROVIDER, ...props });
 const provisioners = (stack: TerraformStack, id = "LegacyConn", props: PreclinicalConnectionProps = {}) =>
@@ -58,13 +59,19 @@ function allPreconditions(json: Json): Json[] {
 
 /** The stack's ledger block: its logical id starts with the ledger construct's id. */
 function ledgerOf(json: Json): Json {
-  const found = Object.entries(json.resource.terraform_data as Json).filter(([id]) => id.startsWith("PreclinicalLedger_"));
+  const found = Object.entries(json.resource.terraform_data as Json).filter(([id]) =>
+    id.startsWith("PreclinicalLedger_"),
+  );
   expect(found).toHaveLength(1);
   return found[0][1] as Json;
 }
 
 function fingerprint(constructPath: string, secret: string): string {
-  return crypto.createHash("sha256").update(`preclinical-webhook-secret:v1:${constructPath}:${secret}`).digest("hex").slice(0, 16);
+  return crypto
+    .createHash("sha256")
+    .update(`preclinical-webhook-secret:v1:${constructPath}:${secret}`)
+    .digest("hex")
+    .slice(0, 16);
 }
 
 describe("the preclinical_webhook resource", () => {
@@ -102,7 +109,11 @@ describe("the preclinical_webhook resource", () => {
   test("a secret from a variable is sent as the variable, with a fingerprint expression as its version", () => {
     const stack = newStack();
     const secret = new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true });
-    const hook = new PreclinicalWebhook(stack, "Hook", { url: URL, secret: secret.stringValue, connection: provider(stack) });
+    const hook = new PreclinicalWebhook(stack, "Hook", {
+      url: URL,
+      secret: secret.stringValue,
+      connection: provider(stack),
+    });
     const body = synth(stack).resource.preclinical_webhook[hook.webhookResource.friendlyUniqueId];
 
     expect(body.secret).toBe("${var.webhook_secret}");
@@ -115,14 +126,20 @@ describe("the preclinical_webhook resource", () => {
   test("a literal secret is still a synth warning, and its version is the same salted fingerprint as on provisioners", () => {
     const { hook, body } = oneWebhook({ secret: SECRET });
 
-    expect(hook.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data)).toEqual([messages.literalSecret()]);
+    expect(hook.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data)).toEqual([
+      messages.literalSecret(),
+    ]);
     expect(body.secret).toBe(SECRET);
     expect(body.secret_version).toBe(fingerprint("stack/Hook", SECRET));
   });
 
   test("literal ${ and %{ in url, description and a literal secret are escaped; the fingerprint is of the text as written", () => {
     const secret = "abc${def}%{ghi}-0123456789";
-    const { body } = oneWebhook({ url: "https://hooks.example.com/x?a=${b}&c=%{d}", description: "Cost ${x} %{if true}", secret });
+    const { body } = oneWebhook({
+      url: "https://hooks.example.com/x?a=${b}&c=%{d}",
+      description: "Cost ${x} %{if true}",
+      secret,
+    });
 
     expect(body.url).toBe("https://hooks.example.com/x?a=$${b}&c=%%{d}");
     expect(body.description).toBe("Cost $${x} %%{if true}");
@@ -139,14 +156,22 @@ describe("provider blocks", () => {
     const stack = newStack();
     new PreclinicalWebhook(stack, "Hook", {
       url: URL,
-      connection: provider(stack, "Conn", { apiUrl: EU, apiKeyEnvVar: "EU_KEY", requestTimeoutMs: 5000, deadlineMs: 30000 }),
+      connection: provider(stack, "Conn", {
+        apiUrl: EU,
+        apiKeyEnvVar: "EU_KEY",
+        requestTimeoutMs: 5000,
+        deadlineMs: 30000,
+      }),
     });
     const tuned = synth(stack);
 
     expect(providerBlocks(tuned)).toEqual([
       { alias: ALIAS, api_url: EU, api_key_env_var: "EU_KEY", request_timeout_ms: 5000, deadline_ms: 30000 },
     ]);
-    expect(tuned.terraform.required_providers.preclinical).toEqual({ source: "preclinical/preclinical", version: PACKAGE_VERSION });
+    expect(tuned.terraform.required_providers.preclinical).toEqual({
+      source: "preclinical/preclinical",
+      version: PACKAGE_VERSION,
+    });
   });
 
   test("two connections to different API URLs get two blocks, each aliased, and each webhook uses its own", () => {
@@ -169,16 +194,24 @@ describe("provider blocks", () => {
   test("two connections with the same settings share one block", () => {
     const stack = newStack();
     new PreclinicalWebhook(stack, "A", { url: URL, connection: provider(stack, "A1", { apiUrl: EU }) });
-    new PreclinicalWebhook(stack, "B", { url: URL, agentId: AGENT, connection: provider(stack, "B1", { apiUrl: `${EU}/` }) });
+    new PreclinicalWebhook(stack, "B", {
+      url: URL,
+      agentId: AGENT,
+      connection: provider(stack, "B1", { apiUrl: `${EU}/` }),
+    });
 
-    expect(providerBlocks(synth(stack))).toEqual([{ alias: ALIAS, api_url: EU, api_key_env_var: "PRECLINICAL_API_KEY" }]);
+    expect(providerBlocks(synth(stack))).toEqual([
+      { alias: ALIAS, api_url: EU, api_key_env_var: "PRECLINICAL_API_KEY" },
+    ]);
   });
 
   test("an explicit connection with no webhooks still has its block, so removing the last webhook destroys it", () => {
     const stack = newStack();
     provider(stack, "Conn", { apiUrl: EU });
 
-    expect(providerBlocks(synth(stack))).toEqual([{ alias: ALIAS, api_url: EU, api_key_env_var: "PRECLINICAL_API_KEY" }]);
+    expect(providerBlocks(synth(stack))).toEqual([
+      { alias: ALIAS, api_url: EU, api_key_env_var: "PRECLINICAL_API_KEY" },
+    ]);
   });
 
   // With an unaliased block, the order of the code would decide which organization `provider "preclinical"`
@@ -187,7 +220,9 @@ describe("provider blocks", () => {
     const addresses = (order: string[]) => {
       const stack = newStack();
       for (const apiUrl of order) provider(stack, apiUrl.replace(/\W/g, "_"), { apiUrl });
-      return providerBlocks(synth(stack)).map((b) => `${b.alias ?? "(default)"} -> ${b.api_url}`).sort();
+      return providerBlocks(synth(stack))
+        .map((b) => `${b.alias ?? "(default)"} -> ${b.api_url}`)
+        .sort();
     };
 
     expect(addresses([DEFAULT_API_URL, EU])).toEqual(addresses([EU, DEFAULT_API_URL]));
@@ -198,8 +233,18 @@ describe("values known only at plan time", () => {
   test.each([
     ["url", "string", (v: TerraformVariable) => ({ url: v.stringValue }), messages.urlRule('"${var.v}"')],
     ["agentId", "string", (v: TerraformVariable) => ({ agentId: v.stringValue }), messages.agentIdRule('"${var.v}"')],
-    ["description", "string", (v: TerraformVariable) => ({ description: v.stringValue }), messages.descriptionRule('"${var.v}"')],
-    ["isEnabled", "bool", (v: TerraformVariable) => ({ isEnabled: v.booleanValue }), messages.isEnabledRule('"${tostring(var.v)}"')],
+    [
+      "description",
+      "string",
+      (v: TerraformVariable) => ({ description: v.stringValue }),
+      messages.descriptionRule('"${var.v}"'),
+    ],
+    [
+      "isEnabled",
+      "bool",
+      (v: TerraformVariable) => ({ isEnabled: v.booleanValue }),
+      messages.isEnabledRule('"${tostring(var.v)}"'),
+    ],
   ])("a token for %s gets the same precondition as on the provisioner engine", (_prop, type, props, message) => {
     const preconditionsOn = (engine: PreclinicalEngine) => {
       const stack = newStack();
@@ -229,46 +274,78 @@ describe("engine-only accessors", () => {
     expect(json.output.created.value).toBe(`\${preclinical_webhook.${id}.created_at}`);
   });
 
-  test.each(["webhookId", "createdAt", "webhookResource"] as const)("%s on the provisioner engine throws, naming the provider engine", (what) => {
-    const stack = newStack();
-    const hook = new PreclinicalWebhook(stack, "Hook", { url: URL, connection: provisioners(stack) });
+  test.each(["webhookId", "createdAt", "webhookResource"] as const)(
+    "%s on the provisioner engine throws, naming the provider engine",
+    (what) => {
+      const stack = newStack();
+      const hook = new PreclinicalWebhook(stack, "Hook", { url: URL, connection: provisioners(stack) });
 
-    const error = thrown(() => hook[what]);
-    expect(error.message).toBe(messages.needsEngine("stack/Hook", what, PreclinicalEngine.PROVIDER));
-    expect(error.message).toContain("PreclinicalEngine.PROVIDER");
-  });
+      const error = thrown(() => hook[what]);
+      expect(error.message).toBe(messages.needsEngine("stack/Hook", what, PreclinicalEngine.PROVIDER));
+      expect(error.message).toContain("PreclinicalEngine.PROVIDER");
+    },
+  );
 
-  test.each(["scopeResource", "configResource"] as const)("%s on the provider engine throws, naming the provisioner engine", (what) => {
-    const stack = newStack();
-    const hook = new PreclinicalWebhook(stack, "Hook", { url: URL, connection: provider(stack) });
+  test.each(["scopeResource", "configResource"] as const)(
+    "%s on the provider engine throws, naming the provisioner engine",
+    (what) => {
+      const stack = newStack();
+      const hook = new PreclinicalWebhook(stack, "Hook", { url: URL, connection: provider(stack) });
 
-    expect(thrown(() => hook[what]).message).toBe(messages.needsEngine("stack/Hook", what, PreclinicalEngine.PROVISIONERS));
-  });
+      expect(thrown(() => hook[what]).message).toBe(
+        messages.needsEngine("stack/Hook", what, PreclinicalEngine.PROVISIONERS),
+      );
+    },
+  );
 });
 
 describe("one webhook per scope", () => {
   type Build = (stack: TerraformStack) => [PreclinicalWebhookProps, PreclinicalWebhookProps];
   test.each<[string, Build, string]>([
-    ["two provider webhooks on one connection", (s) => { const c = provider(s); return [{ url: URL, connection: c }, { url: URL, connection: c }]; }, "organization-level scope"],
-    ["provider connections that differ only in timeouts", (s) => [
-      { url: URL, agentId: AGENT, connection: provider(s, "Fast", { requestTimeoutMs: 1000 }) },
-      { url: URL, agentId: AGENT, connection: provider(s, "Slow", { requestTimeoutMs: 9000 }) },
-    ], `scope of agent ${AGENT}`],
-    ["a provisioner webhook, then a provider webhook", (s) => [
-      { url: URL, agentId: AGENT, connection: provisioners(s) },
-      { url: URL, agentId: AGENT, connection: provider(s) },
-    ], `scope of agent ${AGENT}`],
-    ["a provider webhook, then a provisioner webhook", (s) => [
-      { url: URL, connection: provider(s, "Conn", { apiUrl: EU }) },
-      { url: URL, connection: provisioners(s, "Legacy", { apiUrl: `${EU}/` }) },
-    ], "organization-level scope"],
+    [
+      "two provider webhooks on one connection",
+      (s) => {
+        const c = provider(s);
+        return [
+          { url: URL, connection: c },
+          { url: URL, connection: c },
+        ];
+      },
+      "organization-level scope",
+    ],
+    [
+      "provider connections that differ only in timeouts",
+      (s) => [
+        { url: URL, agentId: AGENT, connection: provider(s, "Fast", { requestTimeoutMs: 1000 }) },
+        { url: URL, agentId: AGENT, connection: provider(s, "Slow", { requestTimeoutMs: 9000 }) },
+      ],
+      `scope of agent ${AGENT}`,
+    ],
+    [
+      "a provisioner webhook, then a provider webhook",
+      (s) => [
+        { url: URL, agentId: AGENT, connection: provisioners(s) },
+        { url: URL, agentId: AGENT, connection: provider(s) },
+      ],
+      `scope of agent ${AGENT}`,
+    ],
+    [
+      "a provider webhook, then a provisioner webhook",
+      (s) => [
+        { url: URL, connection: provider(s, "Conn", { apiUrl: EU }) },
+        { url: URL, connection: provisioners(s, "Legacy", { apiUrl: `${EU}/` }) },
+      ],
+      "organization-level scope",
+    ],
   ])("%s claiming one scope fail synthesis naming both paths", (_name, build, scope) => {
     const stack = newStack();
     const [first, second] = build(stack);
     new PreclinicalWebhook(stack, "First", first);
     new PreclinicalWebhook(stack, "Second", second);
 
-    expect(thrown(() => Testing.synth(stack, true)).message).toContain(messages.duplicateScope(scope, "stack/First", "stack/Second"));
+    expect(thrown(() => Testing.synth(stack, true)).message).toContain(
+      messages.duplicateScope(scope, "stack/First", "stack/Second"),
+    );
   });
 });
 
@@ -294,7 +371,11 @@ describe("the engines keep to their own resources", () => {
 
   test("in a stack with both, only the provisioner webhook is recorded in the ledger", () => {
     const stack = newStack();
-    const legacy = new PreclinicalWebhook(stack, "Legacy", { url: URL, agentId: AGENT, connection: provisioners(stack) });
+    const legacy = new PreclinicalWebhook(stack, "Legacy", {
+      url: URL,
+      agentId: AGENT,
+      connection: provisioners(stack),
+    });
     const native = new PreclinicalWebhook(stack, "Native", { url: URL, connection: provider(stack) });
     const json = synth(stack);
 
@@ -310,7 +391,10 @@ describe("the engines keep to their own resources", () => {
     const json = synth(stack);
 
     const ledger = ledgerOf(json);
-    const current = JSON.parse(ledger.provisioner[0]["local-exec"].environment.PRECLINICAL_LEDGER_CURRENT) as Record<string, string>;
+    const current = JSON.parse(ledger.provisioner[0]["local-exec"].environment.PRECLINICAL_LEDGER_CURRENT) as Record<
+      string,
+      string
+    >;
     const declared = Object.values(current).map((entry) => scopeKey(decodeLedgerEntry(entry)));
     expect(declared).toContain(scopeKey({ apiUrl: DEFAULT_API_URL, apiKeyEnv: "PRECLINICAL_API_KEY", agentId: null }));
   });

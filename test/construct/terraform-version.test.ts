@@ -16,7 +16,9 @@ function synthWithFakeTerraform(version: string | undefined, stacks: number, web
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-terraform-"));
   const log = path.join(dir, "calls.log");
   if (version !== undefined) {
-    fs.writeFileSync(path.join(dir, "terraform"), `#!/bin/sh\necho "$@" >> "${log}"\necho "Terraform ${version}"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, "terraform"), `#!/bin/sh\necho "$@" >> "${log}"\necho "Terraform ${version}"\n`, {
+      mode: 0o755,
+    });
   }
   const script = `
     const { App, TerraformStack } = require("cdktf");

@@ -38,11 +38,9 @@ function convergeEnvironment(stack: TerraformStack, hook: PreclinicalWebhook): R
   return converge.environment;
 }
 
-
 // ---------------------------------------------------------------------------------------------------------
 // Accepted values: [prop, what, value, what the converge environment holds]
 // ---------------------------------------------------------------------------------------------------------
-
 
 describe("accepted values reach the converge environment exactly", () => {
   test.each(accepted)("`%s`: %s", (prop, _what, value, expected) => {
@@ -57,7 +55,6 @@ describe("accepted values reach the converge environment exactly", () => {
 // ---------------------------------------------------------------------------------------------------------
 // Rejected values: [prop, what, value]
 // ---------------------------------------------------------------------------------------------------------
-
 
 /** The rule's message for `prop`, as the constructor must throw it. */
 function expectedMessage(prop: Prop, value: string): string {
@@ -100,7 +97,7 @@ describe("rejected values fail the constructor with the rule's message", () => {
         expect(error.message).not.toContain(JSON.stringify(value).slice(1, -1));
         expect(error.message).not.toContain(SECRET_16);
       }
-    }
+    },
   );
 
   test("a missing url (from untyped JavaScript) names the prop", () => {
@@ -115,7 +112,7 @@ describe("rejected values fail the constructor with the rule's message", () => {
     const error = thrown(() => webhookWith("url", value));
 
     expect(error.message).toContain(
-      `${JSON.stringify(value.slice(0, 100) + "…").slice(0, -1)} (${value.length} characters)"`
+      `${JSON.stringify(value.slice(0, 100) + "…").slice(0, -1)} (${value.length} characters)"`,
     );
     expect(error.message.length).toBeLessThan(600);
   });

@@ -90,7 +90,7 @@ function run(resource: Json, command: string): LocalExec {
 /** Every [type, logical id, block] of the stack. */
 function allResources(json: Json): [string, string, Json][] {
   return Object.entries((json.resource ?? {}) as Json).flatMap(([type, byId]) =>
-    Object.entries(byId as Json).map(([id, body]) => [type, id, body as Json] as [string, string, Json])
+    Object.entries(byId as Json).map(([id, body]) => [type, id, body as Json] as [string, string, Json]),
   );
 }
 
@@ -108,7 +108,6 @@ function strings(value: unknown, at = "$"): [string, string][] {
   if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => strings(v, `${at}.${k}`));
   return [];
 }
-
 
 function fingerprint(constructPath: string, secret: string): string {
   return crypto
@@ -348,7 +347,7 @@ describe("security", () => {
           `${configAt}.lifecycle.precondition[0].condition`,
           `${configAt}.provisioner[0].local-exec.environment.PRECLINICAL_WEBHOOK_SECRET`,
           `${configAt}.triggers_replace.secret_fingerprint`,
-        ].sort()
+        ].sort(),
       );
       expect(run(config, "converge").environment.PRECLINICAL_WEBHOOK_SECRET).toBe("${var.webhook_secret}");
     });
@@ -357,7 +356,7 @@ describe("security", () => {
       const { hook, json } = withVariableSecret();
 
       expect(block(json, hook.configResource).triggers_replace.secret_fingerprint).toBe(
-        '${nonsensitive(substr(sha256(sensitive(join("", ["preclinical-webhook-secret:v1:stack/Hook:", var.webhook_secret]))), 0, 16))}'
+        '${nonsensitive(substr(sha256(sensitive(join("", ["preclinical-webhook-secret:v1:stack/Hook:", var.webhook_secret]))), 0, 16))}',
       );
     });
 
@@ -421,7 +420,7 @@ describe("portability", () => {
     const all = allResources(json);
     for (const p of all.flatMap(([, , body]) => provisioners(body))) {
       expect(p.environment.PRECLINICAL_CLI).toMatch(
-        /^assets\/PreclinicalProvisionerCli\/[0-9A-F]+\/preclinical-provisioner\.cjs$/
+        /^assets\/PreclinicalProvisionerCli\/[0-9A-F]+\/preclinical-provisioner\.cjs$/,
       );
     }
     // The asset path changes with every build; in a trigger it would replace every webhook.
@@ -532,7 +531,7 @@ describe("defaults", () => {
 
     expect(block(json, hook.scopeResource).triggers_replace.api_url).toBe("http://localhost:4010/api/v1");
     expect(run(block(json, hook.configResource), "converge").environment.PRECLINICAL_API_URL).toBe(
-      "http://localhost:4010/api/v1"
+      "http://localhost:4010/api/v1",
     );
   });
 
@@ -546,9 +545,16 @@ describe("defaults", () => {
     process.env.PRECLINICAL_API_URL = "not-a-url";
     // A stack on provisioners without a default connection (which would read PRECLINICAL_API_URL).
     const stack = bareStack();
-    new PreclinicalConnection(stack, "Other", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: "https://x.preclinical.dev/api/v1" });
+    new PreclinicalConnection(stack, "Other", {
+      engine: PreclinicalEngine.PROVISIONERS,
+      apiUrl: "https://x.preclinical.dev/api/v1",
+    });
 
-    const hook = new PreclinicalWebhook(stack, "Hook", { url: URL, apiUrl: "https://eu.preclinical.dev/api/v1", apiKeyEnvVar: "EU_KEY" });
+    const hook = new PreclinicalWebhook(stack, "Hook", {
+      url: URL,
+      apiUrl: "https://eu.preclinical.dev/api/v1",
+      apiKeyEnvVar: "EU_KEY",
+    });
 
     expect(block(synth(stack), hook.scopeResource).triggers_replace.api_url).toBe("https://eu.preclinical.dev/api/v1");
   });
@@ -631,7 +637,7 @@ describe("connections", () => {
 
     expect(error.message).toBe(
       "stack/Hook: `connection` cannot be combined with `apiUrl` or `apiKeyEnvVar`. Set those on the " +
-        "PreclinicalConnection, or drop `connection`."
+        "PreclinicalConnection, or drop `connection`.",
     );
   });
 
@@ -645,13 +651,19 @@ describe("connections", () => {
 
       expect(error.message).toContain(`\`${prop}\``);
       expect(error.message).not.toContain("TfToken");
-    }
+    },
   );
 
   test("two organizations (different key variables) in one stack may each have an organization-level webhook", () => {
     const stack = newStack();
-    const prod = new PreclinicalConnection(stack, "Prod", { apiKeyEnvVar: "PROD_KEY", engine: PreclinicalEngine.PROVISIONERS });
-    const lab = new PreclinicalConnection(stack, "Lab", { apiKeyEnvVar: "LAB_KEY", engine: PreclinicalEngine.PROVISIONERS });
+    const prod = new PreclinicalConnection(stack, "Prod", {
+      apiKeyEnvVar: "PROD_KEY",
+      engine: PreclinicalEngine.PROVISIONERS,
+    });
+    const lab = new PreclinicalConnection(stack, "Lab", {
+      apiKeyEnvVar: "LAB_KEY",
+      engine: PreclinicalEngine.PROVISIONERS,
+    });
     const a = new PreclinicalWebhook(stack, "ProdHook", { url: URL, connection: prod });
     const b = new PreclinicalWebhook(stack, "LabHook", { url: URL, connection: lab });
 
@@ -710,7 +722,9 @@ describe("ProvisionerResourceType.NULL_RESOURCE", () => {
   ])("a null provider of the app's own, declared %s the first webhook, is the only provider.null block", (_, first) => {
     const stack = bareStack();
     if (first) new NullProvider(stack, "mine", { alias: undefined });
-    const connection = new PreclinicalConnection(stack, "Conn", { resourceType: ProvisionerResourceType.NULL_RESOURCE });
+    const connection = new PreclinicalConnection(stack, "Conn", {
+      resourceType: ProvisionerResourceType.NULL_RESOURCE,
+    });
     new PreclinicalWebhook(stack, "Hook", { url: URL, connection });
     if (!first) new NullProvider(stack, "mine", { alias: undefined });
     const json = JSON.parse(Testing.synth(stack)) as Json;
@@ -774,7 +788,7 @@ describe("values known only at plan time", () => {
       expect(preconditions[0].condition).toContain(`var.${variable}`);
       const other = on === "scope" ? resources.config : resources.scope;
       expect(other).not.toHaveProperty("lifecycle");
-    }
+    },
   );
 
   test.each(rows.filter((r) => r.prop !== "description"))(
@@ -782,7 +796,7 @@ describe("values known only at plan time", () => {
     ({ prop, variable, on }) => {
       const condition = withVariable(prop, variable)[on].lifecycle.precondition[0].condition as string;
       expect(condition).not.toContain("undefined");
-    }
+    },
   );
 
   test("the `description` precondition bounds its length with numbers", () => {
@@ -835,7 +849,7 @@ describe("two webhooks claiming one scope", () => {
     new PreclinicalWebhook(stack, "Second", { url: URL, connection });
 
     expect(thrown(() => Testing.synth(stack, true)).message).toContain(
-      messages.duplicateScope("organization-level scope", "stack/First", "stack/Second")
+      messages.duplicateScope("organization-level scope", "stack/First", "stack/Second"),
     );
   });
 
@@ -886,14 +900,14 @@ describe("adoptExisting", () => {
 
     // Then: only the claim environment differs
     expect(run(block(adopting.json, adopting.hook.scopeResource), "claim").environment.PRECLINICAL_ADOPT_EXISTING).toBe(
-      "true"
+      "true",
     );
     expect(run(block(plain.json, plain.hook.scopeResource), "claim").environment.PRECLINICAL_ADOPT_EXISTING).toBe(
-      "false"
+      "false",
     );
     for (const resource of ["scopeResource", "configResource"] as const) {
       expect(block(adopting.json, adopting.hook[resource]).triggers_replace).toEqual(
-        block(plain.json, plain.hook[resource]).triggers_replace
+        block(plain.json, plain.hook[resource]).triggers_replace,
       );
     }
     expect(ledgers(adopting.json)[0].triggers_replace).toEqual(ledgers(plain.json)[0].triggers_replace);

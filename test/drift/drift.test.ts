@@ -25,15 +25,28 @@ describeWithTerraform("preclinical-drift", () => {
 
   const program = (stack: TerraformStack) => {
     const secret = new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true });
-    const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: emulator.url });
-    new PreclinicalWebhook(stack, "org", { url: "https://hooks.example.com/org", description: "All", secret: secret.stringValue, connection });
+    const connection = new PreclinicalConnection(stack, "preclinical", {
+      engine: PreclinicalEngine.PROVISIONERS,
+      apiUrl: emulator.url,
+    });
+    new PreclinicalWebhook(stack, "org", {
+      url: "https://hooks.example.com/org",
+      description: "All",
+      secret: secret.stringValue,
+      connection,
+    });
     new PreclinicalWebhook(stack, "a", { url: "https://hooks.example.com/a", agentId: AGENT_A, connection });
   };
 
   async function drift(...flags: string[]): Promise<{ code: number; out: string; err: string }> {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runDrift(["--stack-dir", ws.lastStackDir, ...flags], env(), (s) => out.push(s), (s) => err.push(s));
+    const code = await runDrift(
+      ["--stack-dir", ws.lastStackDir, ...flags],
+      env(),
+      (s) => out.push(s),
+      (s) => err.push(s),
+    );
     return { code, out: out.join("\n"), err: err.join("\n") };
   }
 
@@ -103,12 +116,24 @@ describeWithTerraform("preclinical-drift", () => {
 
   test("errors exit 1 with a message: no API key, no such stack folder", async () => {
     const noKey: string[] = [];
-    const code = await runDrift(["--stack-dir", ws.lastStackDir], { ...process.env, PRECLINICAL_API_KEY: "" }, () => undefined, (s) => noKey.push(s));
+    const code = await runDrift(
+      ["--stack-dir", ws.lastStackDir],
+      { ...process.env, PRECLINICAL_API_KEY: "" },
+      () => undefined,
+      (s) => noKey.push(s),
+    );
     expect(code).toBe(1);
     expect(noKey.join("\n")).toContain("The environment variable PRECLINICAL_API_KEY is not set");
 
     const missing: string[] = [];
-    expect(await runDrift(["--stack-dir", "/nonexistent/stack"], env(), () => undefined, (s) => missing.push(s))).toBe(1);
+    expect(
+      await runDrift(
+        ["--stack-dir", "/nonexistent/stack"],
+        env(),
+        () => undefined,
+        (s) => missing.push(s),
+      ),
+    ).toBe(1);
     expect(missing.join("\n")).toMatch(/terraform show -json failed in \/nonexistent\/stack/);
   });
 
@@ -117,7 +142,9 @@ describeWithTerraform("preclinical-drift", () => {
     await api.updateWebhook(org.id, { description: "edited in the UI" });
     const bin = path.resolve(__dirname, "../../dist/src/drift/bin.js");
     const code = await new Promise<number>((resolve) =>
-      execFile("node", [bin, "--stack-dir", ws.lastStackDir], { env: env() }, (error) => resolve(error ? Number(error.code) : 0)),
+      execFile("node", [bin, "--stack-dir", ws.lastStackDir], { env: env() }, (error) =>
+        resolve(error ? Number(error.code) : 0),
+      ),
     );
     expect(code).toBe(2);
   });

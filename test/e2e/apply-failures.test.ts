@@ -33,14 +33,39 @@ describeWithTerraform("apply-time failures (real terraform)", () => {
 
   const program = (apiUrl: string, agentId?: string) => (stack: TerraformStack) => {
     const secret = new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true });
-    const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl, requestTimeoutMs: 1000, deadlineMs: DEADLINE_MS });
-    new PreclinicalWebhook(stack, "hook", { url: "https://hooks.example.com/x", secret: secret.stringValue, agentId, connection });
+    const connection = new PreclinicalConnection(stack, "preclinical", {
+      engine: PreclinicalEngine.PROVISIONERS,
+      apiUrl,
+      requestTimeoutMs: 1000,
+      deadlineMs: DEADLINE_MS,
+    });
+    new PreclinicalWebhook(stack, "hook", {
+      url: "https://hooks.example.com/x",
+      secret: secret.stringValue,
+      agentId,
+      connection,
+    });
   };
 
   test.each([
-    ["a wrong API key", async () => ({ program: program(emulator.url), key: WRONG_KEY }), /rejected the API key in PRECLINICAL_API_KEY \(401\).+run the deploy again/s],
-    ["an unknown agent", async () => ({ program: program(emulator.url, "00000000-0000-4000-8000-00000000abcd"), key: EMULATOR_DEFAULT_API_KEY }), /Agent 00000000-0000-4000-8000-00000000abcd \(`agentId` of webhooks\/hook\) does not exist/],
-    ["an unreachable API", async () => ({ program: program(await closedPortUrl()), key: EMULATOR_DEFAULT_API_KEY }), /ECONNREFUSED.+Check the API URL/s],
+    [
+      "a wrong API key",
+      async () => ({ program: program(emulator.url), key: WRONG_KEY }),
+      /rejected the API key in PRECLINICAL_API_KEY \(401\).+run the deploy again/s,
+    ],
+    [
+      "an unknown agent",
+      async () => ({
+        program: program(emulator.url, "00000000-0000-4000-8000-00000000abcd"),
+        key: EMULATOR_DEFAULT_API_KEY,
+      }),
+      /Agent 00000000-0000-4000-8000-00000000abcd \(`agentId` of webhooks\/hook\) does not exist/,
+    ],
+    [
+      "an unreachable API",
+      async () => ({ program: program(await closedPortUrl()), key: EMULATOR_DEFAULT_API_KEY }),
+      /ECONNREFUSED.+Check the API URL/s,
+    ],
     [
       "an answer that is not JSON",
       async () => {

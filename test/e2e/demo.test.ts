@@ -20,7 +20,11 @@ describeWithTerraform("npm run demo", () => {
         "node",
         [path.join(repo, "dist", "scripts", "demo.js")],
         // A real key in the environment must not send the demo to the real service.
-        { cwd: repo, env: { ...process.env, PRECLINICAL_API_KEY: "sk_live_" + "r".repeat(40) }, maxBuffer: 32 * 1024 * 1024 },
+        {
+          cwd: repo,
+          env: { ...process.env, PRECLINICAL_API_KEY: "sk_live_" + "r".repeat(40) },
+          maxBuffer: 32 * 1024 * 1024,
+        },
         (error, out) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: out }),
       ),
     );
@@ -32,7 +36,11 @@ describeWithTerraform("npm run demo", () => {
 
     // After the first deploy: three webhooks, one per scope, all enabled
     const afterDeploy = stdout.split("==> The Preclinical API now holds:")[1].split("==>")[0];
-    const rows = afterDeploy.trim().split("\n").slice(1).map((l) => l.trim().split(/\s{2,}/));
+    const rows = afterDeploy
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.trim().split(/\s{2,}/));
     expect(rows.map(([scope, hookUrl, enabled]) => [scope, hookUrl, enabled])).toEqual([
       ["agent intake", "https://hooks.example.com/preclinical/intake", "true"],
       ["agent triage", "https://hooks.example.com/preclinical/triage", "true"],
@@ -45,14 +53,20 @@ describeWithTerraform("npm run demo", () => {
     // A change made in the UI shows in cdktf diff and the next deploy puts it back, same id
     const diff = stdout.split("==> cdktf diff")[1].split("==>")[0];
     expect(diff).toMatch(/~ is_enabled\s+= false -> true/);
-    expect(diff).toMatch(/~ url\s+= "https:\/\/collector\.example\.net\/hijacked" -> "https:\/\/hooks\.example\.com\/preclinical"/);
+    expect(diff).toMatch(
+      /~ url\s+= "https:\/\/collector\.example\.net\/hijacked" -> "https:\/\/hooks\.example\.com\/preclinical"/,
+    );
     expect(diff).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
     expect(stdout).toContain(`organization: same id ${orgId}, url and enabled restored: repaired in place`);
 
     // After the second deploy: the same triage webhook, now disabled
-    expect(stdout).toMatch(new RegExp(`agent triage\\s+https://hooks\\.example\\.com/preclinical/triage\\s+false\\s+${triageId}`));
+    expect(stdout).toMatch(
+      new RegExp(`agent triage\\s+https://hooks\\.example\\.com/preclinical/triage\\s+false\\s+${triageId}`),
+    );
     expect(stdout).toContain(`triage: same id ${triageId}, enabled true -> false: updated in place`);
-    expect(stdout.split("==> cdktf deploy with TF_VAR_triage_enabled=false")[1]).toContain("Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
+    expect(stdout.split("==> cdktf deploy with TF_VAR_triage_enabled=false")[1]).toContain(
+      "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.",
+    );
 
     // After destroy: nothing left, and the emulator is stopped
     expect(stdout.split("==> cdktf destroy")[1]).toContain("(no webhooks)");

@@ -33,7 +33,10 @@ describeWithTerraform("hostile inputs (real terraform against the emulator)", ()
 
   test(`${cases.length} shell- and template-like values reach the API verbatim, and none executes`, async () => {
     const program = (stack: TerraformStack) => {
-      const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: emulator.url });
+      const connection = new PreclinicalConnection(stack, "preclinical", {
+        engine: PreclinicalEngine.PROVISIONERS,
+        apiUrl: emulator.url,
+      });
       cases.forEach((c, i) => new PreclinicalWebhook(stack, `hostile-${i}`, { ...c, agentId: agent(i), connection }));
     };
     const result = await ws.deploy(program);

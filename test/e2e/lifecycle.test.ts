@@ -21,10 +21,19 @@ type Decl = { id: string } & Omit<PreclinicalWebhookProps, "connection" | "secre
 /** A program that declares the given webhooks, with the secret from a sensitive variable. */
 function program(...decls: Decl[]): Program {
   return (stack: TerraformStack) => {
-    const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: emulator.url, requestTimeoutMs: 2000, deadlineMs: 20000 });
+    const connection = new PreclinicalConnection(stack, "preclinical", {
+      engine: PreclinicalEngine.PROVISIONERS,
+      apiUrl: emulator.url,
+      requestTimeoutMs: 2000,
+      deadlineMs: 20000,
+    });
     const secret = new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true });
     for (const { id, withSecret, ...props } of decls) {
-      new PreclinicalWebhook(stack, id, { ...props, connection, ...(withSecret ? { secret: secret.stringValue } : {}) });
+      new PreclinicalWebhook(stack, id, {
+        ...props,
+        connection,
+        ...(withSecret ? { secret: secret.stringValue } : {}),
+      });
     }
   };
 }
@@ -70,23 +79,58 @@ describeWithTerraform("PreclinicalWebhook lifecycle (real terraform against the 
     const triageId = byAgent(AGENT_A)!.id;
 
     const steps: Array<[string, Decl[], Record<string, string>, () => void]> = [
-      ["url", [{ ...org, url: "https://hooks.example.com/org-v2" }, triage], {}, () => expect(byAgent(null)!.url).toBe("https://hooks.example.com/org-v2")],
-      ["description", [{ ...org, url: "https://hooks.example.com/org-v2", description: "Renamed" }, triage], {}, () => expect(byAgent(null)!.description).toBe("Renamed")],
-      ["isEnabled", [{ ...org, url: "https://hooks.example.com/org-v2", description: "Renamed" }, { ...triage, isEnabled: false }], {}, () => expect(byAgent(AGENT_A)!.is_enabled).toBe(false)],
-      ["secret", [{ ...org, url: "https://hooks.example.com/org-v2", description: "Renamed" }, { ...triage, isEnabled: false }], { TF_VAR_webhook_secret: ROTATED }, () => expect(byAgent(null)!.secret).toBe(ROTATED)],
+      [
+        "url",
+        [{ ...org, url: "https://hooks.example.com/org-v2" }, triage],
+        {},
+        () => expect(byAgent(null)!.url).toBe("https://hooks.example.com/org-v2"),
+      ],
+      [
+        "description",
+        [{ ...org, url: "https://hooks.example.com/org-v2", description: "Renamed" }, triage],
+        {},
+        () => expect(byAgent(null)!.description).toBe("Renamed"),
+      ],
+      [
+        "isEnabled",
+        [
+          { ...org, url: "https://hooks.example.com/org-v2", description: "Renamed" },
+          { ...triage, isEnabled: false },
+        ],
+        {},
+        () => expect(byAgent(AGENT_A)!.is_enabled).toBe(false),
+      ],
+      [
+        "secret",
+        [
+          { ...org, url: "https://hooks.example.com/org-v2", description: "Renamed" },
+          { ...triage, isEnabled: false },
+        ],
+        { TF_VAR_webhook_secret: ROTATED },
+        () => expect(byAgent(null)!.secret).toBe(ROTATED),
+      ],
     ];
     for (const [field, decls, env, check] of steps) {
       emulator.clearRequests();
       const result = await ws.deploy(program(...decls), env);
       expect({ field, code: result.code }).toEqual({ field, code: 0 });
       check();
-      expect({ field, puts: requests("PUT").length, posts: requests("POST").length, deletes: requests("DELETE").length }).toEqual({
+      expect({
+        field,
+        puts: requests("PUT").length,
+        posts: requests("POST").length,
+        deletes: requests("DELETE").length,
+      }).toEqual({
         field,
         puts: 1,
         posts: 0,
         deletes: 0,
       });
-      expect(hooks().map((w) => w.id).sort()).toEqual([orgId, triageId].sort());
+      expect(
+        hooks()
+          .map((w) => w.id)
+          .sort(),
+      ).toEqual([orgId, triageId].sort());
     }
   });
 
@@ -168,7 +212,12 @@ describeWithTerraform("PreclinicalWebhook lifecycle (real terraform against the 
 
   test("8b. a create applied by the API whose answers were all lost is taken up by the next deploy, not duplicated", async () => {
     // The first POST is applied, and it and every retry are answered 500: the client gives up.
-    emulator.injectFault({ method: "POST", path: "/webhooks", times: 50, fault: { kind: "applyThenFail", status: 500 } });
+    emulator.injectFault({
+      method: "POST",
+      path: "/webhooks",
+      times: 50,
+      fault: { kind: "applyThenFail", status: 500 },
+    });
     const failed = await ws.deploy(program(triage));
     expect(failed.code).not.toBe(0);
     expect(hooks()).toHaveLength(1);
@@ -194,8 +243,16 @@ describeWithTerraform("PreclinicalWebhook lifecycle (real terraform against the 
     const orgs = await PreclinicalEmulator.start({ organizations: { sk_test_org_a: "a", sk_test_org_b: "b" } });
     try {
       const twoOrgs: Program = (stack) => {
-        const a = new PreclinicalConnection(stack, "a", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: orgs.url, apiKeyEnvVar: "ORG_A_KEY" });
-        const b = new PreclinicalConnection(stack, "b", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: orgs.url, apiKeyEnvVar: "ORG_B_KEY" });
+        const a = new PreclinicalConnection(stack, "a", {
+          engine: PreclinicalEngine.PROVISIONERS,
+          apiUrl: orgs.url,
+          apiKeyEnvVar: "ORG_A_KEY",
+        });
+        const b = new PreclinicalConnection(stack, "b", {
+          engine: PreclinicalEngine.PROVISIONERS,
+          apiUrl: orgs.url,
+          apiKeyEnvVar: "ORG_B_KEY",
+        });
         new PreclinicalWebhook(stack, "org-a", { url: "https://hooks.example.com/a", connection: a });
         new PreclinicalWebhook(stack, "org-b", { url: "https://hooks.example.com/b", connection: b });
       };

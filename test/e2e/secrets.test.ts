@@ -29,7 +29,11 @@ describeWithTerraform("secret hygiene (real terraform against the emulator)", ()
 
   const program = (url: string) => (stack: TerraformStack) => {
     const secret = new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true });
-    const connection = new PreclinicalConnection(stack, "preclinical", { engine: PreclinicalEngine.PROVISIONERS, apiUrl: emulator.url, deadlineMs: 5000 });
+    const connection = new PreclinicalConnection(stack, "preclinical", {
+      engine: PreclinicalEngine.PROVISIONERS,
+      apiUrl: emulator.url,
+      deadlineMs: 5000,
+    });
     new PreclinicalWebhook(stack, "org", { url, secret: secret.stringValue, connection, description: "leak check" });
   };
 
@@ -60,7 +64,10 @@ describeWithTerraform("secret hygiene (real terraform against the emulator)", ()
     for (const [name, text] of artifacts) {
       for (const value of [SECRET, ROTATED, API_KEY]) {
         const at = text.indexOf(value);
-        expect({ name, leaked: at >= 0 ? text.slice(Math.max(0, at - 300), at + 100) : false }).toEqual({ name, leaked: false });
+        expect({ name, leaked: at >= 0 ? text.slice(Math.max(0, at - 300), at + 100) : false }).toEqual({
+          name,
+          leaked: false,
+        });
       }
     }
   });

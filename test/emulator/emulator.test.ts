@@ -1,6 +1,12 @@
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
+import {
+  Agent as HttpAgent,
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type Server,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -96,7 +102,10 @@ async function createWebhook(body: Record<string, unknown> = { url: HOOK_URL }, 
 }
 
 /** Starts an extra emulator for one test and closes it afterwards. */
-async function withEmulator<T>(options: Parameters<typeof PreclinicalEmulator.start>[0], run: (e: PreclinicalEmulator) => Promise<T>): Promise<T> {
+async function withEmulator<T>(
+  options: Parameters<typeof PreclinicalEmulator.start>[0],
+  run: (e: PreclinicalEmulator) => Promise<T>,
+): Promise<T> {
   const other = await PreclinicalEmulator.start(options);
   try {
     return await run(other);
@@ -128,7 +137,9 @@ describe("authentication", () => {
     const answer = await call("GET", "/webhooks", { key });
 
     expectError(answer, 401, ErrorCodes.UNAUTHORIZED);
-    expect(emulator.requests()).toEqual([expect.objectContaining({ method: "GET", path: "/api/v1/webhooks", status: 401 })]);
+    expect(emulator.requests()).toEqual([
+      expect.objectContaining({ method: "GET", path: "/api/v1/webhooks", status: 401 }),
+    ]);
     expect(emulator.requests()[0].organization).toBeUndefined();
   });
 
@@ -173,7 +184,13 @@ describe("webhook lifecycle", () => {
     // When it is updated
     const updated = await call("PUT", `/webhooks/${id}`, { body: { is_enabled: false, description: null } });
     expect(updated.status).toBe(200);
-    expect(updated.json).toMatchObject({ id, url: HOOK_URL, is_enabled: false, description: null, consecutive_failures: 0 });
+    expect(updated.json).toMatchObject({
+      id,
+      url: HOOK_URL,
+      is_enabled: false,
+      description: null,
+      consecutive_failures: 0,
+    });
     expect(updated.json.created_at).toBe(created.json.created_at);
 
     // When it is deleted
@@ -218,7 +235,9 @@ describe("webhook lifecycle", () => {
     const created = await createWebhook();
     const newSecret = "n".repeat(MIN_SECRET_LENGTH);
 
-    const updated = await call("PUT", `/webhooks/${created.id}`, { body: { url: "http://127.0.0.1:9/hook", secret: newSecret } });
+    const updated = await call("PUT", `/webhooks/${created.id}`, {
+      body: { url: "http://127.0.0.1:9/hook", secret: newSecret },
+    });
 
     expect(updated.json.url).toBe("http://127.0.0.1:9/hook");
     expect(updated.text).not.toContain(newSecret);
@@ -231,7 +250,11 @@ describe("webhook lifecycle", () => {
 
     expectError(await call("DELETE", `/webhooks/${created.id}`), 404, ErrorCodes.NOT_FOUND);
     expectError(await call("GET", `/webhooks/${created.id}`), 404, ErrorCodes.NOT_FOUND);
-    expectError(await call("PUT", `/webhooks/${created.id}`, { body: { is_enabled: true } }), 404, ErrorCodes.NOT_FOUND);
+    expectError(
+      await call("PUT", `/webhooks/${created.id}`, { body: { is_enabled: true } }),
+      404,
+      ErrorCodes.NOT_FOUND,
+    );
     expectError(await call("POST", `/webhooks/${created.id}/test`), 404, ErrorCodes.NOT_FOUND);
   });
 });
@@ -242,11 +265,31 @@ describe("validation on create", () => {
     ["a null url", { url: null }, ErrorCodes.MISSING_REQUIRED_FIELD, "url"],
     ["an unparseable url", { url: "not a url" }, ErrorCodes.INVALID_FIELD_VALUE, "url"],
     ["a non-http(s) url", { url: "ftp://files.example.com/hook" }, ErrorCodes.INVALID_FIELD_VALUE, "url"],
-    ["an over-long url", { url: `https://example.com/${"a".repeat(MAX_URL_LENGTH)}` }, ErrorCodes.INVALID_FIELD_VALUE, "url"],
+    [
+      "an over-long url",
+      { url: `https://example.com/${"a".repeat(MAX_URL_LENGTH)}` },
+      ErrorCodes.INVALID_FIELD_VALUE,
+      "url",
+    ],
     ["a url that is a number", { url: 42 }, ErrorCodes.INVALID_FIELD_VALUE, "url"],
-    ["an over-long description", { url: HOOK_URL, description: "d".repeat(MAX_DESCRIPTION_LENGTH + 1) }, ErrorCodes.INVALID_FIELD_VALUE, "description"],
-    ["an over-long secret", { url: HOOK_URL, secret: "s".repeat(MAX_SECRET_LENGTH + 1) }, ErrorCodes.INVALID_FIELD_VALUE, "secret"],
-    ["a too short secret", { url: HOOK_URL, secret: "s".repeat(MIN_SECRET_LENGTH - 1) }, ErrorCodes.INVALID_FIELD_VALUE, "secret"],
+    [
+      "an over-long description",
+      { url: HOOK_URL, description: "d".repeat(MAX_DESCRIPTION_LENGTH + 1) },
+      ErrorCodes.INVALID_FIELD_VALUE,
+      "description",
+    ],
+    [
+      "an over-long secret",
+      { url: HOOK_URL, secret: "s".repeat(MAX_SECRET_LENGTH + 1) },
+      ErrorCodes.INVALID_FIELD_VALUE,
+      "secret",
+    ],
+    [
+      "a too short secret",
+      { url: HOOK_URL, secret: "s".repeat(MIN_SECRET_LENGTH - 1) },
+      ErrorCodes.INVALID_FIELD_VALUE,
+      "secret",
+    ],
     ["a string is_enabled", { url: HOOK_URL, is_enabled: "yes" }, ErrorCodes.INVALID_FIELD_VALUE, "is_enabled"],
     ["a numeric agent_id", { url: HOOK_URL, agent_id: 7 }, ErrorCodes.INVALID_FIELD_VALUE, "agent_id"],
     ["an unknown field", { url: HOOK_URL, colour: "red" }, ErrorCodes.INVALID_FIELD_VALUE, "colour"],
@@ -292,15 +335,18 @@ describe("validation on update", () => {
     ["an over-long secret", { secret: "s".repeat(MAX_SECRET_LENGTH + 1) }, "secret"],
     ["a null is_enabled", { is_enabled: null }, "is_enabled"],
     ["an unknown field", { enabled: true }, "enabled"],
-  ])("given %s, when updating, then it is 400 INVALID_FIELD_VALUE naming the field and nothing changes", async (_, body, field) => {
-    const before = emulator.webhooks();
+  ])(
+    "given %s, when updating, then it is 400 INVALID_FIELD_VALUE naming the field and nothing changes",
+    async (_, body, field) => {
+      const before = emulator.webhooks();
 
-    const answer = await call("PUT", `/webhooks/${id}`, { body });
+      const answer = await call("PUT", `/webhooks/${id}`, { body });
 
-    expectError(answer, 400, ErrorCodes.INVALID_FIELD_VALUE);
-    expect(answer.json.details).toMatchObject({ field });
-    expect(emulator.webhooks()).toEqual(before);
-  });
+      expectError(answer, 400, ErrorCodes.INVALID_FIELD_VALUE);
+      expect(answer.json.details).toMatchObject({ field });
+      expect(emulator.webhooks()).toEqual(before);
+    },
+  );
 
   test("given agent_id in the body, when updating, then the message says it cannot be changed", async () => {
     const answer = await call("PUT", `/webhooks/${id}`, { body: { agent_id: OTHER_AGENT } });
@@ -335,14 +381,17 @@ describe("scope rule", () => {
   test.each([
     ["organization-level", {}],
     ["agent-level", { agent_id: AGENT }],
-  ])("given a disabled %s webhook, when another one for that scope is created, then it is still 409", async (_, scope) => {
-    const existing = await createWebhook({ url: HOOK_URL, is_enabled: false, ...scope });
+  ])(
+    "given a disabled %s webhook, when another one for that scope is created, then it is still 409",
+    async (_, scope) => {
+      const existing = await createWebhook({ url: HOOK_URL, is_enabled: false, ...scope });
 
-    const answer = await call("POST", "/webhooks", { body: { url: HOOK_URL, ...scope } });
+      const answer = await call("POST", "/webhooks", { body: { url: HOOK_URL, ...scope } });
 
-    expectError(answer, 409, ErrorCodes.ALREADY_EXISTS);
-    expect(answer.json.details.existing_id).toBe(existing.id);
-  });
+      expectError(answer, 409, ErrorCodes.ALREADY_EXISTS);
+      expect(answer.json.details.existing_id).toBe(existing.id);
+    },
+  );
 
   test("given an organization-level webhook, when webhooks for two different agents are created, then all three coexist", async () => {
     await createWebhook({ url: HOOK_URL });
@@ -472,7 +521,11 @@ describe("test delivery", () => {
       is_test: true,
       timestamp: expect.any(String),
       results_url: expect.stringMatching(/^https:\/\//),
-      test_run: expect.objectContaining({ status: "completed", pass_rate: expect.any(Number), total_scenarios: expect.any(Number) }),
+      test_run: expect.objectContaining({
+        status: "completed",
+        pass_rate: expect.any(Number),
+        total_scenarios: expect.any(Number),
+      }),
     });
     const stored = (await call("GET", `/webhooks/${hook.id}`)).json;
     expect(stored.last_triggered_at).toEqual(expect.any(String));
@@ -565,7 +618,11 @@ describe("organizations", () => {
       const beta = { key: "sk_test_beta" };
 
       expectError(await call("GET", `/webhooks/${mine.id}`, beta, other), 404, ErrorCodes.NOT_FOUND);
-      expectError(await call("PUT", `/webhooks/${mine.id}`, { ...beta, body: { is_enabled: false } }, other), 404, ErrorCodes.NOT_FOUND);
+      expectError(
+        await call("PUT", `/webhooks/${mine.id}`, { ...beta, body: { is_enabled: false } }, other),
+        404,
+        ErrorCodes.NOT_FOUND,
+      );
       expectError(await call("DELETE", `/webhooks/${mine.id}`, beta, other), 404, ErrorCodes.NOT_FOUND);
       expectError(await call("POST", `/webhooks/${mine.id}/test`, beta, other), 404, ErrorCodes.NOT_FOUND);
       expect((await call("GET", "/webhooks", beta, other)).json).toEqual({ webhooks: [], total: 0 });
@@ -591,7 +648,10 @@ describe("faults", () => {
   }
 
   test("given a status fault with Retry-After, when the matching request comes, then it gets that status, header and a JSON error, once", async () => {
-    emulator.injectFault({ path: "/webhooks", fault: { kind: "status", status: 429, retryAfter: "Wed, 21 Oct 2037 07:28:00 GMT" } });
+    emulator.injectFault({
+      path: "/webhooks",
+      fault: { kind: "status", status: 429, retryAfter: "Wed, 21 Oct 2037 07:28:00 GMT" },
+    });
 
     const faulted = await call("GET", "/webhooks");
     const next = await call("GET", "/webhooks");
@@ -599,11 +659,18 @@ describe("faults", () => {
     expectError(faulted, 429, ErrorCodes.RATE_LIMITED);
     expect(faulted.headers.get("retry-after")).toBe("Wed, 21 Oct 2037 07:28:00 GMT");
     expect(next.status).toBe(200);
-    expect(emulator.requests().map((r) => [r.status, r.faulted])).toEqual([[429, "status"], [200, undefined]]);
+    expect(emulator.requests().map((r) => [r.status, r.faulted])).toEqual([
+      [429, "status"],
+      [200, undefined],
+    ]);
   });
 
   test("given a status fault with a body, when the request comes, then the body is sent verbatim and nothing is applied", async () => {
-    emulator.injectFault({ method: "post", path: "/webhooks", fault: { kind: "status", status: 503, body: "upstream down" } });
+    emulator.injectFault({
+      method: "post",
+      path: "/webhooks",
+      fault: { kind: "status", status: 503, body: "upstream down" },
+    });
 
     const answer = await call("POST", "/webhooks", { body: { url: HOOK_URL } });
 
@@ -648,7 +715,10 @@ describe("faults", () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     await call("POST", "/webhooks", { body: { url: HOOK_URL } });
 
-    expect(emulator.requests().map((r) => [r.method, r.status])).toEqual([["GET", "pending"], ["POST", 201]]);
+    expect(emulator.requests().map((r) => [r.method, r.status])).toEqual([
+      ["GET", "pending"],
+      ["POST", 201],
+    ]);
     expect((await held).status).toBe(200);
     expect(emulator.requests().map((r) => r.status)).toEqual([200, 201]);
   });
@@ -689,21 +759,26 @@ describe("faults", () => {
     [undefined, 500, ErrorCodes.INTERNAL_ERROR],
     [503, 503, ErrorCodes.INTERNAL_ERROR],
     [429, 429, ErrorCodes.RATE_LIMITED],
-  ])("given an applyThenFail fault with status %s, when a create comes, then it answers %i but the webhook exists", async (status, expected, code) => {
-    const fault: FaultKind = status === undefined ? { kind: "applyThenFail" } : { kind: "applyThenFail", status };
-    emulator.injectFault({ path: "/webhooks", fault });
+  ])(
+    "given an applyThenFail fault with status %s, when a create comes, then it answers %i but the webhook exists",
+    async (status, expected, code) => {
+      const fault: FaultKind = status === undefined ? { kind: "applyThenFail" } : { kind: "applyThenFail", status };
+      emulator.injectFault({ path: "/webhooks", fault });
 
-    const answer = await call("POST", "/webhooks", { body: { url: HOOK_URL } });
+      const answer = await call("POST", "/webhooks", { body: { url: HOOK_URL } });
 
-    expectError(answer, expected, code);
-    expect(emulator.webhooks()).toHaveLength(1);
-  });
+      expectError(answer, expected, code);
+      expect(emulator.webhooks()).toHaveLength(1);
+    },
+  );
 
   test("given an applyThenDrop fault on a delete, when it comes, then the webhook is gone although the client saw no answer", async () => {
     const hook = await createWebhook();
     emulator.injectFault({ method: "DELETE", fault: { kind: "applyThenDrop" } });
 
-    await expect(fetch(`${emulator.url}/webhooks/${hook.id}`, { method: "DELETE", headers: { authorization: `Bearer ${KEY}` } })).rejects.toThrow();
+    await expect(
+      fetch(`${emulator.url}/webhooks/${hook.id}`, { method: "DELETE", headers: { authorization: `Bearer ${KEY}` } }),
+    ).rejects.toThrow();
 
     expect(emulator.webhooks()).toEqual([]);
   });
@@ -755,11 +830,18 @@ describe("faults", () => {
 
 describe("seeding and state", () => {
   test("given a seeded webhook, when the API lists it, then it is there, but the seeding was not logged", async () => {
-    const seeded = emulator.seedWebhook("default", { url: HOOK_URL, agent_id: AGENT, secret: SECRET, is_enabled: false });
+    const seeded = emulator.seedWebhook("default", {
+      url: HOOK_URL,
+      agent_id: AGENT,
+      secret: SECRET,
+      is_enabled: false,
+    });
 
     const listed = await call("GET", "/webhooks");
 
-    expect(listed.json.webhooks).toEqual([expect.objectContaining({ id: seeded.id, agent_id: AGENT, is_enabled: false })]);
+    expect(listed.json.webhooks).toEqual([
+      expect.objectContaining({ id: seeded.id, agent_id: AGENT, is_enabled: false }),
+    ]);
     expect(seeded).toMatchObject({ organization: "default", secret: SECRET });
     expect(emulator.requests()).toHaveLength(1);
   });
@@ -780,9 +862,15 @@ describe("seeding and state", () => {
       }
     };
 
-    expect(codeOf(() => emulator.seedWebhook("default", { url: "https://x.example.com" }))).toBe(ErrorCodes.ALREADY_EXISTS);
-    expect(codeOf(() => emulator.seedWebhook("default", { url: "nope", agent_id: AGENT }))).toBe(ErrorCodes.INVALID_FIELD_VALUE);
-    expect(codeOf(() => emulator.seedWebhook("default", { url: HOOK_URL, agent_id: UNKNOWN_AGENT }))).toBe(ErrorCodes.NOT_FOUND);
+    expect(codeOf(() => emulator.seedWebhook("default", { url: "https://x.example.com" }))).toBe(
+      ErrorCodes.ALREADY_EXISTS,
+    );
+    expect(codeOf(() => emulator.seedWebhook("default", { url: "nope", agent_id: AGENT }))).toBe(
+      ErrorCodes.INVALID_FIELD_VALUE,
+    );
+    expect(codeOf(() => emulator.seedWebhook("default", { url: HOOK_URL, agent_id: UNKNOWN_AGENT }))).toBe(
+      ErrorCodes.NOT_FOUND,
+    );
     expect(codeOf(() => emulator.seedWebhook("nobody", { url: HOOK_URL, agent_id: AGENT }))).toBe(ErrorCodes.NOT_FOUND);
   });
 
@@ -820,25 +908,47 @@ describe("control endpoints", () => {
     const added = await control("POST", "/agents", { id: late, name: "Via control" });
 
     expect(added.status).toBe(201);
-    expect((await call("GET", `/agents/${late}`)).json).toMatchObject({ id: late, name: "Via control", provider: "vapi" });
+    expect((await call("GET", `/agents/${late}`)).json).toMatchObject({
+      id: late,
+      name: "Via control",
+      provider: "vapi",
+    });
   });
 
   test("given a webhook posted to /_emulator/webhooks, when the state is read, then it shows without its secret", async () => {
-    const seeded = await control("POST", "/webhooks", { organization: "default", url: HOOK_URL, secret: SECRET, description: "UI" });
+    const seeded = await control("POST", "/webhooks", {
+      organization: "default",
+      url: HOOK_URL,
+      secret: SECRET,
+      description: "UI",
+    });
 
     expect(seeded.status).toBe(201);
     expect(seeded.text).not.toContain(SECRET);
     const state = await control("GET", "/state");
     expect(state.json.webhooks).toEqual([
-      expect.objectContaining({ id: seeded.json.id, organization: "default", has_secret: true, description: "UI", last_triggered_at: null }),
+      expect.objectContaining({
+        id: seeded.json.id,
+        organization: "default",
+        has_secret: true,
+        description: "UI",
+        last_triggered_at: null,
+      }),
     ]);
     expect(state.text).not.toContain(SECRET);
-    expect((await control("POST", "/webhooks", { organization: "default", url: HOOK_URL })).json.code).toBe(ErrorCodes.ALREADY_EXISTS);
+    expect((await control("POST", "/webhooks", { organization: "default", url: HOOK_URL })).json.code).toBe(
+      ErrorCodes.ALREADY_EXISTS,
+    );
     expect((await control("POST", "/webhooks", { url: HOOK_URL })).json.details).toEqual({ field: "organization" });
   });
 
   test("given a fault posted to /_emulator/faults, when the API is called, then it is faulted; after DELETE it is not", async () => {
-    const posted = await control("POST", "/faults", { method: "GET", path: "/webhooks", times: 2, fault: { kind: "status", status: 429, retryAfter: "1" } });
+    const posted = await control("POST", "/faults", {
+      method: "GET",
+      path: "/webhooks",
+      times: 2,
+      fault: { kind: "status", status: 429, retryAfter: "1" },
+    });
     expect(posted.status).toBe(201);
 
     const faulted = await call("GET", "/webhooks");
@@ -861,7 +971,9 @@ describe("control endpoints", () => {
 
     const state = await control("GET", "/state");
 
-    expect(state.json.requests).toEqual([expect.objectContaining({ method: "GET", path: "/api/v1/webhooks", status: 200 })]);
+    expect(state.json.requests).toEqual([
+      expect.objectContaining({ method: "GET", path: "/api/v1/webhooks", status: 200 }),
+    ]);
   });
 
   test("given state, when /_emulator/reset is posted, then webhooks and log are gone", async () => {
@@ -885,10 +997,14 @@ describe("connections", () => {
     try {
       for (let i = 0; i < 3; i++) {
         await new Promise<void>((resolve, reject) => {
-          const req = httpRequest(`${emulator.url}/webhooks`, { agent, headers: { authorization: `Bearer ${KEY}` } }, (res) => {
-            res.resume();
-            res.on("end", resolve);
-          });
+          const req = httpRequest(
+            `${emulator.url}/webhooks`,
+            { agent, headers: { authorization: `Bearer ${KEY}` } },
+            (res) => {
+              res.resume();
+              res.on("end", resolve);
+            },
+          );
           req.on("error", reject);
           req.end();
           reused.push(req.reusedSocket);
@@ -927,14 +1043,22 @@ describe("connections", () => {
 
 describe("command line", () => {
   test("given keys with and without organizations and agents, when parsed, then options follow them", () => {
-    expect(parseCommandLine(["--port", "8080", "--host", "::1", "--api-key", "k1", "--api-key=k2=acme", "--agent", AGENT])).toEqual({
+    expect(
+      parseCommandLine(["--port", "8080", "--host", "::1", "--api-key", "k1", "--api-key=k2=acme", "--agent", AGENT]),
+    ).toEqual({
       port: 8080,
       host: "::1",
       organizations: { k1: "default", k2: "acme" },
       agents: [{ id: AGENT }],
       anyAgent: false,
     });
-    expect(parseCommandLine([])).toMatchObject({ port: 0, host: "127.0.0.1", organizations: { [KEY]: "default" }, agents: [], anyAgent: true });
+    expect(parseCommandLine([])).toMatchObject({
+      port: 0,
+      host: "127.0.0.1",
+      organizations: { [KEY]: "default" },
+      agents: [],
+      anyAgent: true,
+    });
     expect(parseCommandLine(["--help"])).toMatchObject({ help: true });
     expect(() => parseCommandLine(["--port", "x"])).toThrow(/--port/);
     expect(() => parseCommandLine(["--bogus"])).toThrow();

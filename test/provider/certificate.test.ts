@@ -85,7 +85,11 @@ describe("createServerCertificate", () => {
   });
 
   it("shows critical CA and key usage extensions and both extended key usages in openssl", () => {
-    const text = execFileSync(OPENSSL, ["x509", "-inform", "DER", "-in", path.join(dir, "cert.der"), "-noout", "-text"], { encoding: "utf8" });
+    const text = execFileSync(
+      OPENSSL,
+      ["x509", "-inform", "DER", "-in", path.join(dir, "cert.der"), "-noout", "-text"],
+      { encoding: "utf8" },
+    );
     expect(text).toMatch(/Basic Constraints: critical\s+CA:TRUE/);
     expect(text).toMatch(/Key Usage: critical\s+Digital Signature, Key Encipherment, Certificate Sign/);
     expect(text).toContain("TLS Web Server Authentication, TLS Web Client Authentication");
@@ -94,7 +98,11 @@ describe("createServerCertificate", () => {
   });
 
   it("passes openssl verify as its own trust anchor", () => {
-    const out = execFileSync(OPENSSL, ["verify", "-check_ss_sig", "-purpose", "sslserver", "-CAfile", certFile, certFile], { encoding: "utf8" });
+    const out = execFileSync(
+      OPENSSL,
+      ["verify", "-check_ss_sig", "-purpose", "sslserver", "-CAfile", certFile, certFile],
+      { encoding: "utf8" },
+    );
     expect(out.trim()).toBe(`${certFile}: OK`);
   });
 

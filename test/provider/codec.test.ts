@@ -60,7 +60,12 @@ describe("cty msgpack codec", () => {
       note: UNKNOWN,
     });
     const refinedWhole = encode(new ExtData(12, Uint8Array.from(encode({ 1: true }))));
-    expect(decodeObject(refinedWhole, TYPE)).toEqual({ name: UNKNOWN, enabled: UNKNOWN, count: UNKNOWN, note: UNKNOWN });
+    expect(decodeObject(refinedWhole, TYPE)).toEqual({
+      name: UNKNOWN,
+      enabled: UNKNOWN,
+      count: UNKNOWN,
+      note: UNKNOWN,
+    });
   });
 
   it("decodes attributes missing from the input as null (nested null), never as undefined", () => {
@@ -70,7 +75,12 @@ describe("cty msgpack codec", () => {
   });
 
   it("ignores attributes the schema does not have", () => {
-    expect(decodeObject(encode({ name: "n", stray: 1 }), TYPE)).toEqual({ name: "n", enabled: null, count: null, note: null });
+    expect(decodeObject(encode({ name: "n", stray: 1 }), TYPE)).toEqual({
+      name: "n",
+      enabled: null,
+      count: null,
+      note: null,
+    });
   });
 
   test.each([
@@ -84,10 +94,18 @@ describe("cty msgpack codec", () => {
   test.each([
     ["a number where a string belongs", { name: 5 }, /attribute "name" should be a string, got number/],
     ["a string where a bool belongs", { enabled: "true" }, /attribute "enabled" should be a bool, got string/],
-    ["a non-numeric string where a number belongs", { count: "many" }, /attribute "count" should be a number, got string/],
+    [
+      "a non-numeric string where a number belongs",
+      { count: "many" },
+      /attribute "count" should be a number, got string/,
+    ],
     ["an empty string where a number belongs", { count: " " }, /attribute "count" should be a number/],
     ["a list where a string belongs", { note: ["a"] }, /attribute "note" should be a string, got a list/],
-    ["an unregistered extension", { note: new ExtData(7, new Uint8Array([1])) }, /attribute "note" should be a string, got msgpack extension 7/],
+    [
+      "an unregistered extension",
+      { note: new ExtData(7, new Uint8Array([1])) },
+      /attribute "note" should be a string, got msgpack extension 7/,
+    ],
   ])("throws ValueCodecError naming the attribute for %s", (_, value, message) => {
     const bytes = encode(value);
     expect(() => decodeObject(bytes, TYPE)).toThrow(ValueCodecError);

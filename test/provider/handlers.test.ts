@@ -128,7 +128,13 @@ describe("providerHandlers: schema and metadata", () => {
     expect(Buffer.from(byName.name.type).toString()).toBe('"string"');
     expect(Buffer.from(byName.size.type).toString()).toBe('"number"');
     expect(Buffer.from(byName.enabled.type).toString()).toBe('"bool"');
-    expect(byName.token).toMatchObject({ optional: true, sensitive: true, write_only: true, computed: false, required: false });
+    expect(byName.token).toMatchObject({
+      optional: true,
+      sensitive: true,
+      write_only: true,
+      computed: false,
+      required: false,
+    });
     expect(byName.id).toMatchObject({ computed: true, optional: false, required: false, write_only: false });
     expect(byName.name).toMatchObject({ required: true, optional: false, sensitive: false });
     expect(byName.enabled).toMatchObject({ optional: true, computed: true });
@@ -141,7 +147,11 @@ describe("providerHandlers: schema and metadata", () => {
   it("GetProviderSchema and GetMetadata say the schema is optional to fetch, and plan_destroy is not wanted", async () => {
     for (const rpc of ["GetProviderSchema", "GetMetadata"]) {
       const answer = overTheWire(rpc, await handlers[rpc]({}));
-      expect(answer.server_capabilities).toEqual({ plan_destroy: false, get_provider_schema_optional: true, move_resource_state: false });
+      expect(answer.server_capabilities).toEqual({
+        plan_destroy: false,
+        get_provider_schema_optional: true,
+        move_resource_state: false,
+      });
     }
   });
 
@@ -203,8 +213,18 @@ describe("providerHandlers: failures become diagnostics", () => {
     });
     const wire = overTheWire("ApplyResourceChange", answer);
     expect(wire.diagnostics).toMatchObject([
-      { severity: "ERROR", summary: "Bad name", detail: "The name is taken.", attribute: { steps: [{ attribute_name: "name" }] } },
-      { severity: "WARNING", summary: "Careful", detail: "Size is large.", attribute: { steps: [{ attribute_name: "size" }] } },
+      {
+        severity: "ERROR",
+        summary: "Bad name",
+        detail: "The name is taken.",
+        attribute: { steps: [{ attribute_name: "name" }] },
+      },
+      {
+        severity: "WARNING",
+        summary: "Careful",
+        detail: "Size is large.",
+        attribute: { steps: [{ attribute_name: "size" }] },
+      },
       { severity: "ERROR", summary: "General", detail: "No attribute.", attribute: null },
     ]);
   });
@@ -214,7 +234,11 @@ describe("providerHandlers: failures become diagnostics", () => {
     const handlers = providerHandlers(provider, memoryLogger().log);
     const answer = await handlers.ReadResource({ type_name: "fake_other", current_state: msgpack(thing()) });
     expect(answer.diagnostics).toEqual([
-      expect.objectContaining({ severity: "ERROR", summary: "Unknown resource type fake_other", detail: expect.stringContaining("fake_thing") }),
+      expect.objectContaining({
+        severity: "ERROR",
+        summary: "Unknown resource type fake_other",
+        detail: expect.stringContaining("fake_thing"),
+      }),
     ]);
   });
 
@@ -242,7 +266,10 @@ describe("providerHandlers: masking", () => {
         },
       });
       const handlers = providerHandlers(provider, log);
-      const answer = await handlers.ReadResource({ type_name: "fake_thing", current_state: msgpack(thing({ id: "x" })) });
+      const answer = await handlers.ReadResource({
+        type_name: "fake_thing",
+        current_state: msgpack(thing({ id: "x" })),
+      });
       const text = JSON.stringify(overTheWire("ReadResource", answer).diagnostics);
       expect(text).not.toContain(SECRET);
       expect(text).toContain("[REDACTED]");
@@ -253,8 +280,13 @@ describe("providerHandlers: masking", () => {
   it("masks the diagnostics a resource returns (not only those it throws)", async () => {
     const { log } = memoryLogger();
     log.addSecret(SECRET);
-    const { provider } = fakeProvider({ read: async (state) => ({ state, diagnostics: [warning("w", `echo ${SECRET}`)] }) });
-    const answer = await providerHandlers(provider, log).ReadResource({ type_name: "fake_thing", current_state: msgpack(thing()) });
+    const { provider } = fakeProvider({
+      read: async (state) => ({ state, diagnostics: [warning("w", `echo ${SECRET}`)] }),
+    });
+    const answer = await providerHandlers(provider, log).ReadResource({
+      type_name: "fake_thing",
+      current_state: msgpack(thing()),
+    });
     expect(answer.diagnostics[0].detail).toBe("echo [REDACTED]");
   });
 
@@ -294,8 +326,16 @@ describe("providerHandlers: values and client information pass through", () => {
     const { provider, calls } = fakeProvider();
     const handlers = providerHandlers(provider, memoryLogger().log);
     const config = msgpack(thing({ token: "t0ken-value" }));
-    await handlers.ValidateResourceConfig({ type_name: "fake_thing", config, client_capabilities: { write_only_attributes_allowed: true } });
-    await handlers.ValidateResourceConfig({ type_name: "fake_thing", config, client_capabilities: { write_only_attributes_allowed: false } });
+    await handlers.ValidateResourceConfig({
+      type_name: "fake_thing",
+      config,
+      client_capabilities: { write_only_attributes_allowed: true },
+    });
+    await handlers.ValidateResourceConfig({
+      type_name: "fake_thing",
+      config,
+      client_capabilities: { write_only_attributes_allowed: false },
+    });
     await handlers.ValidateResourceConfig({ type_name: "fake_thing", config });
     expect(calls.validate.map((c) => c.client.writeOnlyAttributesAllowed)).toEqual([true, false, false]);
     expect(calls.validate[0].config).toEqual(thing({ token: "t0ken-value" }));
@@ -319,7 +359,10 @@ describe("providerHandlers: values and client information pass through", () => {
   it("ConfigureProvider from an older Terraform without the capability leaves write-only attributes disallowed", async () => {
     const { provider, calls } = fakeProvider();
     const handlers = providerHandlers(provider, memoryLogger().log);
-    await handlers.ConfigureProvider({ terraform_version: "1.10.5", config: { msgpack: encodeObject({}, objectType(PROVIDER_SCHEMA)) } });
+    await handlers.ConfigureProvider({
+      terraform_version: "1.10.5",
+      config: { msgpack: encodeObject({}, objectType(PROVIDER_SCHEMA)) },
+    });
     expect(calls.configure[0].client).toEqual({ terraformVersion: "1.10.5", writeOnlyAttributesAllowed: false });
   });
 
@@ -403,13 +446,20 @@ describe("providerHandlers: values and client information pass through", () => {
       raw_state: { json: Buffer.from("{}") },
     });
     expect(answer.diagnostics).toEqual([
-      expect.objectContaining({ severity: "ERROR", summary: "State written by a newer provider", detail: expect.stringContaining("schema version 2") }),
+      expect.objectContaining({
+        severity: "ERROR",
+        summary: "State written by a newer provider",
+        detail: expect.stringContaining("schema version 2"),
+      }),
     ]);
   });
 
   it("ImportResourceState answers the imported object with its type name", async () => {
     const { provider, calls } = fakeProvider();
-    const answer = await providerHandlers(provider, memoryLogger().log).ImportResourceState({ type_name: "fake_thing", id: "abc" });
+    const answer = await providerHandlers(provider, memoryLogger().log).ImportResourceState({
+      type_name: "fake_thing",
+      id: "abc",
+    });
     expect(calls.import).toEqual(["abc"]);
     const wire = overTheWire("ImportResourceState", answer);
     expect(wire.imported_resources).toHaveLength(1);
@@ -424,8 +474,13 @@ describe("providerHandlers: values and client information pass through", () => {
   });
 
   it("ImportResourceState of nothing answers no resources, with the resource's diagnostics", async () => {
-    const { provider } = fakeProvider({ import: async () => ({ state: null, diagnostics: [error("No such thing", "Check the id.")] }) });
-    const answer = await providerHandlers(provider, memoryLogger().log).ImportResourceState({ type_name: "fake_thing", id: "zzz" });
+    const { provider } = fakeProvider({
+      import: async () => ({ state: null, diagnostics: [error("No such thing", "Check the id.")] }),
+    });
+    const answer = await providerHandlers(provider, memoryLogger().log).ImportResourceState({
+      type_name: "fake_thing",
+      id: "zzz",
+    });
     expect(answer.imported_resources).toEqual([]);
     expect(answer.diagnostics).toEqual([expect.objectContaining({ summary: "No such thing" })]);
   });

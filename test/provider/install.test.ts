@@ -52,11 +52,16 @@ describe("installing the provider", () => {
 
   test("the bin installs into the folder it is given and refuses an unknown platform", () => {
     const bin = path.join(ROOT, "dist/src/provider/bin.js");
-    const out = execFileSync(process.execPath, [bin, "install", dir, "--platform", "linux_arm64"], { encoding: "utf8" });
+    const out = execFileSync(process.execPath, [bin, "install", dir, "--platform", "linux_arm64"], {
+      encoding: "utf8",
+    });
     expect(out).toContain(providerExecutablePath(dir, "registry.terraform.io", "linux_arm64"));
     let failure: { status: number; stderr: string } | undefined;
     try {
-      execFileSync(process.execPath, [bin, "install", dir, "--platform", "windows_amd64"], { encoding: "utf8", stdio: "pipe" });
+      execFileSync(process.execPath, [bin, "install", dir, "--platform", "windows_amd64"], {
+        encoding: "utf8",
+        stdio: "pipe",
+      });
     } catch (err) {
       failure = err as { status: number; stderr: string };
     }

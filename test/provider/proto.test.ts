@@ -187,7 +187,10 @@ describe("tfplugin6 protocol definition", () => {
       oneofs: true,
     });
 
-    expect(decoded.requires_replace[0].steps[0]).toMatchObject({ attribute_name: "agents", selector: "attribute_name" });
+    expect(decoded.requires_replace[0].steps[0]).toMatchObject({
+      attribute_name: "agents",
+      selector: "attribute_name",
+    });
     expect(decoded.requires_replace[0].steps[1]).toMatchObject({ element_key_int: "2", selector: "element_key_int" });
     expect(decoded.diagnostics[0]).toMatchObject({ severity: "WARNING", summary: "heads up", detail: "" });
     expect(decoded.diagnostics[0].attribute.steps[0]).toMatchObject({ element_key_string: "k" });
@@ -228,7 +231,9 @@ describe("go-plugin protocol definition", () => {
   it("round-trips stdio chunks and broker connection info", () => {
     const StdioData = root.lookupType("plugin.StdioData");
     const chunk = StdioData.toObject(
-      StdioData.decode(StdioData.encode(StdioData.fromObject({ channel: "STDERR", data: Buffer.from("oops\n") })).finish()),
+      StdioData.decode(
+        StdioData.encode(StdioData.fromObject({ channel: "STDERR", data: Buffer.from("oops\n") })).finish(),
+      ),
       { enums: String, defaults: true },
     );
     expect(chunk.channel).toBe("STDERR");

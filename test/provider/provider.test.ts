@@ -14,10 +14,15 @@ const settings = (overrides: ObjectValue = {}): ObjectValue => ({
 const provider = () => preclinicalProvider(new Logger(() => undefined), {});
 
 describe("provider configuration", () => {
-  test.each(["api_url", "api_key_env_var"])("refuses a %s known only after apply rather than using the default", (name) => {
-    const diagnostics = provider().validate(settings({ [name]: UNKNOWN }));
-    expect(diagnostics).toEqual([expect.objectContaining({ severity: "error", attribute: name, detail: messages.providerSettingUnknown(name) })]);
-  });
+  test.each(["api_url", "api_key_env_var"])(
+    "refuses a %s known only after apply rather than using the default",
+    (name) => {
+      const diagnostics = provider().validate(settings({ [name]: UNKNOWN }));
+      expect(diagnostics).toEqual([
+        expect.objectContaining({ severity: "error", attribute: name, detail: messages.providerSettingUnknown(name) }),
+      ]);
+    },
+  );
 
   test("accepts a configuration with every setting left to its default", () => {
     expect(provider().validate(settings())).toEqual([]);

@@ -92,7 +92,10 @@ function call<T>(client: grpc.Client, method: string, request: object, deadlineM
 const derToPem = (base64NoPadding: string) => {
   const padded = base64NoPadding + "=".repeat((4 - (base64NoPadding.length % 4)) % 4);
   const der = Buffer.from(padded, "base64");
-  return { der, pem: `-----BEGIN CERTIFICATE-----\n${der.toString("base64").replace(/.{1,64}/g, "$&\n")}-----END CERTIFICATE-----\n` };
+  return {
+    der,
+    pem: `-----BEGIN CERTIFICATE-----\n${der.toString("base64").replace(/.{1,64}/g, "$&\n")}-----END CERTIFICATE-----\n`,
+  };
 };
 
 const root = protocolRoot();
@@ -157,7 +160,10 @@ describe("the provider executable", () => {
       try {
         const schema = await call<Record<string, any>>(provider, "GetProviderSchema", {});
         expect(Object.keys(schema.resource_schemas)).toEqual(["preclinical_webhook"]);
-        const attributes = schema.resource_schemas.preclinical_webhook.block.attributes as { name: string; write_only: boolean }[];
+        const attributes = schema.resource_schemas.preclinical_webhook.block.attributes as {
+          name: string;
+          write_only: boolean;
+        }[];
         expect(attributes.find((a) => a.name === "secret")?.write_only).toBe(true);
         expect(schema.server_capabilities.get_provider_schema_optional).toBe(true);
         expect(schema.diagnostics).toEqual([]);
@@ -165,7 +171,9 @@ describe("the provider executable", () => {
         const exitStarted = Date.now();
         // go-plugin ignores Shutdown's answer (its own Go server stops inside the handler); the process exits
         // right after answering, so the answer may be lost with the connection: either outcome is fine here.
-        await call(controller, "Shutdown", {}).catch((err: grpc.ServiceError) => expect(err.code).toBe(grpc.status.UNAVAILABLE));
+        await call(controller, "Shutdown", {}).catch((err: grpc.ServiceError) =>
+          expect(err.code).toBe(grpc.status.UNAVAILABLE),
+        );
         const code = await withTimeout(started.exited, 1500, "exit after Shutdown");
         expect(code).toBe(0);
         expect(Date.now() - exitStarted).toBeLessThan(1500);
@@ -214,7 +222,10 @@ describe("the provider executable", () => {
     const [, socketPath, certField] = HANDSHAKE_LINE.exec(await firstLine(started))!;
     started.child.kill("SIGINT");
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect({ exitCode: started.child.exitCode, signal: started.child.signalCode }).toEqual({ exitCode: null, signal: null });
+    expect({ exitCode: started.child.exitCode, signal: started.child.signalCode }).toEqual({
+      exitCode: null,
+      signal: null,
+    });
     const credentials = grpc.credentials.createSsl(
       Buffer.from(derToPem(certField).pem),
       Buffer.from(terraformCert.keyPem),
@@ -297,7 +308,10 @@ describe("StopProvider", () => {
     expect(Date.now() - stopped).toBeLessThan(1000);
     expect(answer.new_state).toBeUndefined();
     expect(answer.diagnostics).toHaveLength(1);
-    expect(answer.diagnostics[0]).toMatchObject({ severity: "ERROR", summary: "Could not read the Preclinical webhook" });
+    expect(answer.diagnostics[0]).toMatchObject({
+      severity: "ERROR",
+      summary: "Could not read the Preclinical webhook",
+    });
     expect(answer.diagnostics[0].detail).toMatch(/cancelled: Terraform asked the provider to stop/);
   });
 
@@ -318,7 +332,11 @@ describe("StopProvider", () => {
     await handlers.StopProvider({});
     const answer = await withTimeout(applying, 1000, "ApplyResourceChange after StopProvider");
     expect(answer.diagnostics).toEqual([
-      expect.objectContaining({ severity: "ERROR", summary: "Could not create the Preclinical webhook", detail: expect.stringMatching(/cancelled/) }),
+      expect.objectContaining({
+        severity: "ERROR",
+        summary: "Could not create the Preclinical webhook",
+        detail: expect.stringMatching(/cancelled/),
+      }),
     ]);
     expect(decodeObject(answer.new_state?.msgpack, WEBHOOK)).toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 300));

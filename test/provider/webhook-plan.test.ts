@@ -24,7 +24,20 @@ const SECRET_2 = "whsec_unit_" + "Rt5Pk8".repeat(4);
 const URL_1 = "https://hooks.example.com/one";
 const URL_2 = "https://hooks.example.com/two";
 
-type Attrs = Partial<Record<"id" | "url" | "description" | "agent_id" | "is_enabled" | "secret" | "secret_version" | "adopt_existing" | "created_at", Value>>;
+type Attrs = Partial<
+  Record<
+    | "id"
+    | "url"
+    | "description"
+    | "agent_id"
+    | "is_enabled"
+    | "secret"
+    | "secret_version"
+    | "adopt_existing"
+    | "created_at",
+    Value
+  >
+>;
 
 /** A full webhook object: every attribute present, null unless given. */
 const webhook = (attrs: Attrs = {}): ObjectValue => ({
@@ -82,8 +95,15 @@ function resourceWith(session: Session = newSession()): ResourceDefinition {
   return webhookResource(() => session);
 }
 
-const seed = (input: { url?: string; agent_id?: string | null; description?: string | null; is_enabled?: boolean; secret?: string } = {}) =>
-  emulator.seedWebhook("default", { url: input.url ?? URL_1, ...input });
+const seed = (
+  input: {
+    url?: string;
+    agent_id?: string | null;
+    description?: string | null;
+    is_enabled?: boolean;
+    secret?: string;
+  } = {},
+) => emulator.seedWebhook("default", { url: input.url ?? URL_1, ...input });
 
 const requestLines = () => emulator.requests().map((r) => `${r.method} ${r.path.replace("/api/v1", "")}`);
 const stored = (id: string) => emulator.webhooks().find((w) => w.id === id);
@@ -92,7 +112,9 @@ describe("plan", () => {
   it("plans a create with id and created_at unknown and is_enabled true when the configuration leaves it out", async () => {
     const config = webhook({ description: "All runs" });
     const result = await resourceWith().plan({ prior: null, proposed: config, config });
-    expect(result.planned).toEqual(webhook({ description: "All runs", id: UNKNOWN, created_at: UNKNOWN, is_enabled: true }));
+    expect(result.planned).toEqual(
+      webhook({ description: "All runs", id: UNKNOWN, created_at: UNKNOWN, is_enabled: true }),
+    );
     expect(result.requiresReplace ?? []).toEqual([]);
     expect(result.diagnostics).toEqual([]);
   });
@@ -124,7 +146,11 @@ describe("plan", () => {
     const hook = seed({ description: "old" });
     const prior = stateOf(hook);
     const config = webhook({ url: URL_2, description: "new" });
-    const result = await resourceWith().plan({ prior, proposed: { ...config, id: prior.id, created_at: prior.created_at, is_enabled: true }, config });
+    const result = await resourceWith().plan({
+      prior,
+      proposed: { ...config, id: prior.id, created_at: prior.created_at, is_enabled: true },
+      config,
+    });
     expect(result.planned).toEqual({ ...prior, url: URL_2, description: "new", is_enabled: true });
     expect(result.requiresReplace ?? []).toEqual([]);
   });
@@ -154,7 +180,11 @@ describe("plan", () => {
     const hook = seed({ agent_id: AGENT });
     const prior = stateOf(hook);
     const upper = AGENT.toUpperCase();
-    const result = await resourceWith().plan({ prior, proposed: { ...prior, agent_id: upper }, config: webhook({ agent_id: upper }) });
+    const result = await resourceWith().plan({
+      prior,
+      proposed: { ...prior, agent_id: upper },
+      config: webhook({ agent_id: upper }),
+    });
     expect(result.requiresReplace ?? []).toEqual([]);
     expect(result.planned).toMatchObject({ id: hook.id, created_at: hook.created_at });
   });
@@ -178,7 +208,12 @@ describe("plan-time checks of a create", () => {
     const config = webhook({ agent_id: NO_SUCH_AGENT });
     const result = await resourceWith().plan({ prior: null, proposed: config, config });
     expect(result.diagnostics).toEqual([
-      { severity: "error", summary: "Cannot create the Preclinical webhook", detail: messages.agentUnknown(NO_SUCH_AGENT), attribute: "agent_id" },
+      {
+        severity: "error",
+        summary: "Cannot create the Preclinical webhook",
+        detail: messages.agentUnknown(NO_SUCH_AGENT),
+        attribute: "agent_id",
+      },
     ]);
   });
 
@@ -233,13 +268,20 @@ describe("plan-time checks of a create", () => {
     const plan = resourceWith(newSession("sk_live_" + "W".repeat(40))).plan({ prior: null, proposed: config, config });
     await expect(plan).rejects.toBeInstanceOf(DiagnosticsError);
     await expect(plan).rejects.toMatchObject({
-      diagnostics: [expect.objectContaining({ severity: "error", detail: messages.unauthorized("PRECLINICAL_API_KEY") })],
+      diagnostics: [
+        expect.objectContaining({ severity: "error", detail: messages.unauthorized("PRECLINICAL_API_KEY") }),
+      ],
     });
   });
 });
 
 describe("validateWebhook: the construct's rules and messages", () => {
-  const ATTRIBUTE: Partial<Record<Prop, string>> = { url: "url", agentId: "agent_id", description: "description", secret: "secret" };
+  const ATTRIBUTE: Partial<Record<Prop, string>> = {
+    url: "url",
+    agentId: "agent_id",
+    description: "description",
+    secret: "secret",
+  };
   const RULE_MESSAGE = {
     url: messages.urlRule,
     agentId: messages.agentIdRule,
@@ -253,24 +295,41 @@ describe("validateWebhook: the construct's rules and messages", () => {
     expect(validateWebhook(configWith(ATTRIBUTE[prop]!, value), TF_1_11)).toEqual([]);
   });
 
-  test.each(rejected.filter(([prop]) => mine(prop)))("rejects %s: %s, with the construct's message", (prop, _, value) => {
-    const attribute = ATTRIBUTE[prop]!;
-    const diagnostics = validateWebhook(configWith(attribute, value), TF_1_11);
-    // What the construct throws for the same literal; the provider names the attribute in snake_case.
-    const rule = prop as "url" | "agentId" | "description" | "secret";
-    const construct = thrown(() => checkLiteral(rule, value, RULE_MESSAGE[rule])).message.replace(/`agentId`/g, "`agent_id`");
-    expect(diagnostics).toEqual([{ severity: "error", summary: "Invalid attribute value", detail: construct, attribute }]);
-    if (prop === "agentId") expect(construct).toBe(messages.agentIdRule(quote(value), "agent_id"));
-    if (prop === "secret" && value !== "") expect(diagnostics[0].detail).not.toContain(value);
-  });
+  test.each(rejected.filter(([prop]) => mine(prop)))(
+    "rejects %s: %s, with the construct's message",
+    (prop, _, value) => {
+      const attribute = ATTRIBUTE[prop]!;
+      const diagnostics = validateWebhook(configWith(attribute, value), TF_1_11);
+      // What the construct throws for the same literal; the provider names the attribute in snake_case.
+      const rule = prop as "url" | "agentId" | "description" | "secret";
+      const construct = thrown(() => checkLiteral(rule, value, RULE_MESSAGE[rule])).message.replace(
+        /`agentId`/g,
+        "`agent_id`",
+      );
+      expect(diagnostics).toEqual([
+        { severity: "error", summary: "Invalid attribute value", detail: construct, attribute },
+      ]);
+      if (prop === "agentId") expect(construct).toBe(messages.agentIdRule(quote(value), "agent_id"));
+      if (prop === "secret" && value !== "") expect(diagnostics[0].detail).not.toContain(value);
+    },
+  );
 
   it("checks nothing of values unknown until apply", () => {
-    const config = webhook({ url: UNKNOWN, agent_id: UNKNOWN, description: UNKNOWN, secret: UNKNOWN, secret_version: UNKNOWN });
+    const config = webhook({
+      url: UNKNOWN,
+      agent_id: UNKNOWN,
+      description: UNKNOWN,
+      secret: UNKNOWN,
+      secret_version: UNKNOWN,
+    });
     expect(validateWebhook(config, TF_1_11)).toEqual([]);
   });
 
   it("refuses a secret when Terraform cannot keep write-only attributes out of plan and state, naming Terraform 1.11", () => {
-    const diagnostics = validateWebhook(webhook({ secret: SECRET }), { terraformVersion: "1.10.5", writeOnlyAttributesAllowed: false });
+    const diagnostics = validateWebhook(webhook({ secret: SECRET }), {
+      terraformVersion: "1.10.5",
+      writeOnlyAttributesAllowed: false,
+    });
     expect(diagnostics).toEqual([
       {
         severity: "error",
@@ -284,14 +343,22 @@ describe("validateWebhook: the construct's rules and messages", () => {
   });
 
   it("refuses a secret known only at apply too when write-only attributes are not allowed", () => {
-    const diagnostics = validateWebhook(webhook({ secret: UNKNOWN }), { terraformVersion: "", writeOnlyAttributesAllowed: false });
+    const diagnostics = validateWebhook(webhook({ secret: UNKNOWN }), {
+      terraformVersion: "",
+      writeOnlyAttributesAllowed: false,
+    });
     expect(diagnostics.map((d) => d.summary)).toEqual(["Write-only attributes need Terraform 1.11"]);
     expect(diagnostics[0].detail).toContain("this is an older version");
   });
 
   it("refuses secret_version without secret", () => {
     expect(validateWebhook(webhook({ secret_version: "2" }), TF_1_11)).toEqual([
-      { severity: "error", summary: "secret_version without secret", detail: messages.secretVersionWithoutSecret(), attribute: "secret_version" },
+      {
+        severity: "error",
+        summary: "secret_version without secret",
+        detail: messages.secretVersionWithoutSecret(),
+        attribute: "secret_version",
+      },
     ]);
     expect(validateWebhook(webhook({ secret_version: "2", secret: SECRET }), TF_1_11)).toEqual([]);
   });
@@ -299,8 +366,18 @@ describe("validateWebhook: the construct's rules and messages", () => {
 
 describe("apply", () => {
   it("creates with the secret from the configuration and keeps the secret out of the new state", async () => {
-    const planned = webhook({ description: "d", is_enabled: true, id: UNKNOWN, created_at: UNKNOWN, secret_version: "1" });
-    const result = await resourceWith().apply({ prior: null, planned, config: webhook({ description: "d", secret: SECRET, secret_version: "1" }) });
+    const planned = webhook({
+      description: "d",
+      is_enabled: true,
+      id: UNKNOWN,
+      created_at: UNKNOWN,
+      secret_version: "1",
+    });
+    const result = await resourceWith().apply({
+      prior: null,
+      planned,
+      config: webhook({ description: "d", secret: SECRET, secret_version: "1" }),
+    });
     const [created] = emulator.webhooks();
     expect(result.state).toEqual({ ...planned, id: created.id, created_at: created.created_at });
     expect(created).toMatchObject({ url: URL_1, description: "d", is_enabled: true, agent_id: null, secret: SECRET });
@@ -309,8 +386,18 @@ describe("apply", () => {
 
   it("adopts the holder of the scope with adopt_existing: one PUT to it, no POST, its id in the state", async () => {
     const holder = seed({ agent_id: AGENT, url: "https://ui.example.com/old", is_enabled: false });
-    const planned = webhook({ agent_id: AGENT, adopt_existing: true, is_enabled: true, id: UNKNOWN, created_at: UNKNOWN });
-    const result = await resourceWith().apply({ prior: null, planned, config: webhook({ agent_id: AGENT, adopt_existing: true }) });
+    const planned = webhook({
+      agent_id: AGENT,
+      adopt_existing: true,
+      is_enabled: true,
+      id: UNKNOWN,
+      created_at: UNKNOWN,
+    });
+    const result = await resourceWith().apply({
+      prior: null,
+      planned,
+      config: webhook({ agent_id: AGENT, adopt_existing: true }),
+    });
     expect(result.state?.id).toBe(holder.id);
     expect(emulator.webhooks()).toHaveLength(1);
     expect(stored(holder.id)).toMatchObject({ url: URL_1, is_enabled: true });
@@ -325,7 +412,11 @@ describe("apply", () => {
     const session = newSession();
     const put = jest.spyOn(session.client, "updateWebhook");
     emulator.clearRequests();
-    const result = await resourceWith(session).apply({ prior, planned, config: webhook({ url: URL_2, description: "old", secret: SECRET_2 }) });
+    const result = await resourceWith(session).apply({
+      prior,
+      planned,
+      config: webhook({ url: URL_2, description: "old", secret: SECRET_2 }),
+    });
     expect(result.state).toEqual(planned);
     expect(put.mock.calls).toEqual([[hook.id, { url: URL_2 }]]);
     expect(requestLines()).toEqual([`PUT /webhooks/${hook.id}`]);
@@ -337,7 +428,11 @@ describe("apply", () => {
     const prior = stateOf(hook);
     const session = newSession();
     const put = jest.spyOn(session.client, "updateWebhook");
-    await resourceWith(session).apply({ prior, planned: { ...prior, description: null, is_enabled: false }, config: webhook({ is_enabled: false }) });
+    await resourceWith(session).apply({
+      prior,
+      planned: { ...prior, description: null, is_enabled: false },
+      config: webhook({ is_enabled: false }),
+    });
     expect(put.mock.calls).toEqual([[hook.id, { description: null, is_enabled: false }]]);
     expect(stored(hook.id)).toMatchObject({ description: null, is_enabled: false });
   });
@@ -346,7 +441,11 @@ describe("apply", () => {
     const hook = seed({ secret: SECRET });
     const prior = stateOf(hook, { secret_version: "1" });
     emulator.clearRequests();
-    const result = await resourceWith().apply({ prior, planned: { ...prior }, config: webhook({ secret: SECRET_2, secret_version: "1" }) });
+    const result = await resourceWith().apply({
+      prior,
+      planned: { ...prior },
+      config: webhook({ secret: SECRET_2, secret_version: "1" }),
+    });
     expect(result.state).toEqual(prior);
     expect(emulator.requests()).toEqual([]);
     expect(stored(hook.id)?.secret).toBe(SECRET);
@@ -359,7 +458,11 @@ describe("apply", () => {
     const put = jest.spyOn(session.client, "updateWebhook");
 
     // A URL change with the same secret_version: the secret stays out of the PUT.
-    await resourceWith(session).apply({ prior, planned: { ...prior, url: URL_2 }, config: webhook({ url: URL_2, secret: SECRET_2, secret_version: "1" }) });
+    await resourceWith(session).apply({
+      prior,
+      planned: { ...prior, url: URL_2 },
+      config: webhook({ url: URL_2, secret: SECRET_2, secret_version: "1" }),
+    });
     expect(put.mock.calls[0][1]).toEqual({ url: URL_2 });
     expect(stored(hook.id)?.secret).toBe(SECRET);
 
@@ -381,7 +484,9 @@ describe("apply", () => {
     const prior = stateOf(hook);
     emulator.reset();
     const apply = resourceWith().apply({ prior, planned: { ...prior, url: URL_2 }, config: webhook({ url: URL_2 }) });
-    await expect(apply).rejects.toMatchObject({ diagnostics: [expect.objectContaining({ detail: messages.goneSincePlan(String(hook.id)) })] });
+    await expect(apply).rejects.toMatchObject({
+      diagnostics: [expect.objectContaining({ detail: messages.goneSincePlan(String(hook.id)) })],
+    });
   });
 
   it("resolves a create whose first answer was lost and whose retry met ALREADY_EXISTS by reading the scope back", async () => {
@@ -390,7 +495,12 @@ describe("apply", () => {
     const result = await resourceWith().apply({ prior: null, planned, config: webhook({ agent_id: AGENT }) });
     expect(emulator.webhooks()).toHaveLength(1);
     expect(result.state?.id).toBe(emulator.webhooks()[0].id);
-    expect(emulator.requests().filter((r) => r.method === "POST").map((r) => r.status)).toEqual(["dropped", 409]);
+    expect(
+      emulator
+        .requests()
+        .filter((r) => r.method === "POST")
+        .map((r) => r.status),
+    ).toEqual(["dropped", 409]);
   });
 
   // BUG: a create whose first attempt was applied but answered nothing (connection lost), and whose retries
@@ -444,7 +554,14 @@ describe("apply", () => {
 describe("read and the shared webhook list", () => {
   it("reads a webhook as the API holds it, keeping secret_version and adopt_existing from the state and the secret null", async () => {
     const hook = seed({ agent_id: AGENT, description: "ui text", is_enabled: false, secret: SECRET });
-    const state = webhook({ id: hook.id, url: URL_2, agent_id: AGENT.toUpperCase(), secret_version: "7", adopt_existing: true, is_enabled: true });
+    const state = webhook({
+      id: hook.id,
+      url: URL_2,
+      agent_id: AGENT.toUpperCase(),
+      secret_version: "7",
+      adopt_existing: true,
+      is_enabled: true,
+    });
     const result = await resourceWith().read(state);
     expect(result.state).toEqual({
       id: hook.id,
@@ -489,7 +606,11 @@ describe("read and the shared webhook list", () => {
     const hook = seed();
     const resource = resourceWith();
     await resource.read(stateOf(hook));
-    await resource.apply({ prior: stateOf(hook), planned: stateOf(hook, { url: URL_2 }), config: webhook({ url: URL_2 }) });
+    await resource.apply({
+      prior: stateOf(hook),
+      planned: stateOf(hook, { url: URL_2 }),
+      config: webhook({ url: URL_2 }),
+    });
     const after = await resource.read(stateOf(hook));
     expect(after.state?.url).toBe(URL_2);
     expect(requestLines()).toEqual(["GET /webhooks", `PUT /webhooks/${hook.id}`]);
@@ -508,7 +629,12 @@ describe("read and the shared webhook list", () => {
     const hook = seed();
     const resource = resourceWith();
     await resource.read(stateOf(hook));
-    emulator.injectFault({ method: "PUT", path: `/webhooks/${hook.id}`, times: 5, fault: { kind: "applyThenFail", status: 500 } });
+    emulator.injectFault({
+      method: "PUT",
+      path: `/webhooks/${hook.id}`,
+      times: 5,
+      fault: { kind: "applyThenFail", status: 500 },
+    });
     await expect(
       resource.apply({ prior: stateOf(hook), planned: stateOf(hook, { url: URL_2 }), config: webhook({ url: URL_2 }) }),
     ).rejects.toBeInstanceOf(DiagnosticsError);
@@ -554,7 +680,9 @@ describe("import", () => {
 
   it("refuses an import id that is neither a UUID nor a scope, and an empty scope, with what to write instead", async () => {
     const resource = resourceWith();
-    await expect(resource.import("hook-1")).rejects.toMatchObject({ diagnostics: [expect.objectContaining({ detail: messages.importIdRule("hook-1") })] });
+    await expect(resource.import("hook-1")).rejects.toMatchObject({
+      diagnostics: [expect.objectContaining({ detail: messages.importIdRule("hook-1") })],
+    });
     await expect(resource.import(`agent/${AGENT}`)).rejects.toMatchObject({
       diagnostics: [expect.objectContaining({ detail: messages.importNothingInScope(AGENT) })],
     });

@@ -80,7 +80,10 @@ function ledger(entries: Record<string, Partial<LedgerEntry>>, apiUrl: string = 
 }
 
 /** An emulator of its own for one test (other unknownAgent styles, other organizations). */
-async function withEmulator(options: EmulatorOptions, fn: (other: PreclinicalEmulator) => Promise<void>): Promise<void> {
+async function withEmulator(
+  options: EmulatorOptions,
+  fn: (other: PreclinicalEmulator) => Promise<void>,
+): Promise<void> {
   const other = await PreclinicalEmulator.start(options);
   try {
     await fn(other);
@@ -108,7 +111,11 @@ class RecordingProxy {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const text = Buffer.concat(chunks).toString("utf8");
-      proxy?.bodies.push({ method: req.method ?? "GET", path: req.url ?? "", body: text === "" ? undefined : JSON.parse(text) });
+      proxy?.bodies.push({
+        method: req.method ?? "GET",
+        path: req.url ?? "",
+        body: text === "" ? undefined : JSON.parse(text),
+      });
       const upstream = await fetch(origin + req.url, {
         method: req.method,
         headers: { authorization: req.headers.authorization ?? "", "content-type": "application/json" },
@@ -167,27 +174,34 @@ describe("claim", () => {
   test.each([
     ["agent", AGENT_A, `scope of agent ${AGENT_A}`],
     ["organization", null, "organization-level scope"],
-  ])("the %s scope held by a webhook made in the UI: exit 1, names scope, id, adoptExisting and path", async (_, agentId, scope) => {
-    // Given a webhook this stack did not create holds the scope
-    const seeded = emulator.seedWebhook("default", { url: "https://ui.example.com/hook", agent_id: agentId });
-    // When the scope is claimed
-    const result = await run(["claim"], env({ [Env.AGENT_ID]: agentId ?? "" }));
-    // Then the message says how to take it over
-    expect(result.code).toBe(1);
-    expect(result.out).toEqual([]);
-    expect(result.err).toHaveLength(1);
-    const message = result.err[0];
-    expect(message).toContain(scope);
-    expect(message).toContain(seeded.id);
-    expect(message).toContain("`adoptExisting: true`");
-    expect(message).toContain(CONSTRUCT_PATH);
-    expect(requests().every((r) => r.method === "GET")).toBe(true);
-    expect(emulator.webhooks()).toHaveLength(1);
-  });
+  ])(
+    "the %s scope held by a webhook made in the UI: exit 1, names scope, id, adoptExisting and path",
+    async (_, agentId, scope) => {
+      // Given a webhook this stack did not create holds the scope
+      const seeded = emulator.seedWebhook("default", { url: "https://ui.example.com/hook", agent_id: agentId });
+      // When the scope is claimed
+      const result = await run(["claim"], env({ [Env.AGENT_ID]: agentId ?? "" }));
+      // Then the message says how to take it over
+      expect(result.code).toBe(1);
+      expect(result.out).toEqual([]);
+      expect(result.err).toHaveLength(1);
+      const message = result.err[0];
+      expect(message).toContain(scope);
+      expect(message).toContain(seeded.id);
+      expect(message).toContain("`adoptExisting: true`");
+      expect(message).toContain(CONSTRUCT_PATH);
+      expect(requests().every((r) => r.method === "GET")).toBe(true);
+      expect(emulator.webhooks()).toHaveLength(1);
+    },
+  );
 
   test("a held scope with PRECLINICAL_ADOPT_EXISTING=true: exit 0, adopting, nothing changed", async () => {
     // Given a webhook made in the UI
-    const seeded = emulator.seedWebhook("default", { url: "https://ui.example.com/hook", agent_id: AGENT_A, description: "UI" });
+    const seeded = emulator.seedWebhook("default", {
+      url: "https://ui.example.com/hook",
+      agent_id: AGENT_A,
+      description: "UI",
+    });
     // When the construct claims the scope with adoptExisting
     const result = await run(["claim"], env({ [Env.AGENT_ID]: AGENT_A, [Env.ADOPT_EXISTING]: "true" }));
     // Then it adopts it, only reading
@@ -224,10 +238,7 @@ describe("converge", () => {
 
   test('PRECLINICAL_WEBHOOK_DESCRIPTION="" is sent as the empty string, not dropped', async () => {
     // Given an organization-level declaration with an empty description, disabled and without a secret
-    const result = await run(
-      ["converge"],
-      env({ [Env.DESCRIPTION]: "", [Env.IS_ENABLED]: "false" }, proxy.url),
-    );
+    const result = await run(["converge"], env({ [Env.DESCRIPTION]: "", [Env.IS_ENABLED]: "false" }, proxy.url));
     // Then the body has description "" and no agent_id or secret
     expect(result.code).toBe(0);
     expect(proxy.sent("POST")).toEqual([{ url: HOOK_URL, is_enabled: false, description: "" }]);
@@ -252,7 +263,13 @@ describe("converge", () => {
     expect(requests("PUT").map((r) => r.path)).toEqual([`/api/v1/webhooks/${seeded.id}`]);
     expect(proxy.sent("PUT")).toEqual([{ url: HOOK_URL, description: null, is_enabled: true }]);
     expect(emulator.webhooks()).toHaveLength(1);
-    expect(hookOf(AGENT_A)).toMatchObject({ id: seeded.id, url: HOOK_URL, description: null, is_enabled: true, secret: SECRET });
+    expect(hookOf(AGENT_A)).toMatchObject({
+      id: seeded.id,
+      url: HOOK_URL,
+      description: null,
+      is_enabled: true,
+      secret: SECRET,
+    });
   });
 
   test("a held scope with a declared secret and description: the PUT carries both", async () => {
@@ -392,7 +409,11 @@ describe("reconcile", () => {
     const result = await run(
       ["reconcile"],
       env({
-        [Env.LEDGER_PREVIOUS]: ledger({ "stack/a": {}, "stack/b": { agentId: AGENT_A }, "stack/c": { agentId: AGENT_B } }),
+        [Env.LEDGER_PREVIOUS]: ledger({
+          "stack/a": {},
+          "stack/b": { agentId: AGENT_A },
+          "stack/c": { agentId: AGENT_B },
+        }),
         [Env.LEDGER_CURRENT]: ledger({ "stack/a": {}, "stack/d": { agentId: AGENT_B.toUpperCase() } }),
       }),
     );
@@ -429,7 +450,12 @@ describe("reconcile", () => {
   async function reconcileWithFailingDelete() {
     const a = emulator.seedWebhook("default", { url: "https://a.example.com/hook", agent_id: AGENT_A });
     const b = emulator.seedWebhook("default", { url: "https://b.example.com/hook", agent_id: AGENT_B });
-    emulator.injectFault({ method: "DELETE", path: `/webhooks/${a.id}`, times: 100, fault: { kind: "status", status: 500 } });
+    emulator.injectFault({
+      method: "DELETE",
+      path: `/webhooks/${a.id}`,
+      times: 100,
+      fault: { kind: "status", status: 500 },
+    });
     const result = await run(
       ["reconcile"],
       env({
@@ -465,42 +491,45 @@ describe("reconcile", () => {
   test("entries of different API keys use their own key (two organizations)", async () => {
     const KEY_ONE = "sk_test_OrganizationOne0123456789abcdefghijklm";
     const KEY_TWO = "sk_test_OrganizationTwo0123456789abcdefghijklm";
-    await withEmulator({ organizations: { [KEY_ONE]: "one", [KEY_TWO]: "two" }, agents: [{ id: AGENT_A }] }, async (other) => {
-      // Given both organizations have an organization-level and an agent A webhook
-      const oneOrg = other.seedWebhook("one", { url: "https://one.example.com/org" });
-      other.seedWebhook("one", { url: "https://one.example.com/a", agent_id: AGENT_A });
-      other.seedWebhook("two", { url: "https://two.example.com/org" });
-      const twoA = other.seedWebhook("two", { url: "https://two.example.com/a", agent_id: AGENT_A });
-      // When removing one's organization-level construct and two's agent A construct (each key in its own variable)
-      const result = await run(
-        ["reconcile"],
-        env(
-          {
-            PRECLINICAL_API_KEY: undefined,
-            KEY_ONE_VAR: KEY_ONE,
-            KEY_TWO_VAR: KEY_TWO,
-            [Env.LEDGER_PREVIOUS]: ledger(
-              { "one/org": { apiKeyEnv: "KEY_ONE_VAR" }, "two/a": { apiKeyEnv: "KEY_TWO_VAR", agentId: AGENT_A } },
-              other.url,
-            ),
-            [Env.LEDGER_CURRENT]: ledger({}, other.url),
-          },
-          other.url,
-        ),
-      );
-      // Then each delete went to its own organization
-      expect(result.code).toBe(0);
-      expect(other.requests().every((r) => r.status !== 401)).toBe(true);
-      const deletes = other.requests().filter((r) => r.method === "DELETE");
-      expect(deletes.map((r) => [r.organization, r.path])).toEqual([
-        ["one", `/api/v1/webhooks/${oneOrg.id}`],
-        ["two", `/api/v1/webhooks/${twoA.id}`],
-      ]);
-      expect(other.webhooks("one").map((w) => w.agent_id)).toEqual([AGENT_A]);
-      expect(other.webhooks("two").map((w) => w.agent_id)).toEqual([null]);
-      expect(result.text).not.toContain(KEY_ONE);
-      expect(result.text).not.toContain(KEY_TWO);
-    });
+    await withEmulator(
+      { organizations: { [KEY_ONE]: "one", [KEY_TWO]: "two" }, agents: [{ id: AGENT_A }] },
+      async (other) => {
+        // Given both organizations have an organization-level and an agent A webhook
+        const oneOrg = other.seedWebhook("one", { url: "https://one.example.com/org" });
+        other.seedWebhook("one", { url: "https://one.example.com/a", agent_id: AGENT_A });
+        other.seedWebhook("two", { url: "https://two.example.com/org" });
+        const twoA = other.seedWebhook("two", { url: "https://two.example.com/a", agent_id: AGENT_A });
+        // When removing one's organization-level construct and two's agent A construct (each key in its own variable)
+        const result = await run(
+          ["reconcile"],
+          env(
+            {
+              PRECLINICAL_API_KEY: undefined,
+              KEY_ONE_VAR: KEY_ONE,
+              KEY_TWO_VAR: KEY_TWO,
+              [Env.LEDGER_PREVIOUS]: ledger(
+                { "one/org": { apiKeyEnv: "KEY_ONE_VAR" }, "two/a": { apiKeyEnv: "KEY_TWO_VAR", agentId: AGENT_A } },
+                other.url,
+              ),
+              [Env.LEDGER_CURRENT]: ledger({}, other.url),
+            },
+            other.url,
+          ),
+        );
+        // Then each delete went to its own organization
+        expect(result.code).toBe(0);
+        expect(other.requests().every((r) => r.status !== 401)).toBe(true);
+        const deletes = other.requests().filter((r) => r.method === "DELETE");
+        expect(deletes.map((r) => [r.organization, r.path])).toEqual([
+          ["one", `/api/v1/webhooks/${oneOrg.id}`],
+          ["two", `/api/v1/webhooks/${twoA.id}`],
+        ]);
+        expect(other.webhooks("one").map((w) => w.agent_id)).toEqual([AGENT_A]);
+        expect(other.webhooks("two").map((w) => w.agent_id)).toEqual([null]);
+        expect(result.text).not.toContain(KEY_ONE);
+        expect(result.text).not.toContain(KEY_TWO);
+      },
+    );
   });
 
   test("an undecodable ledger entry: exit 1 with a message, not a rejected promise", async () => {
@@ -516,7 +545,10 @@ describe("reconcile", () => {
 describe("failures", () => {
   test("a missing API key variable: exit 1, names the variable, sends no request", async () => {
     // Given the key variable is named but not set
-    const result = await run(["converge"], env({ PRECLINICAL_API_KEY: undefined, [Env.API_KEY_ENV]: "MY_PRECLINICAL_KEY" }));
+    const result = await run(
+      ["converge"],
+      env({ PRECLINICAL_API_KEY: undefined, [Env.API_KEY_ENV]: "MY_PRECLINICAL_KEY" }),
+    );
     // Then
     expect(result.code).toBe(1);
     expect(result.err).toHaveLength(1);
@@ -534,7 +566,10 @@ describe("failures", () => {
   test("a wrong key: exit 1 with the 401 message naming the variable, without the key", async () => {
     // Given a key the API does not know, in a custom variable
     const wrong = "sk_live_" + "WrongKey".repeat(5);
-    const result = await run(["claim"], env({ PRECLINICAL_API_KEY: undefined, [Env.API_KEY_ENV]: "CI_KEY", CI_KEY: wrong }));
+    const result = await run(
+      ["claim"],
+      env({ PRECLINICAL_API_KEY: undefined, [Env.API_KEY_ENV]: "CI_KEY", CI_KEY: wrong }),
+    );
     // Then
     expect(result.code).toBe(1);
     expect(result.err).toHaveLength(1);
@@ -636,7 +671,11 @@ describe("secrets", () => {
 
   test("a non-JSON error body echoing a secret that contains a quote does not print it", async () => {
     const quoted = 'whsec_"quoted"_' + "x".repeat(20);
-    emulator.injectFault({ method: "POST", path: "/webhooks", fault: { kind: "status", status: 400, body: `bad secret ${quoted}` } });
+    emulator.injectFault({
+      method: "POST",
+      path: "/webhooks",
+      fault: { kind: "status", status: 400, body: `bad secret ${quoted}` },
+    });
     const result = await run(["converge"], env({ [Env.SECRET]: quoted }));
     expect(result.code).toBe(1);
     expect(result.text).not.toContain(JSON.stringify(quoted).slice(1, -1)); // whsec_\"quoted\"_xxx...
@@ -644,7 +683,11 @@ describe("secrets", () => {
   });
 
   test("a non-JSON error body that echoes the key across the excerpt cut does not print most of it", async () => {
-    emulator.injectFault({ method: "GET", path: "/webhooks", fault: { kind: "status", status: 400, body: "y".repeat(41) + KEY } });
+    emulator.injectFault({
+      method: "GET",
+      path: "/webhooks",
+      fault: { kind: "status", status: 400, body: "y".repeat(41) + KEY },
+    });
     const result = await run(["claim"], env());
     expect(result.code).toBe(1);
     expect(result.text).not.toContain(KEY.slice(0, 24));
@@ -667,7 +710,11 @@ describe("the bundled CLI", () => {
     // Given a clean environment: PATH and the provisioner's variables only (no NODE_PATH)
     const childEnv = { PATH: process.env.PATH ?? "", ...env({ [Env.SECRET]: SECRET }) } as Record<string, string>;
     // When Terraform's local-exec would run it
-    const { stdout, stderr } = await execFileAsync(process.execPath, [BUNDLE, "converge"], { cwd, env: childEnv, timeout: 15_000 });
+    const { stdout, stderr } = await execFileAsync(process.execPath, [BUNDLE, "converge"], {
+      cwd,
+      env: childEnv,
+      timeout: 15_000,
+    });
     // Then (execFile rejects on a non-zero exit code)
     const created = hookOf(null)!;
     expect(created).toMatchObject({ url: HOOK_URL, secret: SECRET });

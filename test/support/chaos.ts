@@ -57,23 +57,41 @@ export async function runChaos(options: {
   const engine = options.engine ?? PreclinicalEngine.PROVIDER;
   const maxApplies = options.maxApplies ?? 3;
   // Webhook 0 is organization-level; the others belong to agents 1..N-1; agent N has a foreign webhook.
-  const emulator = await PreclinicalEmulator.start({ agents: Array.from({ length: webhooks + 1 }, (_, i) => ({ id: agentId(i) })) });
+  const emulator = await PreclinicalEmulator.start({
+    agents: Array.from({ length: webhooks + 1 }, (_, i) => ({ id: agentId(i) })),
+  });
   const ws = new Workspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY });
-  const foreign = emulator.seedWebhook("default", { url: "https://ui.example.com/foreign", agent_id: agentId(webhooks) });
+  const foreign = emulator.seedWebhook("default", {
+    url: "https://ui.example.com/foreign",
+    agent_id: agentId(webhooks),
+  });
   const urlOf = (i: number, version: number) => `https://hooks.example.com/v${version}/${i}`;
 
   /** Version 0 declares the connection and no webhook (the connection keeps the ledger or provider block). */
   const program =
     (version: number): Program =>
     (stack: TerraformStack) => {
-      const connection = new PreclinicalConnection(stack, "preclinical", { engine, apiUrl: emulator.url, requestTimeoutMs: 1000, deadlineMs: 30000 });
+      const connection = new PreclinicalConnection(stack, "preclinical", {
+        engine,
+        apiUrl: emulator.url,
+        requestTimeoutMs: 1000,
+        deadlineMs: 30000,
+      });
       for (let i = 0; version > 0 && i < webhooks; i++) {
-        new PreclinicalWebhook(stack, `hook-${i}`, { url: urlOf(i, version), agentId: i === 0 ? undefined : agentId(i), connection });
+        new PreclinicalWebhook(stack, `hook-${i}`, {
+          url: urlOf(i, version),
+          agentId: i === 0 ? undefined : agentId(i),
+          connection,
+        });
       }
     };
 
   const phases: PhaseResult[] = [];
-  async function phase(name: string, run: () => Promise<RunResult>, expected: Map<string | null, string>): Promise<void> {
+  async function phase(
+    name: string,
+    run: () => Promise<RunResult>,
+    expected: Map<string | null, string>,
+  ): Promise<void> {
     emulator.clearRequests();
     emulator.setChaos({ rate, seed: seed + phases.length, faults: CHAOS_FAULTS });
     const started = Date.now();
@@ -101,15 +119,26 @@ export async function runChaos(options: {
       if (!w) problems.push(`missing: scope ${scope}`);
       else if (w.url !== url) problems.push(`scope ${scope} holds ${w.url}, declared ${url}`);
     }
-    for (const w of held) if (!expected.has(w.agent_id)) problems.push(`undeclared webhook ${w.id} in scope ${w.agent_id}`);
+    for (const w of held)
+      if (!expected.has(w.agent_id)) problems.push(`undeclared webhook ${w.id} in scope ${w.agent_id}`);
     const foreignNow = emulator.webhooks().find((w) => w.id === foreign.id);
     if (!foreignNow || foreignNow.updated_at !== foreign.updated_at || foreignNow.url !== foreign.url) {
       problems.push("the foreign webhook was changed or deleted");
     }
-    phases.push({ phase: name, applies, seconds, requests: requests.length, faulted, exact: problems.length === 0, problems, failures });
+    phases.push({
+      phase: name,
+      applies,
+      seconds,
+      requests: requests.length,
+      faulted,
+      exact: problems.length === 0,
+      problems,
+      failures,
+    });
   }
 
-  const declared = (version: number) => new Map(Array.from({ length: webhooks }, (_, i) => [i === 0 ? null : agentId(i), urlOf(i, version)] as const));
+  const declared = (version: number) =>
+    new Map(Array.from({ length: webhooks }, (_, i) => [i === 0 ? null : agentId(i), urlOf(i, version)] as const));
   try {
     await phase("create", () => ws.deploy(program(1)), declared(1));
     await phase("update", () => ws.deploy(program(2)), declared(2));
@@ -132,8 +161,12 @@ function failureLines(engine: PreclinicalEngine, output: string): string[] {
       // The detail is the first paragraph after the location lines; Terraform wraps it, so it is joined.
       const rest = lines.slice(i + 1);
       const start = rest.findIndex((l) => l.trim() !== "" && !/^\s*(with |on |\d+:|[│╷╵])/.test(l));
-      const paragraph = start < 0 ? [] : rest.slice(start, rest.findIndex((l, j) => j > start && l.trim() === "") >>> 0);
-      const detail = paragraph.map((l) => l.trim()).join(" ").replace(/ Nothing else was changed.*$/, "");
+      const paragraph =
+        start < 0 ? [] : rest.slice(start, rest.findIndex((l, j) => j > start && l.trim() === "") >>> 0);
+      const detail = paragraph
+        .map((l) => l.trim())
+        .join(" ")
+        .replace(/ Nothing else was changed.*$/, "");
       found.push(`${line.slice("Error: ".length).trim()}: ${detail}`);
     });
     return [...new Set(found)];
@@ -141,7 +174,10 @@ function failureLines(engine: PreclinicalEngine, output: string): string[] {
   const unwrapped = output.replace(/\n(?!preclinical:|\S+ \S+: |$)/g, " ");
   // Terraform prints a failed provisioner's output twice (as it streams, and in the error): keep one.
   const lines = (unwrapped.match(/preclinical: [^\n]*could not[^\n]*/g) ?? []).map((l) =>
-    l.replace(/\s+/g, " ").replace(/ Nothing was lost:.*$/, "").trim(),
+    l
+      .replace(/\s+/g, " ")
+      .replace(/ Nothing was lost:.*$/, "")
+      .trim(),
   );
   return [...new Set(lines)];
 }

@@ -74,7 +74,9 @@ export class HclWorkspace {
   }
 
   /** The state as `terraform show -json` prints it. */
-  public async state(): Promise<{ values?: { root_module?: { resources?: { address: string; values: Record<string, unknown> }[] } } }> {
+  public async state(): Promise<{
+    values?: { root_module?: { resources?: { address: string; values: Record<string, unknown> }[] } };
+  }> {
     const result = await this.terraform(["show", "-json"]);
     return JSON.parse(result.stdout);
   }

@@ -16,12 +16,12 @@ export const SECRET_VARIABLE = "webhook_secret";
 
 /** One webhook of a program: its construct id, its props, and whether it takes the secret from the variable. */
 export type Decl = { id: string } & Omit<PreclinicalWebhookProps, "connection" | "secret"> & {
-  readonly withSecret?: boolean;
-  /** An output named `<id>_id` with the webhook's id (provider engine only). */
-  readonly outputId?: boolean;
-  /** `hook.webhookResource.importFrom(<this>)`: an import block (provider engine only). */
-  readonly importFrom?: string;
-};
+    readonly withSecret?: boolean;
+    /** An output named `<id>_id` with the webhook's id (provider engine only). */
+    readonly outputId?: boolean;
+    /** `hook.webhookResource.importFrom(<this>)`: an import block (provider engine only). */
+    readonly importFrom?: string;
+  };
 
 export interface ProgramOptions {
   /** Always given explicitly: the default engine may change. */
@@ -34,12 +34,21 @@ export interface ProgramOptions {
 /** A program that declares `decls` on one connection, with the secret from a sensitive TerraformVariable. */
 export function webhookProgram({ engine, apiUrl, ephemeralSecret }: ProgramOptions, ...decls: Decl[]): Program {
   return (stack: TerraformStack) => {
-    const connection = new PreclinicalConnection(stack, "preclinical", { engine, apiUrl, requestTimeoutMs: 2000, deadlineMs: 10000 });
+    const connection = new PreclinicalConnection(stack, "preclinical", {
+      engine,
+      apiUrl,
+      requestTimeoutMs: 2000,
+      deadlineMs: 10000,
+    });
     const secret = new TerraformVariable(stack, SECRET_VARIABLE, { type: "string", sensitive: true });
     // cdktf has no prop for it yet.
     if (ephemeralSecret) secret.addOverride("ephemeral", true);
     for (const { id, withSecret, outputId, importFrom, ...props } of decls) {
-      const hook = new PreclinicalWebhook(stack, id, { ...props, connection, ...(withSecret ? { secret: secret.stringValue } : {}) });
+      const hook = new PreclinicalWebhook(stack, id, {
+        ...props,
+        connection,
+        ...(withSecret ? { secret: secret.stringValue } : {}),
+      });
       if (outputId) new TerraformOutput(stack, `${id}_id`, { value: hook.webhookId });
       if (importFrom !== undefined) hook.webhookResource.importFrom(importFrom);
     }

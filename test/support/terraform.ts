@@ -27,7 +27,6 @@ export function terraformAvailable(): boolean {
   }
 }
 
-
 export interface RunResult {
   readonly code: number;
   readonly stdout: string;
@@ -120,7 +119,12 @@ export class Workspace {
 }
 
 /** Runs terraform in `cwd` as a pipeline would (no color, no checkpoint), recording the command and output in `log`. */
-export function runTerraform(cwd: string, args: string[], env: Record<string, string>, log: string[]): Promise<RunResult> {
+export function runTerraform(
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+  log: string[],
+): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(
       "terraform",

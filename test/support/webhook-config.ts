@@ -31,7 +31,12 @@ export interface WebhookConfigOptions {
 /** The variable that carries the webhook secret (TF_VAR_webhook_secret). */
 export const SECRET_VARIABLE = "webhook_secret";
 
-export function webhookConfig({ apiUrl, webhooks = {}, provider = {}, imports = {} }: WebhookConfigOptions): Record<string, unknown> {
+export function webhookConfig({
+  apiUrl,
+  webhooks = {},
+  provider = {},
+  imports = {},
+}: WebhookConfigOptions): Record<string, unknown> {
   const config: Record<string, unknown> = {
     provider: { preclinical: { api_url: apiUrl, request_timeout_ms: 2000, deadline_ms: 4000, ...provider } },
   };
@@ -50,7 +55,9 @@ export function webhookConfig({ apiUrl, webhooks = {}, provider = {}, imports = 
         ]),
       ),
     };
-    config.output = Object.fromEntries(decls.map(([name]) => [`${name}_id`, { value: `\${preclinical_webhook.${name}.id}` }]));
+    config.output = Object.fromEntries(
+      decls.map(([name]) => [`${name}_id`, { value: `\${preclinical_webhook.${name}.id}` }]),
+    );
   }
   const importBlocks = Object.entries(imports).map(([name, id]) => ({ to: `preclinical_webhook.${name}`, id }));
   if (importBlocks.length > 0) config.import = importBlocks;
@@ -73,7 +80,12 @@ export function writeRequests(log: readonly { method: string; path: string }[]):
 }
 
 /** A change made "in the Preclinical UI": a PUT straight to the API, outside Terraform (it shows in the request log). */
-export async function changeInUi(apiUrl: string, id: string, patch: Record<string, unknown>, apiKey = EMULATOR_DEFAULT_API_KEY): Promise<void> {
+export async function changeInUi(
+  apiUrl: string,
+  id: string,
+  patch: Record<string, unknown>,
+  apiKey = EMULATOR_DEFAULT_API_KEY,
+): Promise<void> {
   await sendInUi("PUT", `${apiUrl}/webhooks/${id}`, apiKey, patch);
 }
 

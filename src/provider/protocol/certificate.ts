@@ -8,7 +8,18 @@
  */
 import * as crypto from "node:crypto";
 import {
-  bitString, boolean, encodeInteger, explicit, octetString, oid, printableString, sequence, set, time, tlv, utf8String,
+  bitString,
+  boolean,
+  encodeInteger,
+  explicit,
+  octetString,
+  oid,
+  printableString,
+  sequence,
+  set,
+  time,
+  tlv,
+  utf8String,
 } from "./der";
 
 export interface ServerCertificate {
@@ -60,15 +71,18 @@ export function createServerCertificate(now: Date = new Date()): ServerCertifica
     sequence(time(notBefore), time(notAfter)),
     name, // subject
     publicKey.export({ type: "spki", format: "der" }), // already a SubjectPublicKeyInfo
-    explicit(3, sequence(
-      // CA:TRUE because Terraform trusts this very certificate as the root of the chain.
-      extension(OID.basicConstraints, true, sequence(boolean(true))),
-      // Bits 0 digitalSignature, 2 keyEncipherment, 5 keyCertSign = 1010_0100; the 2 trailing zero bits are unused.
-      extension(OID.keyUsage, true, bitString(Buffer.from([0xa4]), 2)),
-      extension(OID.extKeyUsage, false, sequence(oid(OID.serverAuth), oid(OID.clientAuth))),
-      // GeneralName dNSName is [2] IMPLICIT IA5String.
-      extension(OID.subjectAltName, false, sequence(tlv(0x82, Buffer.from(HOST, "ascii")))),
-    )),
+    explicit(
+      3,
+      sequence(
+        // CA:TRUE because Terraform trusts this very certificate as the root of the chain.
+        extension(OID.basicConstraints, true, sequence(boolean(true))),
+        // Bits 0 digitalSignature, 2 keyEncipherment, 5 keyCertSign = 1010_0100; the 2 trailing zero bits are unused.
+        extension(OID.keyUsage, true, bitString(Buffer.from([0xa4]), 2)),
+        extension(OID.extKeyUsage, false, sequence(oid(OID.serverAuth), oid(OID.clientAuth))),
+        // GeneralName dNSName is [2] IMPLICIT IA5String.
+        extension(OID.subjectAltName, false, sequence(tlv(0x82, Buffer.from(HOST, "ascii")))),
+      ),
+    ),
   );
   // dsaEncoding "der" already yields the ECDSA-Sig-Value SEQUENCE { r, s } that X.509 expects.
   const signature = crypto.sign("sha256", tbs, { key: privateKey, dsaEncoding: "der" });

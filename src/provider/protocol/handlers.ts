@@ -65,7 +65,9 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
 
   const decode = (value: DynamicValue | undefined, type: ObjectType): ObjectValue | null =>
     value?.msgpack?.length ? decodeObject(value.msgpack, type) : decodeJsonObject(value?.json, type);
-  const encode = (value: ObjectValue | null, type: ObjectType): DynamicValue => ({ msgpack: encodeObject(value, type) });
+  const encode = (value: ObjectValue | null, type: ObjectType): DynamicValue => ({
+    msgpack: encodeObject(value, type),
+  });
 
   const handlers: Record<string, Handler> = {
     async GetMetadata() {
@@ -82,7 +84,9 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
     async GetProviderSchema() {
       return {
         provider: schemaMessage(provider.schema),
-        resource_schemas: Object.fromEntries(Object.entries(resources).map(([name, r]) => [name, schemaMessage(r.schema)])),
+        resource_schemas: Object.fromEntries(
+          Object.entries(resources).map(([name, r]) => [name, schemaMessage(r.schema)]),
+        ),
         data_source_schemas: {},
         ephemeral_resource_schemas: {},
         functions: {},
@@ -100,7 +104,8 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
       client = {
         terraformVersion: request.terraform_version ?? "",
         writeOnlyAttributesAllowed:
-          Boolean(request.client_capabilities?.write_only_attributes_allowed) || atLeast(request.terraform_version, 1, 11),
+          Boolean(request.client_capabilities?.write_only_attributes_allowed) ||
+          atLeast(request.terraform_version, 1, 11),
       };
       log.debug("configure", { terraform_version: client.terraformVersion });
       const config = decode(request.config, providerType) ?? {};
@@ -144,7 +149,9 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
 
     async PlanResourceChange(request) {
       const [definition, type] = resource(request.type_name);
-      const [prior, proposed, config] = [request.prior_state, request.proposed_new_state, request.config].map((v) => decode(v, type));
+      const [prior, proposed, config] = [request.prior_state, request.proposed_new_state, request.config].map((v) =>
+        decode(v, type),
+      );
       maskSensitive(request.type_name, proposed, config);
       const result = await definition.plan({ prior, proposed, config });
       return {
@@ -157,10 +164,16 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
 
     async ApplyResourceChange(request) {
       const [definition, type] = resource(request.type_name);
-      const [prior, planned, config] = [request.prior_state, request.planned_state, request.config].map((v) => decode(v, type));
+      const [prior, planned, config] = [request.prior_state, request.planned_state, request.config].map((v) =>
+        decode(v, type),
+      );
       maskSensitive(request.type_name, config);
       const result = await definition.apply({ prior, planned, config });
-      return { new_state: encode(result.state, type), private: request.planned_private, diagnostics: result.diagnostics ?? [] };
+      return {
+        new_state: encode(result.state, type),
+        private: request.planned_private,
+        diagnostics: result.diagnostics ?? [],
+      };
     },
 
     async ImportResourceState(request) {
@@ -187,7 +200,8 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
         } catch (err) {
           response = { diagnostics: failureDiagnostics(name, err, log) };
         }
-        if (response.diagnostics) response.diagnostics = response.diagnostics.map((d: Diagnostic) => diagnosticMessage(d, log));
+        if (response.diagnostics)
+          response.diagnostics = response.diagnostics.map((d: Diagnostic) => diagnosticMessage(d, log));
         return response;
       },
     ]),
@@ -199,7 +213,10 @@ export function unsupported(name: string): Handler {
   return async () => ({
     diagnostics: [
       diagnosticMessage(
-        error(`${name} is not supported`, "The preclinical provider has one resource, preclinical_webhook, and nothing else."),
+        error(
+          `${name} is not supported`,
+          "The preclinical provider has one resource, preclinical_webhook, and nothing else.",
+        ),
       ),
     ],
   });

@@ -32,7 +32,8 @@ export class Logger {
       "@module": this.module,
       "@timestamp": new Date().toISOString(),
     };
-    for (const [key, value] of Object.entries(fields)) entry[key] = typeof value === "string" ? this.mask(value) : value;
+    for (const [key, value] of Object.entries(fields))
+      entry[key] = typeof value === "string" ? this.mask(value) : value;
     this.write(`${JSON.stringify(entry)}\n`);
   }
 

@@ -74,8 +74,12 @@ export async function servePlugin(provider: ProviderDefinition, options: ServeOp
   });
   // Nothing is written to the process's stdout or stderr streams but the handshake and log lines, so the
   // stdio stream stays open and silent; the broker serves no sub-plugins.
-  const openStreams = new Set<grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>>();
-  const holdOpen = (stream: grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>) => {
+  const openStreams = new Set<
+    grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>
+  >();
+  const holdOpen = (
+    stream: grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>,
+  ) => {
     openStreams.add(stream);
     stream.on("cancelled", () => openStreams.delete(stream));
   };
@@ -106,7 +110,14 @@ export async function servePlugin(provider: ProviderDefinition, options: ServeOp
   process.once("exit", removeSocket);
 
   const certField = clientCert ? certificate.der.toString("base64").replace(/=+$/, "") : "";
-  const handshake = [HANDSHAKE.coreProtocolVersion, HANDSHAKE.appProtocolVersion, "unix", socketPath, "grpc", certField].join("|");
+  const handshake = [
+    HANDSHAKE.coreProtocolVersion,
+    HANDSHAKE.appProtocolVersion,
+    "unix",
+    socketPath,
+    "grpc",
+    certField,
+  ].join("|");
   (options.announce ?? ((line: string) => process.stdout.write(`${line}\n`)))(handshake);
   log.debug("plugin started", { socket: socketPath, node: process.versions.node });
 

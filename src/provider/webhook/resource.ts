@@ -68,7 +68,8 @@ async function createChecks(session: Session, planned: ObjectValue): Promise<Dia
     }
     const holder = await session.directory.holderOf(agentId);
     if (!holder) return [];
-    if (planned.adopt_existing === true) return [warning("Existing webhook will be adopted", messages.willAdopt(agentId, holder))];
+    if (planned.adopt_existing === true)
+      return [warning("Existing webhook will be adopted", messages.willAdopt(agentId, holder))];
     return [error(summary, messages.scopeHeld(agentId, holder), agentId ? "agent_id" : undefined)];
   } catch (err) {
     throw apiFailure("Cannot check the webhook's scope", "check the scope at plan time", err, session, agentId);
@@ -142,7 +143,9 @@ async function create(session: Session, planned: ObjectValue, secret: string | u
       // Taken since the plan (the plan checked): name the holder, as the plan would have.
       const holder = await session.directory.holderOf(agentId).catch(() => undefined);
       if (holder) {
-        throw new DiagnosticsError([error(summary, messages.scopeHeld(agentId, holder), agentId ? "agent_id" : undefined)]);
+        throw new DiagnosticsError([
+          error(summary, messages.scopeHeld(agentId, holder), agentId ? "agent_id" : undefined),
+        ]);
       }
     }
     throw apiFailure(summary, "create the webhook", err, session, agentId);
@@ -174,7 +177,8 @@ async function update(
   try {
     session.directory.wrote(await session.client.updateWebhook(id, changes));
   } catch (err) {
-    if (isNotFound(err)) throw new DiagnosticsError([error("Could not update the Preclinical webhook", messages.goneSincePlan(id))]);
+    if (isNotFound(err))
+      throw new DiagnosticsError([error("Could not update the Preclinical webhook", messages.goneSincePlan(id))]);
     throw apiFailure("Could not update the Preclinical webhook", `update webhook ${id}`, err, session);
   }
   return { ...planned };

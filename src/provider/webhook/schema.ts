@@ -1,5 +1,11 @@
 /** The `preclinical_webhook` resource's schema: what a configuration writes and what the state keeps. */
-import { DEFAULT_API_KEY_ENV, DEFAULT_API_URL, MAX_DESCRIPTION_LENGTH, MAX_SECRET_LENGTH, MIN_SECRET_LENGTH } from "../../api/assumptions";
+import {
+  DEFAULT_API_KEY_ENV,
+  DEFAULT_API_URL,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_SECRET_LENGTH,
+  MIN_SECRET_LENGTH,
+} from "../../api/assumptions";
 import { MAX_TIMEOUT_MS } from "../../api/rules";
 import type { BlockSchema } from "../protocol/definition";
 

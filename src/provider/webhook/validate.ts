@@ -19,7 +19,13 @@ export function validateWebhook(config: ObjectValue, client: ClientInfo): Diagno
   check("secret", rules.secret, () => messages.secretRule());
 
   if (config.secret !== null && !client.writeOnlyAttributesAllowed) {
-    out.push(error("Write-only attributes need Terraform 1.11", messages.writeOnlyNeedsTerraform(client.terraformVersion), "secret"));
+    out.push(
+      error(
+        "Write-only attributes need Terraform 1.11",
+        messages.writeOnlyNeedsTerraform(client.terraformVersion),
+        "secret",
+      ),
+    );
   }
   if (known(config.secret_version) !== undefined && config.secret === null) {
     out.push(error("secret_version without secret", messages.secretVersionWithoutSecret(), "secret_version"));

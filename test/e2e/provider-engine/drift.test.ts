@@ -5,7 +5,15 @@
  */
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../../src/emulator";
 import { describeWithTerraform } from "../../support/describe";
-import { PreclinicalEngine, changeInUi, deleteInUi, webhookProgram, writeCounts, writeRequests, type Decl } from "../../support/provider-engine";
+import {
+  PreclinicalEngine,
+  changeInUi,
+  deleteInUi,
+  webhookProgram,
+  writeCounts,
+  writeRequests,
+  type Decl,
+} from "../../support/provider-engine";
 import { Workspace, applySummary } from "../../support/terraform";
 
 const AGENT_A = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
@@ -14,7 +22,13 @@ const SECRET = "whsec_e2e_" + "Dr1ftC".repeat(6);
 let emulator: PreclinicalEmulator;
 let ws: Workspace;
 
-const org: Decl = { id: "org", url: "https://hooks.example.com/org", description: "All agents", withSecret: true, outputId: true };
+const org: Decl = {
+  id: "org",
+  url: "https://hooks.example.com/org",
+  description: "All agents",
+  withSecret: true,
+  outputId: true,
+};
 const triage: Decl = { id: "triage", url: "https://hooks.example.com/triage", agentId: AGENT_A, outputId: true };
 const program = () => webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url }, org, triage);
 const byAgent = (agentId: string | null) => emulator.webhooks().find((w) => w.agent_id === agentId);
@@ -48,7 +62,9 @@ describeWithTerraform("provider engine: drift made in the Preclinical UI (cdktf 
     expect(plan.code).toBe(2);
     expect(plan.output).toMatch(/# preclinical_webhook\.org_webhook_[0-9A-F]{8} will be updated in-place/);
     expect(plan.output).toMatch(/# preclinical_webhook\.triage_webhook_[0-9A-F]{8} will be updated in-place/);
-    expect(plan.output).toMatch(/~ url\s+= "https:\/\/ui\.example\.com\/changed" -> "https:\/\/hooks\.example\.com\/org"/);
+    expect(plan.output).toMatch(
+      /~ url\s+= "https:\/\/ui\.example\.com\/changed" -> "https:\/\/hooks\.example\.com\/org"/,
+    );
     expect(plan.output).toMatch(/~ is_enabled\s+= false -> true/);
     expect(plan.output).toContain("Plan: 0 to add, 2 to change, 0 to destroy.");
     expect(writeRequests(emulator.requests())).toEqual([]);

@@ -7,7 +7,13 @@ import { TerraformOutput } from "cdktf";
 import { PreclinicalWebhook } from "../../../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../../src/emulator";
 import { describeWithTerraform } from "../../support/describe";
-import { PreclinicalEngine, webhookProgram, writeCounts, writeRequests, type Decl } from "../../support/provider-engine";
+import {
+  PreclinicalEngine,
+  webhookProgram,
+  writeCounts,
+  writeRequests,
+  type Decl,
+} from "../../support/provider-engine";
 import { Workspace, applySummary } from "../../support/terraform";
 
 const AGENT_A = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
@@ -18,13 +24,24 @@ const ROTATED = "whsec_rotated_" + "R0tat3".repeat(6);
 let emulator: PreclinicalEmulator;
 let ws: Workspace;
 
-const org: Decl = { id: "org", url: "https://hooks.example.com/org", description: "All agents", withSecret: true, outputId: true };
+const org: Decl = {
+  id: "org",
+  url: "https://hooks.example.com/org",
+  description: "All agents",
+  withSecret: true,
+  outputId: true,
+};
 const triage: Decl = { id: "triage", url: "https://hooks.example.com/triage", agentId: AGENT_A };
 
-const program = (...decls: Decl[]) => webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url }, ...decls);
+const program = (...decls: Decl[]) =>
+  webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url }, ...decls);
 const writes = () => writeCounts(emulator.requests());
 const byAgent = (agentId: string | null) => emulator.webhooks().find((w) => w.agent_id === agentId);
-const ids = () => emulator.webhooks().map((w) => w.id).sort();
+const ids = () =>
+  emulator
+    .webhooks()
+    .map((w) => w.id)
+    .sort();
 const output = async (name: string) => (await ws.terraform(ws.lastStackDir, ["output", "-raw", name])).stdout.trim();
 
 beforeAll(async () => {
@@ -74,15 +91,40 @@ describeWithTerraform("provider engine: lifecycle (cdktf synth + terraform + emu
     const triageId = byAgent(AGENT_A)!.id;
 
     const steps: Array<[string, Decl[], string, Record<string, unknown>]> = [
-      ["url", [{ ...org, url: "https://hooks.example.com/org-v2" }, triage], orgId, { url: "https://hooks.example.com/org-v2" }],
-      ["description", [{ ...org, url: "https://hooks.example.com/org-v2", description: "Renamed" }, triage], orgId, { description: "Renamed" }],
-      ["isEnabled", [{ ...org, url: "https://hooks.example.com/org-v2", description: "Renamed" }, { ...triage, isEnabled: false }], triageId, { is_enabled: false }],
+      [
+        "url",
+        [{ ...org, url: "https://hooks.example.com/org-v2" }, triage],
+        orgId,
+        { url: "https://hooks.example.com/org-v2" },
+      ],
+      [
+        "description",
+        [{ ...org, url: "https://hooks.example.com/org-v2", description: "Renamed" }, triage],
+        orgId,
+        { description: "Renamed" },
+      ],
+      [
+        "isEnabled",
+        [
+          { ...org, url: "https://hooks.example.com/org-v2", description: "Renamed" },
+          { ...triage, isEnabled: false },
+        ],
+        triageId,
+        { is_enabled: false },
+      ],
     ];
     for (const [field, decls, id, expected] of steps) {
       emulator.clearRequests();
       const result = await ws.deploy(program(...decls));
-      expect({ field, code: result.code, summary: applySummary(result) }).toEqual({ field, code: 0, summary: "0 added, 1 changed, 0 destroyed" });
-      expect({ field, writes: writeRequests(emulator.requests()) }).toEqual({ field, writes: [`PUT /api/v1/webhooks/${id}`] });
+      expect({ field, code: result.code, summary: applySummary(result) }).toEqual({
+        field,
+        code: 0,
+        summary: "0 added, 1 changed, 0 destroyed",
+      });
+      expect({ field, writes: writeRequests(emulator.requests()) }).toEqual({
+        field,
+        writes: [`PUT /api/v1/webhooks/${id}`],
+      });
       expect(emulator.webhooks().find((w) => w.id === id)).toMatchObject(expected);
       expect(ids()).toEqual(before);
     }

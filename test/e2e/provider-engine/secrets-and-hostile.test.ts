@@ -28,10 +28,14 @@ const cases = [
 let emulator: PreclinicalEmulator;
 let ws: Workspace;
 
-const program = (...decls: Decl[]) => webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url }, ...decls);
+const program = (...decls: Decl[]) =>
+  webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url }, ...decls);
 
 beforeAll(async () => {
-  emulator = await PreclinicalEmulator.start({ organizations: { [API_KEY]: ORG }, agents: cases.map((_, i) => ({ id: agent(i) })) });
+  emulator = await PreclinicalEmulator.start({
+    organizations: { [API_KEY]: ORG },
+    agents: cases.map((_, i) => ({ id: agent(i) })),
+  });
   fs.rmSync(MARK, { force: true });
 });
 afterAll(async () => {
@@ -68,12 +72,21 @@ describeWithTerraform("provider engine: hostile inputs and secret hygiene (cdktf
   });
 
   test("no secret or API key in synthesized files, state, backups or any terraform output, TF_LOG=debug included", async () => {
-    const org = (url: string): Decl => ({ id: "org", url, description: "leak check", withSecret: true, outputId: true });
+    const org = (url: string): Decl => ({
+      id: "org",
+      url,
+      description: "leak check",
+      withSecret: true,
+      outputId: true,
+    });
 
     // Given a create, then a rotation with TF_LOG=debug
     expect((await ws.deploy(program(org("https://hooks.example.com/a")))).code).toBe(0);
     expect(emulator.webhooks(ORG)[0].secret).toBe(SECRET);
-    const debug = await ws.deploy(program(org("https://hooks.example.com/b")), { TF_VAR_webhook_secret: ROTATED, TF_LOG: "debug" });
+    const debug = await ws.deploy(program(org("https://hooks.example.com/b")), {
+      TF_VAR_webhook_secret: ROTATED,
+      TF_LOG: "debug",
+    });
     expect(debug.code).toBe(0);
     expect(debug.output).toContain("[DEBUG]"); // the debug log is really there...
     expect(debug.output).toMatch(/provider\.terraform-provider-preclinical\S*: .*PUT \/webhooks\/[0-9a-f-]+: 200/); // ...with the provider's lines
@@ -82,7 +95,9 @@ describeWithTerraform("provider engine: hostile inputs and secret hygiene (cdktf
 
     // And drift repaired while the rotated secret is in the environment, then an update whose error echoes both values
     await changeInUi(emulator.url, id, { is_enabled: false }, API_KEY);
-    expect((await ws.deploy(program(org("https://hooks.example.com/b")), { TF_VAR_webhook_secret: ROTATED })).code).toBe(0);
+    expect(
+      (await ws.deploy(program(org("https://hooks.example.com/b")), { TF_VAR_webhook_secret: ROTATED })).code,
+    ).toBe(0);
     const echo = JSON.stringify({ error: `rejected ${SECRET} for ${API_KEY}`, code: "INVALID_FIELD_VALUE" });
     emulator.injectFault({ method: "PUT", path: "/webhooks", fault: { kind: "status", status: 400, body: echo } });
     const failed = await ws.deploy(program(org("https://hooks.example.com/c")));
@@ -105,7 +120,10 @@ describeWithTerraform("provider engine: hostile inputs and secret hygiene (cdktf
     for (const [name, text] of artifacts) {
       for (const value of [SECRET, ROTATED, API_KEY]) {
         const at = text.indexOf(value);
-        expect({ name, leaked: at >= 0 ? text.slice(Math.max(0, at - 300), at + 100) : false }).toEqual({ name, leaked: false });
+        expect({ name, leaked: at >= 0 ? text.slice(Math.max(0, at - 300), at + 100) : false }).toEqual({
+          name,
+          leaked: false,
+        });
       }
     }
   });
@@ -116,7 +134,9 @@ describeWithTerraform("provider engine: hostile inputs and secret hygiene (cdktf
   test("with an ephemeral secret variable and secretVersion, a saved plan as cdktf diff writes it holds neither the secret nor the API key, and the secret reaches the API", async () => {
     const ephemeral = (...decls: Decl[]) =>
       webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url, ephemeralSecret: true }, ...decls);
-    const stackDir = ws.synth(ephemeral({ id: "org", url: "https://hooks.example.com/a", withSecret: true, secretVersion: "2026-11" }));
+    const stackDir = ws.synth(
+      ephemeral({ id: "org", url: "https://hooks.example.com/a", withSecret: true, secretVersion: "2026-11" }),
+    );
     expect((await ws.terraform(stackDir, ["init", "-input=false", "-no-color"])).code).toBe(0);
 
     const plan = await ws.terraform(stackDir, ["plan", "-input=false", "-no-color", "-out", "plan"]);
@@ -124,7 +144,9 @@ describeWithTerraform("provider engine: hostile inputs and secret hygiene (cdktf
     expect(plan.code).toBe(0);
     const entries = zipEntries(fs.readFileSync(path.join(stackDir, "plan")));
     expect(entries.map((e) => e.name)).toContain("tfplan");
-    const holding = entries.filter((e) => [SECRET, API_KEY].some((v) => e.data.toString("latin1").includes(v))).map((e) => e.name);
+    const holding = entries
+      .filter((e) => [SECRET, API_KEY].some((v) => e.data.toString("latin1").includes(v)))
+      .map((e) => e.name);
     expect(holding).toEqual([]);
     expect((await ws.terraform(stackDir, ["apply", "-input=false", "-no-color", "-auto-approve"])).code).toBe(0);
     expect(emulator.webhooks(ORG)[0]).toMatchObject({ url: "https://hooks.example.com/a", secret: SECRET });

@@ -28,11 +28,17 @@ const bHooks: Decl[] = [
   { id: "b1", url: "https://b.example.com/1", agentId: B1, withSecret: true },
   { id: "b2", url: "https://b.example.com/2", agentId: B2, isEnabled: false },
 ];
-const program = (decls: Decl[]) => webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url }, ...decls);
+const program = (decls: Decl[]) =>
+  webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url }, ...decls);
 
 /** The write requests of a deploy that name one of `ids`. */
-const writesOn = (ids: string[]) => writeRequests(emulator.requests()).filter((w) => ids.some((id) => w.endsWith(`/${id}`)));
-const idsOf = (agents: (string | null)[]) => emulator.webhooks().filter((w) => agents.includes(w.agent_id)).map((w) => w.id);
+const writesOn = (ids: string[]) =>
+  writeRequests(emulator.requests()).filter((w) => ids.some((id) => w.endsWith(`/${id}`)));
+const idsOf = (agents: (string | null)[]) =>
+  emulator
+    .webhooks()
+    .filter((w) => agents.includes(w.agent_id))
+    .map((w) => w.id);
 
 beforeAll(async () => {
   emulator = await PreclinicalEmulator.start({ agents: [A1, A2, B1, B2].map((id) => ({ id })) });
@@ -69,11 +75,18 @@ describeWithTerraform("provider engine: two stacks in one organization (cdktf sy
     expect(emulator.webhooks()).toHaveLength(5);
 
     // When each deploys again, A after B's changes, then B
-    for (const [team, ws, decls] of [["A", teamA, aHooks], ["B", teamB, bHooks]] as const) {
+    for (const [team, ws, decls] of [
+      ["A", teamA, aHooks],
+      ["B", teamB, bHooks],
+    ] as const) {
       emulator.clearRequests();
       const again = await ws.deploy(program(decls));
       // Then neither sees the other's webhooks as its own: no change, no write
-      expect({ team, summary: applySummary(again), writes: writeRequests(emulator.requests()) }).toEqual({ team, summary: "no changes", writes: [] });
+      expect({ team, summary: applySummary(again), writes: writeRequests(emulator.requests()) }).toEqual({
+        team,
+        summary: "no changes",
+        writes: [],
+      });
     }
 
     // When team A removes a webhook
@@ -97,11 +110,15 @@ describeWithTerraform("provider engine: two stacks in one organization (cdktf sy
 
     // When team B also declares A's agent
     emulator.clearRequests();
-    const clash = await teamB.deploy(program([...bHooks, { id: "stolen", url: "https://b.example.com/stolen", agentId: A1 }]));
+    const clash = await teamB.deploy(
+      program([...bHooks, { id: "stolen", url: "https://b.example.com/stolen", agentId: A1 }]),
+    );
 
     // Then B's plan fails naming A's webhook, and no write reaches the API
     expect(clash.code).not.toBe(0);
-    expect(flat(clash.output)).toContain(`The scope of agent ${A1} already holds webhook ${holder} (https://a.example.com/1)`);
+    expect(flat(clash.output)).toContain(
+      `The scope of agent ${A1} already holds webhook ${holder} (https://a.example.com/1)`,
+    );
     expect(clash.output).not.toContain("Creating...");
     expect(writeRequests(emulator.requests())).toEqual([]);
     expect(emulator.webhooks()).toEqual(before);

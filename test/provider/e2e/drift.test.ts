@@ -6,7 +6,15 @@
 import { PreclinicalEmulator } from "../../../src/emulator";
 import { describeWithTerraform } from "../../support/describe";
 import { applySummary, type HclWorkspace } from "../../support/hcl-workspace";
-import { changeInUi, deleteInUi, listRequests, webhookConfig, webhookWorkspace, writeRequests, type WebhookDecl } from "../../support/webhook-config";
+import {
+  changeInUi,
+  deleteInUi,
+  listRequests,
+  webhookConfig,
+  webhookWorkspace,
+  writeRequests,
+  type WebhookDecl,
+} from "../../support/webhook-config";
 
 const AGENT_A = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 const SECRET = "whsec_e2e_" + "Dr1ftX".repeat(6);
@@ -46,7 +54,9 @@ describeWithTerraform("drift made in the Preclinical UI (terraform + bundled pro
     // Then the plan shows both changes, from the UI's value to the configured one, and nothing else
     expect(plan.code).toBe(2);
     expect(plan.output).toContain("preclinical_webhook.org will be updated in-place");
-    expect(plan.output).toMatch(/~ url\s+= "https:\/\/ui\.example\.com\/changed" -> "https:\/\/hooks\.example\.com\/org"/);
+    expect(plan.output).toMatch(
+      /~ url\s+= "https:\/\/ui\.example\.com\/changed" -> "https:\/\/hooks\.example\.com\/org"/,
+    );
     expect(plan.output).toMatch(/\+ description\s+= "All agents"/);
     expect(plan.output).toContain("preclinical_webhook.triage will be updated in-place");
     expect(plan.output).toMatch(/~ is_enabled\s+= false -> true/);
@@ -61,8 +71,16 @@ describeWithTerraform("drift made in the Preclinical UI (terraform + bundled pro
     // Then one PUT per webhook repaired it, on the same ids, and the secret was not touched
     expect(apply.code).toBe(0);
     expect(applySummary(apply)).toBe("0 added, 2 changed, 0 destroyed");
-    expect(writeRequests(requests()).sort()).toEqual([`PUT /api/v1/webhooks/${orgId}`, `PUT /api/v1/webhooks/${triageId}`].sort());
-    expect(byAgent(null)).toMatchObject({ id: orgId, url: org.url, description: "All agents", is_enabled: true, secret: SECRET });
+    expect(writeRequests(requests()).sort()).toEqual(
+      [`PUT /api/v1/webhooks/${orgId}`, `PUT /api/v1/webhooks/${triageId}`].sort(),
+    );
+    expect(byAgent(null)).toMatchObject({
+      id: orgId,
+      url: org.url,
+      description: "All agents",
+      is_enabled: true,
+      secret: SECRET,
+    });
     expect(byAgent(AGENT_A)).toMatchObject({ id: triageId, url: triage.url, is_enabled: true });
     expect(emulator.webhooks()).toHaveLength(2);
 

@@ -49,7 +49,10 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
   async function stateIds(ws: HclWorkspace): Promise<Record<string, string>> {
     const state = await ws.state();
     return Object.fromEntries(
-      (state.values?.root_module?.resources ?? []).map((r) => [r.address.replace("preclinical_webhook.", ""), String(r.values.id)]),
+      (state.values?.root_module?.resources ?? []).map((r) => [
+        r.address.replace("preclinical_webhook.", ""),
+        String(r.values.id),
+      ]),
     );
   }
 
@@ -79,13 +82,19 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
     expect({ code: plan.code, output: plan.code === 0 ? "" : plan.output }).toEqual({ code: 0, output: "" });
   }
 
-  const expectSuccess = (result: RunResult) => expect({ code: result.code, output: result.code === 0 ? "" : result.output }).toEqual({ code: 0, output: "" });
-  const calls = (method: string, prefix = "/api/v1/webhooks") => emulator.requests().filter((r) => r.method === method && r.path.startsWith(prefix));
+  const expectSuccess = (result: RunResult) =>
+    expect({ code: result.code, output: result.code === 0 ? "" : result.output }).toEqual({ code: 0, output: "" });
+  const calls = (method: string, prefix = "/api/v1/webhooks") =>
+    emulator.requests().filter((r) => r.method === method && r.path.startsWith(prefix));
 
   it("waits as a 429's Retry-After says on a create, then creates the webhook once", async () => {
     const ws = workspace();
     const hooks = { org: { url: "https://hooks.example.com/org" } };
-    emulator.injectFault({ method: "POST", path: "/webhooks", fault: { kind: "status", status: 429, retryAfter: "1" } });
+    emulator.injectFault({
+      method: "POST",
+      path: "/webhooks",
+      fault: { kind: "status", status: 429, retryAfter: "1" },
+    });
     expectSuccess(await ws.apply(config(hooks)));
     const posts = calls("POST");
     expect(posts.map((r) => r.status)).toEqual([429, 201]);
@@ -107,7 +116,10 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
 
   it("survives a dropped connection on the list during refresh, planning no changes", async () => {
     const ws = workspace();
-    const hooks = { org: { url: "https://hooks.example.com/org" }, a: { url: "https://hooks.example.com/a", agent_id: agentId(1) } };
+    const hooks = {
+      org: { url: "https://hooks.example.com/org" },
+      a: { url: "https://hooks.example.com/a", agent_id: agentId(1) },
+    };
     expectSuccess(await ws.apply(config(hooks)));
     emulator.clearRequests();
     emulator.injectFault({ method: "GET", path: "/webhooks", fault: { kind: "drop" } });
@@ -119,11 +131,18 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
 
   it("creates exactly one webhook per scope when the answers to the creates are lost, and records their ids", async () => {
     const ws = workspace();
-    const hooks = { org: { url: "https://hooks.example.com/org" }, a: { url: "https://hooks.example.com/a", agent_id: agentId(1), description: "lost answer" } };
+    const hooks = {
+      org: { url: "https://hooks.example.com/org" },
+      a: { url: "https://hooks.example.com/a", agent_id: agentId(1), description: "lost answer" },
+    };
     emulator.injectFault({ method: "POST", path: "/webhooks", times: 2, fault: { kind: "applyThenDrop" } });
     expectSuccess(await ws.apply(config(hooks)));
     // Each create was applied, its answer lost, the retry refused as a duplicate and resolved by reading the scope.
-    expect(calls("POST").map((r) => r.status).sort()).toEqual([409, 409, "dropped", "dropped"].sort());
+    expect(
+      calls("POST")
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual([409, 409, "dropped", "dropped"].sort());
     await expectConverged(ws, hooks);
     await expectNoChanges(ws);
   });
@@ -160,7 +179,12 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
     // org: refused on every attempt: the destroy fails and keeps it in the state.
     emulator.injectFault({ method: "DELETE", path: `/webhooks/${ids.a}`, fault: { kind: "applyThenDrop" } });
     emulator.injectFault({ method: "DELETE", path: `/webhooks/${ids.b}`, fault: { kind: "status", status: 503 } });
-    emulator.injectFault({ method: "DELETE", path: `/webhooks/${ids.org}`, times: 5, fault: { kind: "status", status: 500 } });
+    emulator.injectFault({
+      method: "DELETE",
+      path: `/webhooks/${ids.org}`,
+      times: 5,
+      fault: { kind: "status", status: 500 },
+    });
     const failed = await ws.destroy();
     expect(failed.code).toBe(1);
     expect(failed.output).toMatch(/Could not delete the Preclinical webhook/);
@@ -188,7 +212,13 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
     const child = spawn("terraform", ["apply", "-auto-approve", "-input=false", "-no-color"], {
       cwd: ws.dir,
       detached: true,
-      env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", NO_COLOR: "1", PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY },
+      env: {
+        ...process.env,
+        CHECKPOINT_DISABLE: "1",
+        TF_IN_AUTOMATION: "1",
+        NO_COLOR: "1",
+        PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY,
+      },
     });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
@@ -243,7 +273,11 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
       const faulted = emulator.requests().filter((r) => r.faulted).length;
       report.push(`${name}: applies ${codes.join(",")}, ${emulator.requests().length} requests, ${faulted} faulted`);
       emulator.setChaos(undefined);
-      expect({ phase: name, code: last.code, output: last.code === 0 ? "" : last.output }).toEqual({ phase: name, code: 0, output: "" });
+      expect({ phase: name, code: last.code, output: last.code === 0 ? "" : last.output }).toEqual({
+        phase: name,
+        code: 0,
+        output: "",
+      });
       expect(faulted).toBeGreaterThan(0);
       await expectConverged(ws, hooks);
     };

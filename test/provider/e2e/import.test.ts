@@ -37,7 +37,11 @@ describeWithTerraform("importing webhooks made in the UI (terraform + bundled pr
   test("terraform import by id, by organization and by agent/<uuid> adopts each webhook; the matching configuration plans only secret_version", async () => {
     // Given three webhooks made in the UI
     const org = emulator.seedWebhook("default", { url: "https://ui.example.com/org", description: "made by hand" });
-    const paused = emulator.seedWebhook("default", { url: "https://ui.example.com/a", agent_id: AGENT_A, is_enabled: false });
+    const paused = emulator.seedWebhook("default", {
+      url: "https://ui.example.com/a",
+      agent_id: AGENT_A,
+      is_enabled: false,
+    });
     const other = emulator.seedWebhook("default", { url: "https://ui.example.com/b", agent_id: AGENT_B });
     // And a configuration that matches them; the org one also sets a secret with its secret_version
     ws.write(
@@ -50,9 +54,17 @@ describeWithTerraform("importing webhooks made in the UI (terraform + bundled pr
     await ws.init();
 
     // When importing each by one of the three accepted forms
-    for (const [name, id] of [["org", importIdOf(null)], ["paused", importIdOf(AGENT_A)], ["other", other.id]]) {
+    for (const [name, id] of [
+      ["org", importIdOf(null)],
+      ["paused", importIdOf(AGENT_A)],
+      ["other", other.id],
+    ]) {
       const result = await importCli(name, id);
-      expect({ name, code: result.code, output: result.output }).toEqual({ name, code: 0, output: expect.stringContaining("Import successful!") });
+      expect({ name, code: result.code, output: result.output }).toEqual({
+        name,
+        code: 0,
+        output: expect.stringContaining("Import successful!"),
+      });
     }
 
     // Then the state holds the UI's ids
@@ -75,14 +87,22 @@ describeWithTerraform("importing webhooks made in the UI (terraform + bundled pr
     emulator.clearRequests();
     expect((await ws.apply()).code).toBe(0);
     expect(writeRequests(emulator.requests())).toEqual([`PUT /api/v1/webhooks/${org.id}`]);
-    expect(emulator.webhooks().find((w) => w.id === org.id)).toMatchObject({ url: org.url, description: "made by hand", secret: SECRET });
+    expect(emulator.webhooks().find((w) => w.id === org.id)).toMatchObject({
+      url: org.url,
+      description: "made by hand",
+      secret: SECRET,
+    });
     expect((await ws.plan()).code).toBe(0);
   });
 
   test("import blocks plan the imports and apply performs them without a write", async () => {
     // Given an org-level and an agent-level webhook made in the UI, and import blocks naming their scopes
     const org = emulator.seedWebhook("default", { url: "https://ui.example.com/org" });
-    const agent = emulator.seedWebhook("default", { url: "https://ui.example.com/a", agent_id: AGENT_A, description: "triage" });
+    const agent = emulator.seedWebhook("default", {
+      url: "https://ui.example.com/a",
+      agent_id: AGENT_A,
+      description: "triage",
+    });
     const webhooks = { org: { url: org.url }, triage: { url: agent.url, agent_id: AGENT_A, description: "triage" } };
     const imports = { org: "organization", triage: `agent/${AGENT_A}` };
 

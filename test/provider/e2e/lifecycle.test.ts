@@ -5,7 +5,14 @@
 import { PreclinicalEmulator } from "../../../src/emulator";
 import { describeWithTerraform } from "../../support/describe";
 import { applySummary, type HclWorkspace } from "../../support/hcl-workspace";
-import { deleteInUi, listRequests, webhookConfig, webhookWorkspace, writeRequests, type WebhookDecl } from "../../support/webhook-config";
+import {
+  deleteInUi,
+  listRequests,
+  webhookConfig,
+  webhookWorkspace,
+  writeRequests,
+  type WebhookDecl,
+} from "../../support/webhook-config";
 
 const AGENTS = [
   "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
@@ -57,7 +64,9 @@ describeWithTerraform("preclinical_webhook lifecycle (terraform + bundled provid
 
   test("with five webhooks a second plan shows no changes and a second apply writes nothing, listing webhooks once per command", async () => {
     // Given five agent-level webhooks, applied
-    const five = Object.fromEntries(AGENTS.map((agent_id, i) => [`agent_${i}`, { url: `https://hooks.example.com/${i}`, agent_id }]));
+    const five = Object.fromEntries(
+      AGENTS.map((agent_id, i) => [`agent_${i}`, { url: `https://hooks.example.com/${i}`, agent_id }]),
+    );
     expect((await ws.apply(config(five))).code).toBe(0);
     expect(emulator.webhooks()).toHaveLength(5);
 
@@ -90,27 +99,51 @@ describeWithTerraform("preclinical_webhook lifecycle (terraform + bundled provid
 
   test("changing url, description or is_enabled updates the same webhook in place, one PUT per webhook", async () => {
     expect((await ws.apply(config({ org, triage }))).code).toBe(0);
-    const ids = emulator.webhooks().map((w) => w.id).sort();
+    const ids = emulator
+      .webhooks()
+      .map((w) => w.id)
+      .sort();
     const [orgId, triageId] = [byAgent(null)!.id, byAgent(AGENT_A)!.id];
     const v2 = "https://hooks.example.com/org-v2";
 
     // The secret variable changes too, without secret_version: PUTs that carry only the changed fields leave
     // the stored secret, and every field not changed, as they were.
     const steps: Array<[string, Record<string, WebhookDecl>, string[], () => void]> = [
-      ["url of one, is_enabled of the other", { org: { ...org, url: v2 }, triage: { ...triage, is_enabled: true } }, [orgId, triageId], () => {
-        expect(byAgent(null)).toMatchObject({ url: v2, description: "All agents", is_enabled: true });
-        expect(byAgent(AGENT_A)).toMatchObject({ url: triage.url, description: null, is_enabled: true });
-      }],
-      ["description", { org: { ...org, url: v2, description: "Renamed" }, triage: { ...triage, is_enabled: true } }, [orgId], () =>
-        expect(byAgent(null)).toMatchObject({ url: v2, description: "Renamed", is_enabled: true })],
+      [
+        "url of one, is_enabled of the other",
+        { org: { ...org, url: v2 }, triage: { ...triage, is_enabled: true } },
+        [orgId, triageId],
+        () => {
+          expect(byAgent(null)).toMatchObject({ url: v2, description: "All agents", is_enabled: true });
+          expect(byAgent(AGENT_A)).toMatchObject({ url: triage.url, description: null, is_enabled: true });
+        },
+      ],
+      [
+        "description",
+        { org: { ...org, url: v2, description: "Renamed" }, triage: { ...triage, is_enabled: true } },
+        [orgId],
+        () => expect(byAgent(null)).toMatchObject({ url: v2, description: "Renamed", is_enabled: true }),
+      ],
     ];
     for (const [step, webhooks, updated, check] of steps) {
       emulator.clearRequests();
       const result = await ws.apply(config(webhooks), { TF_VAR_webhook_secret: OTHER_SECRET });
-      expect({ step, code: result.code, summary: applySummary(result) }).toEqual({ step, code: 0, summary: `0 added, ${updated.length} changed, 0 destroyed` });
+      expect({ step, code: result.code, summary: applySummary(result) }).toEqual({
+        step,
+        code: 0,
+        summary: `0 added, ${updated.length} changed, 0 destroyed`,
+      });
       check();
-      expect({ step, writes: writeRequests(requests()).sort() }).toEqual({ step, writes: updated.map((id) => `PUT /api/v1/webhooks/${id}`).sort() });
-      expect(emulator.webhooks().map((w) => w.id).sort()).toEqual(ids);
+      expect({ step, writes: writeRequests(requests()).sort() }).toEqual({
+        step,
+        writes: updated.map((id) => `PUT /api/v1/webhooks/${id}`).sort(),
+      });
+      expect(
+        emulator
+          .webhooks()
+          .map((w) => w.id)
+          .sort(),
+      ).toEqual(ids);
       expect(byAgent(null)!.secret).toBe(SECRET);
     }
   });
@@ -124,7 +157,9 @@ describeWithTerraform("preclinical_webhook lifecycle (terraform + bundled provid
     expect(plan.code).toBe(2);
     expect(plan.output).toContain("preclinical_webhook.triage must be replaced");
     expect(plan.output).toContain('-/+ resource "preclinical_webhook" "triage"');
-    expect(plan.output).toMatch(/~ agent_id\s+= "6ba7b810-9dad-11d1-80b4-00c04fd430c8" -> "6ba7b811-9dad-11d1-80b4-00c04fd430c8" # forces replacement/);
+    expect(plan.output).toMatch(
+      /~ agent_id\s+= "6ba7b810-9dad-11d1-80b4-00c04fd430c8" -> "6ba7b811-9dad-11d1-80b4-00c04fd430c8" # forces replacement/,
+    );
 
     emulator.clearRequests();
     const apply = await ws.apply();
@@ -160,7 +195,9 @@ describeWithTerraform("preclinical_webhook lifecycle (terraform + bundled provid
     const result = await ws.terraform(["destroy", "-auto-approve", "-input=false", "-no-color", "-refresh=false"]);
     expect(result.code).toBe(0);
     expect(result.output).toContain("Resources: 2 destroyed.");
-    const deletes = requests("DELETE").map((r) => `${r.path} ${r.status}`).sort();
+    const deletes = requests("DELETE")
+      .map((r) => `${r.path} ${r.status}`)
+      .sort();
     expect(deletes).toEqual([`/api/v1/webhooks/${orgId} 204`, `/api/v1/webhooks/${triageId} 404`].sort());
     expect(writeRequests(requests())).toHaveLength(2);
     expect(emulator.webhooks().map((w) => w.id)).toEqual([foreign.id]);

@@ -40,7 +40,11 @@ describeWithTerraform("plan-time checks (terraform + bundled provider + emulator
         bad_url: { url: "ftp://hooks.example.com/x" },
         bad_agent: { url: "https://hooks.example.com/a", agent_id: "agent-1" },
         long_description: { url: "https://hooks.example.com/d", agent_id: AGENT_A, description: longDescription },
-        version_alone: { url: "https://hooks.example.com/v", agent_id: "6ba7b812-9dad-11d1-80b4-00c04fd430c8", secret_version: "1" },
+        version_alone: {
+          url: "https://hooks.example.com/v",
+          agent_id: "6ba7b812-9dad-11d1-80b4-00c04fd430c8",
+          secret_version: "1",
+        },
       }),
     );
 
@@ -51,14 +55,21 @@ describeWithTerraform("plan-time checks (terraform + bundled provider + emulator
     expect(output).toContain(flat(messages.descriptionRule(quote(longDescription))));
     expect(output).toContain(flat(messages.secretVersionWithoutSecret()));
     // Each diagnostic points at the attribute's line in main.tf.json
-    expect(output).toMatch(/with preclinical_webhook\.bad_url, on main\.tf\.json line \d+, in resource\.preclinical_webhook\.bad_url: \d+: "url": "ftp:/);
-    expect(output).toMatch(/with preclinical_webhook\.bad_agent, on main\.tf\.json line \d+, in resource\.preclinical_webhook\.bad_agent: \d+: "agent_id": "agent-1"/);
+    expect(output).toMatch(
+      /with preclinical_webhook\.bad_url, on main\.tf\.json line \d+, in resource\.preclinical_webhook\.bad_url: \d+: "url": "ftp:/,
+    );
+    expect(output).toMatch(
+      /with preclinical_webhook\.bad_agent, on main\.tf\.json line \d+, in resource\.preclinical_webhook\.bad_agent: \d+: "agent_id": "agent-1"/,
+    );
     expect(requests()).toEqual([]);
 
     // A secret from a variable is known only once the plan runs: still refused before the agent is looked up
-    const secret = await ws.plan(config({ short_secret: { url: "https://hooks.example.com/s", agent_id: AGENT_A, secret: true } }), {
-      TF_VAR_webhook_secret: shortSecret,
-    });
+    const secret = await ws.plan(
+      config({ short_secret: { url: "https://hooks.example.com/s", agent_id: AGENT_A, secret: true } }),
+      {
+        TF_VAR_webhook_secret: shortSecret,
+      },
+    );
     expect(secret.code).toBe(1);
     expect(flat(secret.output)).toContain(flat(messages.secretRule()));
     expect(secret.output).not.toContain(shortSecret);
@@ -67,7 +78,13 @@ describeWithTerraform("plan-time checks (terraform + bundled provider + emulator
 
   test("invalid provider settings fail the plan offline with the construct's messages and no API request", async () => {
     const settings = { api_url: "http://api.example.com/api/v1", request_timeout_ms: 0, api_key_env_var: "1BAD" };
-    const result = await ws.plan(webhookConfig({ apiUrl: emulator.url, provider: settings, webhooks: { org: { url: "https://hooks.example.com/o" } } }));
+    const result = await ws.plan(
+      webhookConfig({
+        apiUrl: emulator.url,
+        provider: settings,
+        webhooks: { org: { url: "https://hooks.example.com/o" } },
+      }),
+    );
 
     expect(result.code).toBe(1);
     const output = flat(result.output);
@@ -123,8 +140,14 @@ describeWithTerraform("plan-time checks (terraform + bundled provider + emulator
 
   test("with adopt_existing the plan warns that the UI's webhook will be adopted, and apply converges it on the same id", async () => {
     // Given the org-level scope held by a paused webhook made in the UI
-    const held = emulator.seedWebhook("default", { url: "https://ui.example.com/by-hand", description: "from the UI", is_enabled: false });
-    const adopting = { org: { url: "https://hooks.example.com/org", description: "All agents", secret: true, adopt_existing: true } };
+    const held = emulator.seedWebhook("default", {
+      url: "https://ui.example.com/by-hand",
+      description: "from the UI",
+      is_enabled: false,
+    });
+    const adopting = {
+      org: { url: "https://hooks.example.com/org", description: "All agents", secret: true, adopt_existing: true },
+    };
 
     // When planning with adopt_existing
     const plan = await ws.plan(config(adopting));
@@ -141,7 +164,13 @@ describeWithTerraform("plan-time checks (terraform + bundled provider + emulator
     expect(requests("POST")).toEqual([]);
     expect(writeRequests(requests())).toEqual([`PUT /api/v1/webhooks/${held.id}`]);
     expect(emulator.webhooks()).toHaveLength(1);
-    expect(emulator.webhooks()[0]).toMatchObject({ id: held.id, url: "https://hooks.example.com/org", description: "All agents", is_enabled: true, secret: SECRET });
+    expect(emulator.webhooks()[0]).toMatchObject({
+      id: held.id,
+      url: "https://hooks.example.com/org",
+      description: "All agents",
+      is_enabled: true,
+      secret: SECRET,
+    });
     expect(await ws.output("org_id")).toBe(held.id);
 
     // And the next plan has nothing to do

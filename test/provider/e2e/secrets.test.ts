@@ -74,16 +74,26 @@ describeWithTerraform("webhook secret and API key (terraform + bundled provider 
     expect(ws.log.join("\n")).toContain("provider.terraform-provider-preclinical"); // the provider's own debug lines were shown
 
     // A saved plan of the rotation, shown as JSON, then applied (the ephemeral secret is given again at apply)
-    const saved = await ws.terraform(["plan", "-out=plan.bin", "-input=false", "-no-color"], { TF_VAR_webhook_secret: ROTATED });
+    const saved = await ws.terraform(["plan", "-out=plan.bin", "-input=false", "-no-color"], {
+      TF_VAR_webhook_secret: ROTATED,
+    });
     expect(saved.code).toBe(0);
     expect((await ws.terraform(["show", "-json", "plan.bin"])).code).toBe(0);
-    const appliedPlan = await ws.terraform(["apply", "-input=false", "-no-color", "plan.bin"], { ...debug, TF_VAR_webhook_secret: ROTATED });
+    const appliedPlan = await ws.terraform(["apply", "-input=false", "-no-color", "plan.bin"], {
+      ...debug,
+      TF_VAR_webhook_secret: ROTATED,
+    });
     expect(appliedPlan.code).toBe(0);
     expect(stored()).toMatchObject([{ secret: ROTATED }]);
 
     // A rotation whose PUT fails with 500 on every retry, each answer echoing the secret and the key
     const echo = JSON.stringify({ error: `rejected ${SECRET} for ${API_KEY}`, code: "INTERNAL_ERROR" });
-    emulator.injectFault({ method: "PUT", path: "/webhooks", times: 100, fault: { kind: "status", status: 500, body: echo } });
+    emulator.injectFault({
+      method: "PUT",
+      path: "/webhooks",
+      times: 100,
+      fault: { kind: "status", status: 500, body: echo },
+    });
     const failed = await ws.apply(config(org("3"), { deadline_ms: 1500 }), debug);
     expect(failed.code).toBe(1);
     expect(failed.output).toContain("Could not update the Preclinical webhook");
@@ -108,7 +118,8 @@ describeWithTerraform("webhook secret and API key (terraform + bundled provider 
     for (const file of files) {
       const bytes = fs.readFileSync(file);
       texts.push([file, bytes.toString("latin1")]);
-      if (file.endsWith(".bin")) for (const entry of zipEntries(bytes)) texts.push([`${file}:${entry.name}`, entry.data.toString("latin1")]);
+      if (file.endsWith(".bin"))
+        for (const entry of zipEntries(bytes)) texts.push([`${file}:${entry.name}`, entry.data.toString("latin1")]);
     }
     expect(texts.some(([name]) => name.endsWith("plan.bin:tfplan"))).toBe(true);
     const leaks: string[] = [];

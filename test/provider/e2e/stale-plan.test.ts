@@ -8,7 +8,14 @@ import { PreclinicalEmulator } from "../../../src/emulator";
 import { messages } from "../../../src/messages";
 import { describeWithTerraform } from "../../support/describe";
 import type { HclWorkspace } from "../../support/hcl-workspace";
-import { changeInUi, deleteInUi, flat, webhookConfig, webhookWorkspace, writeRequests } from "../../support/webhook-config";
+import {
+  changeInUi,
+  deleteInUi,
+  flat,
+  webhookConfig,
+  webhookWorkspace,
+  writeRequests,
+} from "../../support/webhook-config";
 
 const SECRET = "whsec_e2e_" + "St4leP".repeat(6);
 
@@ -79,7 +86,13 @@ describeWithTerraform("saved plans applied after a change in the UI (terraform +
     expect(writeRequests(emulator.requests())).toEqual([`PUT /api/v1/webhooks/${id}`]);
     // The PUT carried the url alone: neither the description, nor is_enabled, nor the secret went back
     expect(emulator.webhooks()).toMatchObject([
-      { id, url: "https://hooks.example.com/v2", description: "changed in the UI after the plan", is_enabled: false, secret: SECRET },
+      {
+        id,
+        url: "https://hooks.example.com/v2",
+        description: "changed in the UI after the plan",
+        is_enabled: false,
+        secret: SECRET,
+      },
     ]);
   });
 });

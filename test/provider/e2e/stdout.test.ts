@@ -19,9 +19,14 @@ const SECRET = "whsec_e2e_" + "St0dOt".repeat(6);
 const HANDSHAKE_LINE = /^1\|6\|unix\|\/[^|]+\/plugin\.sock\|grpc\|[A-Za-z0-9+/]*\n$/;
 
 /** Runs the bundled executable with `env`; resolves with what it printed once it exits or `settleMs` pass. */
-function runProvider(env: Record<string, string>, settleMs: number): Promise<{ stdout: string; stderr: string; code: number | null }> {
+function runProvider(
+  env: Record<string, string>,
+  settleMs: number,
+): Promise<{ stdout: string; stderr: string; code: number | null }> {
   return new Promise((resolve) => {
-    const child: ChildProcess = spawn(process.execPath, [providerBundlePath()], { env: { PATH: process.env.PATH ?? "", ...env } });
+    const child: ChildProcess = spawn(process.execPath, [providerBundlePath()], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -46,7 +51,11 @@ describe("the provider executable's stdout", () => {
     // (killed by SIGTERM after 1.5 s, it keeps its socket folder: that goes in a folder of the test's own)
     const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), "provider-stdout-"));
     try {
-      const env = { [HANDSHAKE.cookieKey]: HANDSHAKE.cookieValue, PLUGIN_PROTOCOL_VERSIONS: "5,6", PLUGIN_UNIX_SOCKET_DIR: socketDir };
+      const env = {
+        [HANDSHAKE.cookieKey]: HANDSHAKE.cookieValue,
+        PLUGIN_PROTOCOL_VERSIONS: "5,6",
+        PLUGIN_UNIX_SOCKET_DIR: socketDir,
+      };
       const result = await runProvider(env, 1500);
       expect(result.stdout).toMatch(HANDSHAKE_LINE);
       expect(result.stdout).toContain(`|unix|${socketDir}/`);
@@ -81,9 +90,9 @@ describeWithTerraform("the provider's stdout under terraform (terraform + bundle
           `const child = spawn(${JSON.stringify(process.execPath)}, [${JSON.stringify(providerBundlePath())}], { stdio: ["inherit", "pipe", "inherit"] });`,
           `const file = ${JSON.stringify(captures)} + "/" + child.pid;`,
           'fs.writeFileSync(file, "");',
-          "child.stdout.on(\"data\", (d) => { fs.appendFileSync(file, d); process.stdout.write(d); });",
+          'child.stdout.on("data", (d) => { fs.appendFileSync(file, d); process.stdout.write(d); });',
           'for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));',
-          "child.on(\"exit\", (code) => process.exit(code ?? 1));",
+          'child.on("exit", (code) => process.exit(code ?? 1));',
           "",
         ].join("\n"),
         { mode: 0o755 },
