@@ -1,0 +1,25 @@
+/** The main entry compiles with jsii: its API can later be published for Python, Java, C# and Go. */
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..");
+
+describe("jsii", () => {
+  test("compiles the main entry into an assembly with the constructs, their props and enums", () => {
+    const out = execFileSync(process.execPath, [path.join(ROOT, "scripts", "jsii-check.mjs")], {
+      encoding: "utf8",
+      stdio: "pipe",
+    });
+    const types = /jsii assembly \S+: (.*)/.exec(out)![1].split(", ");
+    expect(types).toEqual(
+      expect.arrayContaining([
+        "cdktf-preclinical-webhooks.PreclinicalWebhook",
+        "cdktf-preclinical-webhooks.PreclinicalWebhookProps",
+        "cdktf-preclinical-webhooks.PreclinicalConnection",
+        "cdktf-preclinical-webhooks.PreclinicalConnectionProps",
+        "cdktf-preclinical-webhooks.PreclinicalEngine",
+        "cdktf-preclinical-webhooks.ProvisionerResourceType",
+      ]),
+    );
+  }, 120_000);
+});
