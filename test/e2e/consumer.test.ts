@@ -1,8 +1,8 @@
 /**
  * The library as a user installs it: `npm pack`, then fresh apps pinned to the cdktf and constructs versions
- * teams run, each type-checked with `strict` and `skipLibCheck: false`, synthesized, and deployed with
- * terraform against the emulator. Each app must hold exactly one copy of cdktf and of constructs: the
- * library takes them as peer dependencies. Needs the npm registry.
+ * teams run, each type-checked with `strict` and `skipLibCheck: false`, then deployed and destroyed with its
+ * own CLI (cdktf-cli; cdktn-cli where Node allows) against the emulator. Each app must hold exactly one copy of cdktf (or
+ * cdktn) and of constructs: the library takes them as peer dependencies. Needs the npm registry.
  */
 import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -62,80 +62,134 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
+/** How an app of a setup deploys: with its own CLI, or (where that CLI cannot run on this Node) terraform. */
+interface Setup {
+  readonly core: "cdktf" | "cdktn";
+  readonly version: string;
+  readonly constructs: string;
+  readonly library: string;
+  readonly cli?: { readonly pkg: string; readonly bin: string };
+}
+
+const SETUPS: [string, Setup][] = [
+  [
+    "cdktf 0.20.11 and constructs 10.3.0",
+    {
+      core: "cdktf",
+      version: "0.20.11",
+      constructs: "10.3.0",
+      library: "cdktf-preclinical-webhooks",
+      cli: { pkg: "cdktf-cli@0.20.11", bin: "cdktf" },
+    },
+  ],
+  [
+    "cdktf 0.21.0 and constructs 10.4.2",
+    {
+      core: "cdktf",
+      version: "0.21.0",
+      constructs: "10.4.2",
+      library: "cdktf-preclinical-webhooks",
+      cli: { pkg: "cdktf-cli@0.21.0", bin: "cdktf" },
+    },
+  ],
+  // cdktn-cli 0.24 needs Node 22 (it fails on Node 20 with "markAsUncloneable is not a function"): on Node 20
+  // the app is synthesized by running it and deployed with terraform, as a pipeline without the CLI does.
+  [
+    "CDK Terrain (cdktn) 0.24.0 and constructs 10.7.0",
+    {
+      core: "cdktn",
+      version: "0.24.0",
+      constructs: "10.7.0",
+      library: "cdktf-preclinical-webhooks/cdktn",
+      ...(Number(process.versions.node.split(".")[0]) >= 22 && { cli: { pkg: "cdktn-cli@0.24.0", bin: "cdktn" } }),
+    },
+  ],
+];
+
 describeWithTerraform("a fresh app that installs the packed library", () => {
-  test.each([
-    [
-      "cdktf 0.20.11 and constructs 10.3.0",
-      { core: "cdktf", version: "0.20.11", constructs: "10.3.0", library: "cdktf-preclinical-webhooks" },
-    ],
-    [
-      "cdktf 0.21.0 and constructs 10.4.2",
-      { core: "cdktf", version: "0.21.0", constructs: "10.4.2", library: "cdktf-preclinical-webhooks" },
-    ],
-    [
-      "CDK Terrain (cdktn) 0.24.0 and constructs 10.7.0",
-      { core: "cdktn", version: "0.24.0", constructs: "10.7.0", library: "cdktf-preclinical-webhooks/cdktn" },
-    ],
-  ])(
-    "on %s: one copy of each, strict type-check, synth and deploy",
+  test.each(SETUPS)(
+    "on %s: one copy of each, strict type-check, deploy and destroy",
     async (_, setup) => {
-      // Given: a new app with its own pinned cdktf (or cdktn) and constructs, and the packed library
-      const dir = path.join(work, `app-${setup.core}-${setup.version}`);
-      fs.mkdirSync(dir);
+      // Given: a new app with its own pinned cdktf (or cdktn), constructs and CLI, and the packed library
+      const app = path.join(work, `app-${setup.core}-${setup.version}`);
+      fs.mkdirSync(app);
       fs.writeFileSync(
-        path.join(dir, "package.json"),
+        path.join(app, "package.json"),
         JSON.stringify({ name: "consumer", version: "1.0.0", private: true }),
       );
-      fs.writeFileSync(path.join(dir, "main.ts"), appSource(setup.core, setup.library));
-      fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(TSCONFIG));
+      fs.writeFileSync(path.join(app, "main.ts"), appSource(setup.core, setup.library));
+      fs.writeFileSync(path.join(app, "tsconfig.json"), JSON.stringify(TSCONFIG));
+      // CDK Terrain reads the same cdktf.json.
+      fs.writeFileSync(
+        path.join(app, "cdktf.json"),
+        JSON.stringify({ language: "typescript", app: "node main.js", output: "out", sendCrashReports: "false" }),
+      );
+      const packages = [
+        `${setup.core}@${setup.version}`,
+        `constructs@${setup.constructs}`,
+        "typescript@~5.9.3",
+        "@types/node@^20",
+      ];
       await run(
         "npm",
-        [
-          "install",
-          "--no-audit",
-          "--no-fund",
-          `${setup.core}@${setup.version}`,
-          `constructs@${setup.constructs}`,
-          "typescript@~5.9.3",
-          "@types/node@^20",
-          tarball,
-        ],
-        { cwd: dir },
+        ["install", "--no-audit", "--no-fund", ...packages, ...(setup.cli ? [setup.cli.pkg] : []), tarball],
+        {
+          cwd: app,
+          maxBuffer: 64 * 1024 * 1024,
+        },
       );
 
-      // Then: one copy of the core and of constructs in the tree, and none of the other core
+      // Then: the app and the library share one copy of the core and of constructs, and hold none of the
+      // other core (the CLI's own dependencies are its business)
       const { stdout: tree } = await run("npm", ["ls", "--all", "--parseable", "cdktf", "cdktn", "constructs"], {
-        cwd: dir,
-      });
-      const copies = (name: string) => tree.split("\n").filter((line) => line.endsWith(`node_modules/${name}`));
-      expect(copies(setup.core)).toHaveLength(1);
-      expect(copies(setup.core === "cdktf" ? "cdktn" : "cdktf")).toHaveLength(0);
-      expect(copies("constructs")).toHaveLength(1);
-      const app = dir;
-
-      // And: the app compiles with strict and skipLibCheck false, synthesizes, and deploys one webhook
-      await run(path.join(app, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: app });
-      await run(process.execPath, ["main.js"], {
         cwd: app,
-        env: { ...process.env, EMULATOR_URL: emulator.url, CDKTF_OUTDIR: "out" },
       });
-      const stackDir = path.join(app, "out", "stacks", "webhooks");
+      const used = tree
+        .split("\n")
+        .filter((line) => !line.includes("-cli/") && !line.includes("/@cdktf/") && !line.includes("/@cdktn/"));
+      const copies = (name: string) => used.filter((line) => line.endsWith(`node_modules/${name}`));
+      expect(copies(setup.core)).toEqual([path.join(app, "node_modules", setup.core)]);
+      expect(copies(setup.core === "cdktf" ? "cdktn" : "cdktf")).toEqual([]);
+      expect(copies("constructs")).toEqual([path.join(app, "node_modules", "constructs")]);
+      expect(
+        fs.existsSync(path.join(app, "node_modules", "cdktf-preclinical-webhooks", "node_modules", setup.core)),
+      ).toBe(false);
+
+      // And: it compiles with strict and skipLibCheck false, deploys one webhook, and destroys it
+      await run(path.join(app, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: app });
       const env = {
         ...process.env,
         CHECKPOINT_DISABLE: "1",
+        EMULATOR_URL: emulator.url,
         PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY,
         TF_VAR_webhook_secret: SECRET,
+        FORCE_COLOR: "0",
       };
-      await run("terraform", ["init", "-input=false", "-no-color"], { cwd: stackDir, env });
-      await run("terraform", ["apply", "-auto-approve", "-input=false", "-no-color"], { cwd: stackDir, env });
-      const { stdout: id } = await run("terraform", ["output", "-raw", "org_webhook_id"], { cwd: stackDir, env });
+      const stackDir = path.join(app, "out", "stacks", "webhooks");
+      const options = { cwd: app, env, maxBuffer: 64 * 1024 * 1024 };
+      const cli = setup.cli && path.join(app, "node_modules", ".bin", setup.cli.bin);
+      if (cli) await run(cli, ["deploy", "--auto-approve"], options);
+      else {
+        await run(process.execPath, ["main.js"], { ...options, env: { ...env, CDKTF_OUTDIR: "out" } });
+        await run("terraform", ["init", "-input=false", "-no-color"], { ...options, cwd: stackDir });
+        await run("terraform", ["apply", "-auto-approve", "-input=false", "-no-color"], { ...options, cwd: stackDir });
+      }
+      const { stdout: id } = await run("terraform", ["output", "-raw", "org_webhook_id"], {
+        ...options,
+        cwd: stackDir,
+      });
       expect(emulator.webhooks().find((w) => w.id === id.trim())).toMatchObject({
         url: "https://hooks.example.com/preclinical",
         secret: SECRET,
       });
-      await run("terraform", ["destroy", "-auto-approve", "-input=false", "-no-color"], { cwd: stackDir, env });
+      if (cli) await run(cli, ["destroy", "--auto-approve"], options);
+      else
+        await run("terraform", ["destroy", "-auto-approve", "-input=false", "-no-color"], {
+          ...options,
+          cwd: stackDir,
+        });
       expect(emulator.webhooks()).toHaveLength(0);
     },
-    240_000,
+    300_000,
   );
 });
