@@ -16,6 +16,8 @@ import { rules } from "./validation";
 
 export { PreclinicalEngine, ProvisionerResourceType, type ConnectionSettings } from "./settings";
 
+const CONNECTION_SYMBOL = Symbol.for("cdktf-preclinical-webhooks.PreclinicalConnection");
+
 /** C0 and C1 controls and DEL, refused in `nodeExecutable`. */
 // eslint-disable-next-line no-control-regex -- control characters are what this rule refuses
 const CONTROL_CHARACTERS = /[\x00-\x1f\x7f-\x9f]/;
@@ -73,11 +75,19 @@ export class PreclinicalConnection extends Construct {
   /** The id under which a stack's default connection is created. */
   public static readonly DEFAULT_ID = "PreclinicalDefaultConnection";
 
+  /**
+   * Whether `x` is a PreclinicalConnection, recognised by a global symbol as cdktf recognises its own objects:
+   * `instanceof` fails when an app holds two copies of this library.
+   */
+  public static isPreclinicalConnection(x: unknown): x is PreclinicalConnection {
+    return typeof x === "object" && x !== null && CONNECTION_SYMBOL in x;
+  }
+
   /** The default connection of the stack that contains `scope`, created on first use. */
   public static defaultFor(scope: Construct): PreclinicalConnection {
     const stack = TerraformStack.of(scope);
     const existing = stack.node.tryFindChild(PreclinicalConnection.DEFAULT_ID);
-    if (existing instanceof PreclinicalConnection) return existing;
+    if (PreclinicalConnection.isPreclinicalConnection(existing)) return existing;
     // The default follows the resource type the stack already uses (one type per stack).
     // A stack whose ledger exists (a connection on the provisioner engine) keeps its resource type.
     const resourceType = PreclinicalLedger.resourceTypeOf(stack);
@@ -88,6 +98,7 @@ export class PreclinicalConnection extends Construct {
 
   constructor(scope: Construct, id: string, props: PreclinicalConnectionProps = {}) {
     super(scope, id);
+    Object.defineProperty(this, CONNECTION_SYMBOL, { value: true });
     this.settings = resolveConnection(props);
     // The stack's ledger (provisioners) or provider block (provider) exists as long as a connection does, so
     // that removing the last webhook from the program still deletes it.

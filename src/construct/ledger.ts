@@ -20,6 +20,13 @@ import { carrierResource, selfTriggersJson } from "./resources";
 import { messages } from "../messages";
 import { escapeTemplate } from "./validation";
 
+/** Recognises a ledger as cdktf recognises its objects: by a global symbol, not `instanceof` (two copies). */
+const LEDGER_SYMBOL = Symbol.for("cdktf-preclinical-webhooks.PreclinicalLedger");
+
+function isLedger(x: unknown): x is PreclinicalLedger {
+  return typeof x === "object" && x !== null && LEDGER_SYMBOL in x;
+}
+
 /** The scopes of each stack's provider-engine webhooks: the ledger must count them as still declared. */
 const providerScopes = new WeakMap<TerraformStack, Map<string, LedgerEntry>>();
 
@@ -41,14 +48,14 @@ export class PreclinicalLedger extends Construct {
   /** The resource type of the stack's ledger, if the stack has one yet (one type per stack). */
   public static resourceTypeOf(scope: Construct): ConnectionSettings["resourceType"] | undefined {
     const existing = TerraformStack.of(scope).node.tryFindChild(PreclinicalLedger.ID);
-    return existing instanceof PreclinicalLedger ? existing.resourceType : undefined;
+    return isLedger(existing) ? existing.resourceType : undefined;
   }
 
   /** The ledger of the stack that contains `scope`, created on first use with the first webhook's settings. */
   public static of(scope: Construct, settings: ConnectionSettings): PreclinicalLedger {
     const stack = TerraformStack.of(scope);
     const existing = stack.node.tryFindChild(PreclinicalLedger.ID);
-    if (!(existing instanceof PreclinicalLedger)) return new PreclinicalLedger(stack, PreclinicalLedger.ID, settings);
+    if (!isLedger(existing)) return new PreclinicalLedger(stack, PreclinicalLedger.ID, settings);
     // One ledger, one resource type: with two, which one it had would depend on the order of the code.
     if (existing.resourceType !== settings.resourceType) {
       throw new Error(messages.mixedResourceTypes(existing.resourceType, settings.resourceType));
@@ -62,6 +69,7 @@ export class PreclinicalLedger extends Construct {
 
   private constructor(scope: Construct, id: string, settings: ConnectionSettings) {
     super(scope, id);
+    Object.defineProperty(this, LEDGER_SYMBOL, { value: true });
     this.resourceType = settings.resourceType;
     carrierResource(this, "ledger", settings, {
       triggers: Lazy.anyValue({ produce: () => this.triggerMap() }),

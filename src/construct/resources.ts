@@ -51,10 +51,9 @@ export function cliBundlePath(): string {
 export function cliAsset(scope: Construct): TerraformAsset {
   const stack = TerraformStack.of(scope);
   const id = "PreclinicalProvisionerCli";
-  const existing = stack.node.tryFindChild(id);
-  return existing instanceof TerraformAsset
-    ? existing
-    : new TerraformAsset(stack, id, { path: cliBundlePath(), type: AssetType.FILE });
+  // Only this function creates a child with this id: no `instanceof`, which fails across two copies of cdktf.
+  const existing = stack.node.tryFindChild(id) as TerraformAsset | undefined;
+  return existing ?? new TerraformAsset(stack, id, { path: cliBundlePath(), type: AssetType.FILE });
 }
 
 /** One provisioner run: which command, when, with which values. */

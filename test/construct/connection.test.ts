@@ -3,7 +3,7 @@
  * and the plan-time checks of an `isEnabled` token and of a secret from a non-sensitive variable.
  */
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
-import { PreclinicalConnection, PreclinicalWebhook, ProvisionerResourceType } from "../../src";
+import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook, ProvisionerResourceType } from "../../src";
 import { messages } from "../../src/messages";
 import { onProvisioners } from "../support/engines";
 
@@ -82,5 +82,23 @@ describe("a stack on null_resource", () => {
       expect(json.resource.null_resource[hook.configResource.friendlyUniqueId]).toBeDefined();
     }
     expect(json.resource.terraform_data).toBeUndefined();
+  });
+});
+
+describe("two copies of the library in one app", () => {
+  test("a default connection made by another copy is recognised (by a global symbol), not made twice", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    let Other: typeof PreclinicalConnection | undefined;
+    jest.isolateModules(() => {
+      // A second copy of the library's modules (and of what they load), as two installs of it would give.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules needs a synchronous load
+      Other = (require("../../src/construct/connection") as typeof import("../../src/construct/connection"))
+        .PreclinicalConnection;
+    });
+    expect(Other).not.toBe(PreclinicalConnection);
+    const theirs = new Other!(stack, PreclinicalConnection.DEFAULT_ID, { engine: PreclinicalEngine.PROVISIONERS });
+
+    expect(PreclinicalConnection.isPreclinicalConnection(theirs)).toBe(true);
+    expect(PreclinicalConnection.defaultFor(stack)).toBe(theirs);
   });
 });
