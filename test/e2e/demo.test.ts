@@ -15,7 +15,7 @@ function gitStatus(): string {
 describeWithTerraform("npm run demo", () => {
   test("deploys the example, shows a change made in the UI in cdktf diff and repairs it, updates one webhook in place, destroys, and leaves nothing behind", async () => {
     const before = gitStatus();
-    const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) =>
+    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
       execFile(
         "node",
         [path.join(repo, "dist", "scripts", "demo.js")],
@@ -25,10 +25,14 @@ describeWithTerraform("npm run demo", () => {
           env: { ...process.env, PRECLINICAL_API_KEY: "sk_live_" + "r".repeat(40) },
           maxBuffer: 32 * 1024 * 1024,
         },
-        (error, out) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: out }),
+        (error, out, err) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: out, stderr: err }),
       ),
     );
-    expect(code).toBe(0);
+    // On failure, show what the demo said (its last lines), not only its exit code.
+    expect({ code, said: code === 0 ? "" : `${stdout.slice(-3000)}\n${stderr.slice(-2000)}` }).toEqual({
+      code: 0,
+      said: "",
+    });
     expect(stdout).toContain("the demo never deploys for real: it uses a local emulator");
 
     const url = /Started the Preclinical emulator at (\S+)/.exec(stdout)![1];
