@@ -95,6 +95,9 @@ export const messages = {
   literalSecret: () =>
     "`secret` is a literal string, so it is written in plain text into cdk.tf.json. Pass it through a sensitive " +
     'TerraformVariable (new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true })).',
+  bundleMissing: (what: string, looked: readonly string[], then: string) =>
+    `${what} was not found (looked at ${looked.join(" and ")}). Run \`npm run build\` in the ` +
+    `cdktf-preclinical-webhooks package, then ${then}.`,
   nullProviderMissing: (reason: string) =>
     "`ProvisionerResourceType.NULL_RESOURCE` needs the @cdktf/provider-null package in your app (an optional " +
     "peer dependency: 10.x for cdktf 0.20, 11.x for cdktf 0.21), and it could not be loaded: " +

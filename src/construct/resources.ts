@@ -2,7 +2,6 @@
  * The two Terraform resource types that can carry provisioners, behind one small interface, and the
  * provisioner CLI shipped with the stack as a TerraformAsset.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Construct } from "constructs";
 import { execFileSync } from "node:child_process";
@@ -25,26 +24,16 @@ import type { IValidation } from "constructs";
 import type * as NullProviderModule from "@cdktf/provider-null/lib/provider";
 import type * as NullResourceModule from "@cdktf/provider-null/lib/resource";
 import { Env, type ProvisionerCommand } from "../provisioner/protocol";
+import { bundlePath } from "../bundles";
 import { messages } from "../messages";
 import { ProvisionerResourceType, type ConnectionSettings } from "./settings";
 import { escapeTemplate } from "./validation";
 
 const CLI_FILE = path.join("provisioner", "preclinical-provisioner.cjs");
 
-/** Where the bundled CLI lives: dist/provisioner/, found from dist/src/construct (built) or src/construct (tests). */
+/** Where the bundled CLI lives: dist/provisioner/. */
 export function cliBundlePath(): string {
-  const candidates = [
-    path.resolve(__dirname, "..", "..", CLI_FILE),
-    path.resolve(__dirname, "..", "..", "dist", CLI_FILE),
-  ];
-  const found = candidates.find((candidate) => fs.existsSync(candidate));
-  if (!found) {
-    throw new Error(
-      `The bundled provisioner CLI was not found (looked at ${candidates.join(" and ")}). ` +
-        "Run `npm run build` in the cdktf-preclinical-webhooks package, then synthesize again.",
-    );
-  }
-  return found;
+  return bundlePath(CLI_FILE, "The bundled provisioner CLI", "synthesize again");
 }
 
 /** The stack's copy of the provisioner CLI, created on first use; its path is relative to the stack folder. */

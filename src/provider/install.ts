@@ -8,6 +8,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { bundlePath } from "../bundles";
 import { PACKAGE_VERSION } from "../version";
 
 export const PROVIDER_NAMESPACE = "preclinical";
@@ -21,17 +22,16 @@ export const PROVIDER_VERSION = PACKAGE_VERSION;
 
 const BUNDLE = path.join("provider", "terraform-provider-preclinical.cjs");
 
-/** Where the bundled provider lives: dist/provider/, found from dist/src/provider (built) or src/provider (tests). */
+/** Where the bundled provider lives: dist/provider/. */
 export function providerBundlePath(): string {
-  const candidates = [path.resolve(__dirname, "..", "..", BUNDLE), path.resolve(__dirname, "..", "..", "dist", BUNDLE)];
-  const found = candidates.find((candidate) => fs.existsSync(candidate));
-  if (!found) {
-    throw new Error(
-      `The bundled Preclinical provider was not found (looked at ${candidates.join(" and ")}). ` +
-        "Run `npm run build` in the cdktf-preclinical-webhooks package, then try again.",
-    );
-  }
-  return found;
+  return bundlePath(BUNDLE, "The bundled Preclinical provider", "try again");
+}
+
+let bundleBytes: Buffer | undefined;
+
+/** The provider's bytes, read once per process: every stack of a synthesis installs and hashes them. */
+function providerBytes(): Buffer {
+  return (bundleBytes ??= fs.readFileSync(providerBundlePath()));
 }
 
 export interface InstallOptions {
@@ -43,7 +43,7 @@ export interface InstallOptions {
 
 /** Installs the provider under `<dir>/terraform.d/plugins`; returns the executables written. */
 export function installProvider(dir: string, options: InstallOptions = {}): string[] {
-  const bytes = fs.readFileSync(providerBundlePath());
+  const bytes = providerBytes();
   const written: string[] = [];
   for (const host of options.hosts ?? PROVIDER_HOSTS) {
     for (const platform of options.platforms ?? PROVIDER_PLATFORMS) {
@@ -87,7 +87,7 @@ function sameBytes(file: string, bytes: Buffer): boolean {
  */
 export function providerLockHash(): string {
   const name = `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`;
-  const fileHash = crypto.createHash("sha256").update(fs.readFileSync(providerBundlePath())).digest("hex");
+  const fileHash = crypto.createHash("sha256").update(providerBytes()).digest("hex");
   return `h1:${crypto.createHash("sha256").update(`${fileHash}  ${name}\n`).digest("base64")}`;
 }
 
