@@ -1,12 +1,12 @@
 import * as os from "node:os";
 import * as path from "node:path";
+import { AGENT_A } from "./agents";
 /**
  * Literal inputs of every webhook prop, accepted and rejected: the validation table of
  * test/construct/validation.test.ts, and the count of bad inputs that scripts/reliability.ts reports.
  */
 
 export const URL = "https://hooks.example.com/preclinical";
-export const UUID = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 export const SECRET_16 = "0123456789abcdef";
 export const HOST = "https://hooks.example.com/";
 
@@ -54,8 +54,8 @@ export const accepted: [Prop, string, string, string][] = [
   ["url", "2048 characters", HOST + "a".repeat(2048 - HOST.length), HOST + "a".repeat(2048 - HOST.length)],
   ["url", "${ and %{ in the query (escaped)", `${HOST}?a=\${b}&c=%{d}`, `${HOST}?a=$\${b}&c=%%{d}`],
   // agentId
-  ["agentId", "a lowercase UUID", UUID, UUID],
-  ["agentId", "an uppercase UUID (kept as written)", UUID.toUpperCase(), UUID.toUpperCase()],
+  ["agentId", "a lowercase UUID", AGENT_A, AGENT_A],
+  ["agentId", "an uppercase UUID (kept as written)", AGENT_A.toUpperCase(), AGENT_A.toUpperCase()],
   // description
   ["description", "newline, carriage return and tab", "line 1\r\nline 2\tend", "line 1\r\nline 2\tend"],
   [
@@ -113,9 +113,9 @@ export const rejected: [Prop, string, string][] = [
   ["url", "the empty string", ""],
   // agentId
   ["agentId", "not a UUID", "abc"],
-  ["agentId", "a UUID in braces", `{${UUID}}`],
-  ["agentId", "a UUID with a trailing newline", `${UUID}\n`],
-  ["agentId", "a URN", `urn:uuid:${UUID}`],
+  ["agentId", "a UUID in braces", `{${AGENT_A}}`],
+  ["agentId", "a UUID with a trailing newline", `${AGENT_A}\n`],
+  ["agentId", "a URN", `urn:uuid:${AGENT_A}`],
   ["agentId", "the empty string", ""],
   // description
   ["description", "a NUL", "before\u0000after"],

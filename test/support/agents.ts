@@ -1,0 +1,8 @@
+/**
+ * The agent ids every test uses. The emulator knows AGENT_A and AGENT_B when a test seeds them; no test
+ * seeds UNKNOWN_AGENT, so it always reads as an agent that does not exist.
+ */
+export const AGENT_A = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
+export const AGENT_B = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
+export const AGENT_C = "6ba7b812-9dad-11d1-80b4-00c04fd430c8";
+export const UNKNOWN_AGENT = "00000000-0000-4000-8000-000000000000";
