@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook, type PreclinicalWebhookProps } from "../src";
-import { escapeTemplate } from "../src/construct/validation";
+import { escapeTemplate } from "../src/construct/hcl";
 import { runChaos, type ChaosReport } from "../test/support/chaos";
 import { HOSTILE_DESCRIPTIONS, HOSTILE_URLS, URL, accepted, rejected } from "../test/support/inputs";
 

@@ -4,22 +4,9 @@
  * diagnostics all live here.
  * No factory takes a secret: none can print one.
  */
-import {
-  DEFAULT_API_KEY_ENV,
-  DEFAULT_API_URL,
-  MAX_DESCRIPTION_LENGTH,
-  MAX_SECRET_LENGTH,
-  MAX_URL_LENGTH,
-  MIN_SECRET_LENGTH,
-  countCharacters,
-  graphemes,
-} from "./api/assumptions";
-import { MAX_TIMEOUT_MS } from "./api/rules";
-
-/** "organization-level scope" or "scope of agent <id>", as every message names a scope. */
-export function describeScope(agentId: string | null | undefined): string {
-  return agentId ? `scope of agent ${agentId}` : "organization-level scope";
-}
+import { DEFAULT_API_KEY_ENV, DEFAULT_API_URL, countCharacters, graphemes } from "./api/assumptions";
+import { RULE_TEXT } from "./api/rules";
+import { describeScope } from "./api/scope";
 
 /** A user value as messages quote it: JSON-quoted, control characters visible, long ones shortened. */
 export function quote(value: string): string {
@@ -45,42 +32,36 @@ export function importIdOf(agentId: string | null): string {
 
 export const messages = {
   urlRule: (value: string | undefined) =>
-    `\`url\` must be an absolute https URL without credentials, spaces or control characters, at most ${MAX_URL_LENGTH} ` +
-    `characters (plain http is allowed only for localhost, 127.x.x.x and [::1]), got ${value ?? "an empty value"}. ` +
+    `\`url\` must be ${RULE_TEXT.url}, got ${value ?? "an empty value"}. ` +
     'Fix the URL, e.g. "https://hooks.example.com/preclinical".',
   agentIdRule: (value: string | undefined, name = "agentId") =>
-    `\`${name}\` must be a UUID such as "6ba7b810-9dad-11d1-80b4-00c04fd430c8", got ${value ?? "an empty value"}. ` +
+    `\`${name}\` must be ${RULE_TEXT.agentId}, got ${value ?? "an empty value"}. ` +
     `Copy the agent's id from the Preclinical UI, or leave \`${name}\` out for the organization-level webhook.`,
   descriptionRule: (value: string | undefined) =>
-    `\`description\` must be at most ${MAX_DESCRIPTION_LENGTH} characters with no control characters other than tab, newline and carriage return, got ` +
-    `${value ?? "an empty value"}. Shorten it or remove the control characters.`,
+    `\`description\` must be ${RULE_TEXT.description}, got ${value ?? "an empty value"}. ` +
+    "Shorten it or remove the control characters.",
   isEnabledRule: (value: string) =>
     `\`isEnabled\` must be true or false, got ${value}. Pass a bool (a TerraformVariable of type "bool").`,
-  nodeExecutableRule: (value: string) =>
-    `\`nodeExecutable\` must be a literal, non-empty path or command name of Node.js 20+ (it is not shell-expanded), ` +
-    `got ${q(value)}.`,
+  nodeExecutableRule: (value: string) => `\`nodeExecutable\` must be ${RULE_TEXT.nodeExecutable}, got ${q(value)}.`,
   mixedResourceTypes: (first: string, second: string) =>
     `The connections and webhooks of one stack must use one \`resourceType\`, got ${first} and ${second}: the ` +
     "stack's ledger, which deletes removed webhooks, is one resource of one type. Give every webhook of the " +
     "stack a `connection` with the same `resourceType`.",
   secretRule: () =>
-    `\`secret\` must be ${MIN_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters with no control characters (its value is not shown). ` +
+    `\`secret\` must be ${RULE_TEXT.secret} (its value is not shown). ` +
     "Use a random value, e.g. `openssl rand -hex 32`, and pass it through a sensitive Terraform variable.",
   apiUrlRule: (value: string, name = "apiUrl") =>
-    `\`${name}\` must be an absolute https URL (or http on a loopback host, for the emulator), got ${q(value)}. ` +
-    `Use "${DEFAULT_API_URL}" or leave it unset.`,
+    `\`${name}\` must be ${RULE_TEXT.apiUrl}, got ${q(value)}. ` + `Use "${DEFAULT_API_URL}" or leave it unset.`,
   apiUrlFromEnvironment: (value: string) =>
-    `The PRECLINICAL_API_URL environment variable at synth time must be an absolute https URL (or http on a ` +
-    `loopback host, for the emulator), got ${q(value)}. Fix or unset it (unset means "${DEFAULT_API_URL}").`,
+    `The PRECLINICAL_API_URL environment variable at synth time must be ${RULE_TEXT.apiUrl}, got ${q(value)}. ` +
+    `Fix or unset it (unset means "${DEFAULT_API_URL}").`,
   mustBeLiteral: (prop: string) =>
     `\`${prop}\` must be a literal string known at synth time, not a Terraform variable or attribute: it ` +
     "identifies the organization in scope checks and in the stack's ledger. For per-environment API URLs, set " +
     "PRECLINICAL_API_URL when you run cdktf synth or deploy.",
   apiKeyEnvRule: (value: string, name = "apiKeyEnvVar") =>
-    `\`${name}\` must be the name of an environment variable (letters, digits and _, not starting with a ` +
-    `digit), got ${q(value)}. The default is "${DEFAULT_API_KEY_ENV}".`,
-  timeoutRule: (prop: string, value: number) =>
-    `\`${prop}\` must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${value}.`,
+    `\`${name}\` must be ${RULE_TEXT.apiKeyEnvVar}, got ${q(value)}. The default is "${DEFAULT_API_KEY_ENV}".`,
+  timeoutRule: (prop: string, value: number) => `\`${prop}\` must be ${RULE_TEXT.timeoutMs}, got ${value}.`,
   duplicateScope: (scope: string, first: string, second: string) =>
     `Two webhooks claim the ${scope}: ${first} and ${second}. The API allows one webhook per scope: remove one ` +
     "of them, or point one at another agent (`agentId`) or organization (`connection`).",

@@ -49,6 +49,10 @@ const within = (value: string, min: number, max: number) => {
 /** The bounds of the client's requestTimeoutMs and deadlineMs, as a connection or the provider sets them. */
 export const MAX_TIMEOUT_MS = 600_000;
 
+/** C0 and C1 controls and DEL. */
+// eslint-disable-next-line no-control-regex -- control characters are what this rule refuses
+const CONTROL_CHARACTERS = /[\x00-\x1f\x7f-\x9f]/;
+
 /** One predicate per rule: true when the value is allowed. */
 export const rules = {
   url: (v: string) => test(WEBHOOK_URL_PATTERN, v) && within(v, 1, MAX_URL_LENGTH),
@@ -57,6 +61,7 @@ export const rules = {
   secret: (v: string) => test(SECRET_PATTERN, v) && within(v, MIN_SECRET_LENGTH, MAX_SECRET_LENGTH),
   apiUrl: (v: string) => test(WEBHOOK_URL_PATTERN, v),
   apiKeyEnvVar: (v: string) => test(ENV_NAME_PATTERN, v),
+  nodeExecutable: (v: string) => v.trim() !== "" && !CONTROL_CHARACTERS.test(v),
 } as const;
 
 export type Rule = keyof typeof rules;
@@ -65,3 +70,22 @@ export type Rule = keyof typeof rules;
 export function validTimeoutMs(value: number): boolean {
   return Number.isInteger(value) && value >= 1 && value <= MAX_TIMEOUT_MS;
 }
+
+/**
+ * What each rule asks for, in the words every message uses after "must be": the construct's and the
+ * provider's diagnostics and the emulator's 400 answers all read these, so a changed bound changes them all.
+ */
+export const RULE_TEXT: Readonly<Record<Rule | "timeoutMs", string>> = {
+  url:
+    `an absolute https URL without credentials, spaces or control characters, at most ${MAX_URL_LENGTH} ` +
+    "characters (plain http is allowed only for localhost, 127.x.x.x and [::1])",
+  agentId: 'a UUID such as "6ba7b810-9dad-11d1-80b4-00c04fd430c8"',
+  description:
+    `at most ${MAX_DESCRIPTION_LENGTH} characters with no control characters other than tab, newline and ` +
+    "carriage return",
+  secret: `${MIN_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters with no control characters`,
+  apiUrl: "an absolute https URL (or http on a loopback host, for the emulator)",
+  apiKeyEnvVar: "the name of an environment variable (letters, digits and _, not starting with a digit)",
+  nodeExecutable: "a literal, non-empty path or command name of Node.js 20+ (it is not shell-expanded)",
+  timeoutMs: `a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`,
+};

@@ -1,7 +1,14 @@
-/** The scope rule (one webhook per organization, one per agent) applied to a list of webhooks. */
-import { describeScope } from "../messages";
+/**
+ * The scope rule (one webhook per organization, one per agent) as the API operations, the provider and the
+ * provisioners apply it to a list of webhooks, and the name every message gives a scope.
+ */
 import { ClientErrorCodes, PreclinicalError } from "./errors";
 import type { CreateWebhookRequest, Webhook } from "./schemas";
+
+/** "organization-level scope" or "scope of agent <id>", as every message names a scope. */
+export function describeScope(agentId: string | null | undefined): string {
+  return agentId ? `scope of agent ${agentId}` : "organization-level scope";
+}
 
 /**
  * The webhook of `webhooks` that holds a scope (agent ids compare case-insensitively, as UUIDs do). Throws

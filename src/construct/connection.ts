@@ -4,23 +4,17 @@
  */
 import { Construct } from "constructs";
 import { TerraformStack, Token } from "cdktf";
-import { DEFAULT_API_URL } from "../api/assumptions";
+import { DEFAULT_API_KEY_ENV, DEFAULT_API_URL } from "../api/assumptions";
 import { messages } from "../messages";
-import { DEFAULT_API_KEY_ENV } from "../api/assumptions";
 import { normalizeApiUrl } from "../provisioner/protocol";
 import { PreclinicalLedger } from "./ledger";
 import { PreclinicalEngine, ProvisionerResourceType, type ConnectionSettings } from "./settings";
 import { providerFor } from "./provider-engine";
-import { validTimeoutMs } from "../api/rules";
-import { rules } from "./validation";
+import { rules, validTimeoutMs } from "../api/rules";
 
 export { PreclinicalEngine, ProvisionerResourceType, type ConnectionSettings } from "./settings";
 
 const CONNECTION_SYMBOL = Symbol.for("cdktf-preclinical-webhooks.PreclinicalConnection");
-
-/** C0 and C1 controls and DEL, refused in `nodeExecutable`. */
-// eslint-disable-next-line no-control-regex -- control characters are what this rule refuses
-const CONTROL_CHARACTERS = /[\x00-\x1f\x7f-\x9f]/;
 
 /** The engine of a connection that names none (and no `resourceType`, which implies provisioners). */
 export const DEFAULT_ENGINE = PreclinicalEngine.PROVIDER;
@@ -120,7 +114,7 @@ export function resolveConnection(props: PreclinicalConnectionProps, base?: Conn
   if (Token.isUnresolved(apiKeyEnvVar)) throw new Error(messages.mustBeLiteral("apiKeyEnvVar"));
   if (!rules.apiKeyEnvVar(apiKeyEnvVar)) throw new Error(messages.apiKeyEnvRule(apiKeyEnvVar));
   const nodeExecutable = props.nodeExecutable ?? base?.nodeExecutable ?? "node";
-  if (Token.isUnresolved(nodeExecutable) || nodeExecutable.trim() === "" || CONTROL_CHARACTERS.test(nodeExecutable)) {
+  if (Token.isUnresolved(nodeExecutable) || !rules.nodeExecutable(nodeExecutable)) {
     throw new Error(messages.nodeExecutableRule(nodeExecutable));
   }
   for (const [prop, value] of [

@@ -18,7 +18,7 @@ import {
 import type { ConnectionSettings } from "./settings";
 import { carrierResource, selfTriggersJson } from "./resources";
 import { messages } from "../messages";
-import { escapeTemplate } from "./validation";
+import { escapeTemplate } from "./hcl";
 
 /** Recognises a ledger as cdktf recognises its objects: by a global symbol, not `instanceof` (two copies). */
 const LEDGER_SYMBOL = Symbol.for("cdktf-preclinical-webhooks.PreclinicalLedger");

@@ -14,7 +14,7 @@ import { Env, ProvisionerCommand, Trigger, type LedgerEntry } from "../provision
 import type { WebhookSpec } from "./engine";
 import { PreclinicalLedger } from "./ledger";
 import { carrierResource, selfTrigger } from "./resources";
-import { escapeTemplate } from "./validation";
+import { escapeTemplate } from "./hcl";
 
 const ORGANIZATION_SCOPE = "";
 

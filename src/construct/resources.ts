@@ -27,7 +27,7 @@ import { Env, type ProvisionerCommand } from "../provisioner/protocol";
 import { bundlePath } from "../bundles";
 import { messages } from "../messages";
 import { ProvisionerResourceType, type ConnectionSettings } from "./settings";
-import { escapeTemplate } from "./validation";
+import { escapeTemplate } from "./hcl";
 
 const CLI_FILE = path.join("provisioner", "preclinical-provisioner.cjs");
 

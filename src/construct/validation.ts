@@ -6,21 +6,7 @@ import { Fn, Op, Token, type IResolvable, type Precondition } from "cdktf";
 import { MAX_DESCRIPTION_LENGTH, MAX_SECRET_LENGTH, MAX_URL_LENGTH, MIN_SECRET_LENGTH } from "../api/assumptions";
 import { DESCRIPTION_PATTERN, SECRET_PATTERN, UUID_PATTERN, WEBHOOK_URL_PATTERN, rules, type Rule } from "../api/rules";
 import { messages, quote } from "../messages";
-
-export { quote, rules };
-
-/**
- * Escapes a literal user string for Terraform's template syntax: cdktf passes `${` and `%{` through, and
- * Terraform would read them as interpolation or a directive. `$${` and `%%{` reach the API as `${` and `%{`.
- */
-export function escapeTemplate(value: string): string {
-  return value.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
-}
-
-/** A JavaScript string as an HCL string literal body: cdktf's Fn.regex does not escape backslashes. */
-function hclLiteral(value: string): string {
-  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
-}
+import { hclLiteral } from "./hcl";
 
 const matches = (pattern: string, value: string): IResolvable => Fn.can(Fn.regex(hclLiteral(pattern), value));
 // cdktf renders a literal 0 operand as `undefined`, so a lower bound of 0 is left out rather than written.

@@ -6,7 +6,8 @@
 import * as crypto from "node:crypto";
 import { Construct, type IConstruct, type IValidation } from "constructs";
 import { Annotations, Fn, Token, type IResolvable, type Precondition, type TerraformResource } from "cdktf";
-import { describeScope, messages } from "../messages";
+import { describeScope } from "../api/scope";
+import { messages } from "../messages";
 import { scopeKey, type LedgerEntry } from "../provisioner/protocol";
 import { PreclinicalConnection, resolveConnection } from "./connection";
 import { PreclinicalEngine, type WebhookSpec } from "./engine";
@@ -15,7 +16,8 @@ import { declareWithProvider } from "./provider-engine";
 import type { PreclinicalWebhookResource } from "./provider-binding";
 import { declareWithProvisioners, type ProvisionerResources } from "./provisioner-engine";
 import type { ConnectionSettings } from "./settings";
-import { checkLiteral, escapeTemplate, preconditions } from "./validation";
+import { escapeTemplate } from "./hcl";
+import { checkLiteral, preconditions } from "./validation";
 
 /** The props of a PreclinicalWebhook. */
 export interface PreclinicalWebhookProps {

@@ -4,7 +4,7 @@
  * the UI; this check does. The secret cannot be read back from the API, so it is never compared.
  */
 import { PreclinicalClient } from "../api/client";
-import { describeScope } from "../messages";
+import { describeScope } from "../api/scope";
 import type { Webhook } from "../api/schemas";
 import { LEDGER_ID, Trigger, decodeLedgerEntry, scopeKey, type LedgerEntry } from "../provisioner/protocol";
 

@@ -2,7 +2,7 @@
  * Control endpoints under /_emulator: not part of the real API, so that a separate process (the bin) can
  * be driven by tests. They need no auth and are not logged.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { emptyResponse, invalidField, jsonResponse, parseJsonObject, type Route } from "./http";
 import { FaultSpecSchema } from "./faults";
 import { toApiWebhook } from "./store";
@@ -18,9 +18,9 @@ export interface ControlContext {
 }
 
 const AgentBodySchema = z.strictObject({
-  id: z.string().min(1),
-  name: z.string().optional(),
-  provider: z.string().optional(),
+  id: z.string().check(z.minLength(1)),
+  name: z.optional(z.string()),
+  provider: z.optional(z.string()),
 });
 
 /** A webhook in the control view: the API fields, its organization and whether it has a secret. */

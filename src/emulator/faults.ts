@@ -1,5 +1,5 @@
 /** Fault injection: a queue of faults that the next matching /api/v1 requests receive. */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { ErrorCodes } from "../api/assumptions";
 import { emptyResponse, EmulatorError, errorResponse, jsonResponse, type EmulatorResponse } from "./http";
 
@@ -29,28 +29,28 @@ export interface FaultSpec {
   readonly fault: FaultKind;
 }
 
-const statusCode = z.number().int().min(200).max(599);
+const statusCode = z.int().check(z.gte(200), z.lte(599));
 
 const FaultKindSchema = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("status"),
     status: statusCode,
-    retryAfter: z.string().optional(),
-    body: z.string().optional(),
+    retryAfter: z.optional(z.string()),
+    body: z.optional(z.string()),
   }),
-  z.strictObject({ kind: z.literal("delay"), ms: z.number().int().min(0) }),
+  z.strictObject({ kind: z.literal("delay"), ms: z.int().check(z.gte(0)) }),
   z.strictObject({ kind: z.literal("drop") }),
   z.strictObject({ kind: z.literal("applyThenDrop") }),
-  z.strictObject({ kind: z.literal("applyThenFail"), status: statusCode.optional() }),
+  z.strictObject({ kind: z.literal("applyThenFail"), status: z.optional(statusCode) }),
   z.strictObject({ kind: z.literal("notJson") }),
   z.strictObject({ kind: z.literal("badSchema") }),
 ]);
 
 /** A fault spec as JSON (the control endpoint): `path` can only be a string prefix. */
 export const FaultSpecSchema = z.strictObject({
-  method: z.string().optional(),
-  path: z.string().optional(),
-  times: z.number().int().positive().optional(),
+  method: z.optional(z.string()),
+  path: z.optional(z.string()),
+  times: z.optional(z.int().check(z.positive())),
   fault: FaultKindSchema,
 });
 

@@ -1,17 +1,10 @@
 /**
  * Validation of webhook request bodies, shared by create, update and seeding. Shapes come from the
- * shared request schemas; the bounds the documentation leaves open come from assumptions.ts.
+ * shared request schemas; the field rules from ../api/rules.ts.
  */
 import { safeParse, type core } from "zod/mini";
-import {
-  ErrorCodes,
-  MAX_DESCRIPTION_LENGTH,
-  MAX_SECRET_LENGTH,
-  MAX_URL_LENGTH,
-  MIN_SECRET_LENGTH,
-  PUT_ACCEPTS_NULL_DESCRIPTION,
-  countCharacters,
-} from "../api/assumptions";
+import { ErrorCodes, PUT_ACCEPTS_NULL_DESCRIPTION } from "../api/assumptions";
+import { RULE_TEXT, rules } from "../api/rules";
 import {
   CreateWebhookRequestSchema,
   UpdateWebhookRequestSchema,
@@ -60,33 +53,15 @@ export function parseWithSchema<S extends core.$ZodType>(schema: S, body: Record
   throw invalidField(field, `${field}: ${issue.message}`);
 }
 
-/** The rules beyond JSON types, for whichever of the fields are present. */
+/**
+ * The rules beyond JSON types, for whichever of the fields are present: the same predicates the construct
+ * and the provider check (../api/rules.ts), so a value the library accepts is one the emulator accepts.
+ */
 function checkFieldRules(input: { url?: string; description?: string | null; secret?: string }): void {
-  if (input.url !== undefined) checkUrl(input.url);
-  if (typeof input.description === "string" && countCharacters(input.description) > MAX_DESCRIPTION_LENGTH) {
-    throw invalidField("description", `description is longer than ${MAX_DESCRIPTION_LENGTH} characters`);
-  }
-  if (input.secret !== undefined) checkSecret(input.secret);
-}
-
-function checkUrl(url: string): void {
-  if (countCharacters(url) > MAX_URL_LENGTH)
-    throw invalidField("url", `url is longer than ${MAX_URL_LENGTH} characters`);
-  if (url !== url.trim()) throw invalidField("url", "url must not have surrounding whitespace");
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw invalidField("url", "url is not a valid URL");
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw invalidField("url", "url must use http or https");
-  }
-}
-
-function checkSecret(secret: string): void {
-  const length = countCharacters(secret);
-  if (length < MIN_SECRET_LENGTH || length > MAX_SECRET_LENGTH) {
-    throw invalidField("secret", `secret must be ${MIN_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters long`);
+  for (const field of ["url", "description", "secret"] as const) {
+    const value = input[field];
+    if (typeof value === "string" && !rules[field](value)) {
+      throw invalidField(field, `${field} must be ${RULE_TEXT[field]}`);
+    }
   }
 }

@@ -6,7 +6,8 @@
  */
 import { PreclinicalClient } from "../api/client";
 import { PreclinicalError, isAgentNotFound, isApiError, isNotFound, redact } from "../api/errors";
-import { describeScope, messages } from "../messages";
+import { describeScope } from "../api/scope";
+import { messages } from "../messages";
 import {
   DEFAULT_API_KEY_ENV,
   Env,

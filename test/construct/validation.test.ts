@@ -5,7 +5,8 @@
  */
 import { TerraformStack, Testing } from "cdktf";
 import { PreclinicalConnection, PreclinicalWebhook, type PreclinicalWebhookProps } from "../../src/construct";
-import { escapeTemplate, quote } from "../../src/construct/validation";
+import { escapeTemplate } from "../../src/construct/hcl";
+import { quote } from "../../src/messages";
 import { messages } from "../../src/messages";
 import { HOST, SECRET_16, URL, accepted, rejected, type Prop } from "../support/inputs";
 import { thrown } from "../support/thrown";
