@@ -151,7 +151,7 @@ ${failureNotes(reports)}
   test/e2e/hostile-inputs.test.ts deploys the hostile ones with real terraform and checks that the API
   receives them exactly as the user wrote them and that nothing was executed.
 - One scope declared twice in a stack, or across the stacks of one App, fails synthesis naming both
-  construct paths (test/construct/webhook.test.ts).
+  construct paths (test/construct/webhook-checks.test.ts).
 
 ## Bad conditions at apply
 
@@ -172,7 +172,7 @@ test/e2e/provider-engine/ do the same on the provider engine, with TF_LOG=debug,
 The provider deletes only the webhooks in its state, by id; the CLI only in the scopes its stack recorded
 (whatever webhook holds such a scope then). Deleting a webhook that is already gone succeeds; a create whose
 answer was lost is resolved by reading the scope back, never duplicated (test/provider/e2e/faults.test.ts,
-test/provisioner/cli.test.ts, test/api/client.test.ts).
+test/provisioner/cli-delete.test.ts, test/provisioner/cli-reconcile.test.ts, test/api/client.test.ts).
 `;
   fs.writeFileSync(path.join(repo, "RELIABILITY.md"), md);
   process.stdout.write(`\n${md}`);

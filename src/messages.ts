@@ -4,7 +4,7 @@
  * diagnostics all live here.
  * No factory takes a secret: none can print one.
  */
-import { DEFAULT_API_KEY_ENV, DEFAULT_API_URL, countCharacters, graphemes } from "./api/assumptions";
+import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL, countCharacters, graphemes } from "./api/assumptions";
 import { RULE_TEXT } from "./api/rules";
 import { describeScope } from "./api/scope";
 
@@ -59,8 +59,8 @@ export const messages = {
     `\`${prop}\` must be a literal string known at synth time, not a Terraform variable or attribute: it ` +
     "identifies the organization in scope checks and in the stack's ledger. For per-environment API URLs, set " +
     "PRECLINICAL_API_URL when you run cdktf synth or deploy.",
-  apiKeyEnvRule: (value: string, name = "apiKeyEnvVar") =>
-    `\`${name}\` must be ${RULE_TEXT.apiKeyEnvVar}, got ${q(value)}. The default is "${DEFAULT_API_KEY_ENV}".`,
+  apiKeyEnvVarRule: (value: string, name = "apiKeyEnvVar") =>
+    `\`${name}\` must be ${RULE_TEXT.apiKeyEnvVar}, got ${q(value)}. The default is "${DEFAULT_API_KEY_ENV_VAR}".`,
   timeoutRule: (prop: string, value: number) => `\`${prop}\` must be ${RULE_TEXT.timeoutMs}, got ${value}.`,
   duplicateScope: (scope: string, first: string, second: string) =>
     `Two webhooks claim the ${scope}: ${first} and ${second}. The API allows one webhook per scope: remove one ` +

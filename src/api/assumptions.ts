@@ -8,7 +8,7 @@
 export const DEFAULT_API_URL = "https://app.preclinical.dev/api/v1";
 
 /** The environment variable that holds the API key unless a connection or provider names another. */
-export const DEFAULT_API_KEY_ENV = "PRECLINICAL_API_KEY";
+export const DEFAULT_API_KEY_ENV_VAR = "PRECLINICAL_API_KEY";
 
 /** 1. Delete answers 204 with an empty body; a webhook that is already gone answers 404 NOT_FOUND. */
 export const DELETE_SUCCESS_STATUS = 204;

@@ -36,7 +36,7 @@ export {
   type WebhookList,
 } from "./schemas";
 export {
-  DEFAULT_API_KEY_ENV,
+  DEFAULT_API_KEY_ENV_VAR,
   DEFAULT_API_URL,
   DELETE_SUCCESS_STATUS,
   ErrorCodes,

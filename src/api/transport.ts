@@ -5,7 +5,7 @@
  */
 import type { Dispatcher } from "undici";
 import { createAgent } from "./undici";
-import { DEFAULT_API_KEY_ENV, DEFAULT_API_URL } from "./assumptions";
+import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL } from "./assumptions";
 import { ClientErrorCodes, PreclinicalError, PreclinicalNetworkError, redact, type RequestContext } from "./errors";
 import { DEFAULT_RETRY_POLICY, backoffDelayMs, parseRetryAfter, type RetryPolicy } from "./retry";
 import type { ApiSchema } from "./schemas";
@@ -92,7 +92,7 @@ export class Transport {
         ClientErrorCodes.INVALID_CONFIGURATION,
         "No Preclinical API key was given (it is empty). Create one in the Preclinical settings and pass it as " +
           "`apiKey`; the provider and the provisioners read it from the environment variable their settings name " +
-          `(${DEFAULT_API_KEY_ENV} by default).`,
+          `(${DEFAULT_API_KEY_ENV_VAR} by default).`,
       );
     }
     this.baseUrl = normalizeBaseUrl(options.baseUrl ?? DEFAULT_API_URL);

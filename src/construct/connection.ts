@@ -4,7 +4,7 @@
  */
 import { Construct } from "constructs";
 import { TerraformStack, Token } from "cdktf";
-import { DEFAULT_API_KEY_ENV, DEFAULT_API_URL } from "../api/assumptions";
+import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL } from "../api/assumptions";
 import { messages } from "../messages";
 import { normalizeApiUrl } from "../provisioner/protocol";
 import { PreclinicalLedger } from "./ledger";
@@ -105,14 +105,14 @@ export class PreclinicalConnection extends Construct {
 export function resolveConnection(props: PreclinicalConnectionProps, base?: ConnectionSettings): ConnectionSettings {
   const fromEnvironment = props.apiUrl === undefined && base === undefined && !!process.env.PRECLINICAL_API_URL;
   const apiUrl = props.apiUrl ?? base?.apiUrl ?? (process.env.PRECLINICAL_API_URL || DEFAULT_API_URL);
-  const apiKeyEnvVar = props.apiKeyEnvVar ?? base?.apiKeyEnvVar ?? DEFAULT_API_KEY_ENV;
+  const apiKeyEnvVar = props.apiKeyEnvVar ?? base?.apiKeyEnvVar ?? DEFAULT_API_KEY_ENV_VAR;
   // Both must be literals: they identify the organization in scope checks and in the stack's ledger.
   if (Token.isUnresolved(apiUrl)) throw new Error(messages.mustBeLiteral("apiUrl"));
   if (!rules.apiUrl(apiUrl)) {
     throw new Error(fromEnvironment ? messages.apiUrlFromEnvironment(apiUrl) : messages.apiUrlRule(apiUrl));
   }
   if (Token.isUnresolved(apiKeyEnvVar)) throw new Error(messages.mustBeLiteral("apiKeyEnvVar"));
-  if (!rules.apiKeyEnvVar(apiKeyEnvVar)) throw new Error(messages.apiKeyEnvRule(apiKeyEnvVar));
+  if (!rules.apiKeyEnvVar(apiKeyEnvVar)) throw new Error(messages.apiKeyEnvVarRule(apiKeyEnvVar));
   const nodeExecutable = props.nodeExecutable ?? base?.nodeExecutable ?? "node";
   if (Token.isUnresolved(nodeExecutable) || !rules.nodeExecutable(nodeExecutable)) {
     throw new Error(messages.nodeExecutableRule(nodeExecutable));

@@ -34,12 +34,12 @@ export function declareWithProvisioners(
   const apiUrl = escapeTemplate(settings.apiUrl);
   const scopeTriggers: Record<string, string> = {
     [Trigger.API_URL]: apiUrl,
-    [Trigger.API_KEY_ENV]: settings.apiKeyEnvVar,
+    [Trigger.API_KEY_ENV_VAR]: settings.apiKeyEnvVar,
     [Trigger.AGENT_ID]: spec.agentId ?? ORGANIZATION_SCOPE,
   };
   const connectionEnv = {
     [Env.API_URL]: apiUrl,
-    [Env.API_KEY_ENV]: settings.apiKeyEnvVar,
+    [Env.API_KEY_ENV_VAR]: settings.apiKeyEnvVar,
     [Env.PATH]: escapeTemplate(spec.path),
     ...(settings.requestTimeoutMs ? { [Env.REQUEST_TIMEOUT_MS]: String(settings.requestTimeoutMs) } : {}),
     ...(settings.deadlineMs ? { [Env.DEADLINE_MS]: String(settings.deadlineMs) } : {}),
@@ -65,7 +65,7 @@ export function declareWithProvisioners(
         environment: {
           ...connectionEnv,
           [Env.API_URL]: selfTrigger(settings.resourceType, Trigger.API_URL),
-          [Env.API_KEY_ENV]: selfTrigger(settings.resourceType, Trigger.API_KEY_ENV),
+          [Env.API_KEY_ENV_VAR]: selfTrigger(settings.resourceType, Trigger.API_KEY_ENV_VAR),
           [Env.AGENT_ID]: selfTrigger(settings.resourceType, Trigger.AGENT_ID),
         },
       },

@@ -185,7 +185,7 @@ export class PreclinicalWebhook extends Construct {
   public _ledgerEntry(): LedgerEntry {
     return {
       apiUrl: this.connectionSettings.apiUrl,
-      apiKeyEnv: this.connectionSettings.apiKeyEnvVar,
+      apiKeyEnvVar: this.connectionSettings.apiKeyEnvVar,
       agentId: this.agentId ?? null,
     };
   }

@@ -45,8 +45,8 @@ export async function runDrift(
     const show = JSON.parse(readShowJson(values["stack-dir"], values["show-json"], env));
     const applied = appliedWebhooks(show);
     const clientFor = (entry: LedgerEntry) => {
-      const apiKey = env[entry.apiKeyEnv];
-      if (!apiKey) throw new Error(messages.missingApiKey(entry.apiKeyEnv));
+      const apiKey = env[entry.apiKeyEnvVar];
+      if (!apiKey) throw new Error(messages.missingApiKey(entry.apiKeyEnvVar));
       const client = new PreclinicalClient({ apiKey, baseUrl: entry.apiUrl });
       clients.push(client);
       return client;

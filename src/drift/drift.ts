@@ -97,9 +97,9 @@ export function appliedWebhooks(show: unknown): AppliedWebhook[] {
   for (const r of resources) {
     const t = triggersOf(r);
     const text = (key: string) => (typeof t?.[key] === "string" ? (t[key] as string) : undefined);
-    const [url, apiUrl, apiKeyEnv] = [text(Trigger.URL), text(Trigger.API_URL), text(Trigger.API_KEY_ENV)];
-    if (url === undefined || apiUrl === undefined || apiKeyEnv === undefined) continue;
-    const entry: LedgerEntry = { apiUrl, apiKeyEnv, agentId: text(Trigger.AGENT_ID) || null };
+    const [url, apiUrl, apiKeyEnvVar] = [text(Trigger.URL), text(Trigger.API_URL), text(Trigger.API_KEY_ENV_VAR)];
+    if (url === undefined || apiUrl === undefined || apiKeyEnvVar === undefined) continue;
+    const entry: LedgerEntry = { apiUrl, apiKeyEnvVar, agentId: text(Trigger.AGENT_ID) || null };
     applied.push({
       ...entry,
       address: r.address ?? "(unknown address)",

@@ -4,7 +4,7 @@
  * so a plan without webhooks needs no key, and it never enters configuration, state or logs.
  */
 import type * as ApiClient from "../api/client";
-import { DEFAULT_API_KEY_ENV, DEFAULT_API_URL } from "../api/assumptions";
+import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL } from "../api/assumptions";
 import { rules, validTimeoutMs } from "../api/rules";
 import { messages } from "../messages";
 import { DiagnosticsError, error, type Diagnostic, type ProviderDefinition } from "./protocol/definition";
@@ -26,7 +26,7 @@ export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = proces
         error("Provider not configured", "Terraform called the resource before configuring the provider; run again."),
       ]);
     }
-    const apiKeyEnvVar = known<string>(settings.api_key_env_var) ?? DEFAULT_API_KEY_ENV;
+    const apiKeyEnvVar = known<string>(settings.api_key_env_var) ?? DEFAULT_API_KEY_ENV_VAR;
     const apiKey = env[apiKeyEnvVar];
     if (!apiKey || apiKey.trim() === "") {
       throw new DiagnosticsError([error("No Preclinical API key", messages.missingApiKey(apiKeyEnvVar))]);
@@ -78,7 +78,7 @@ function validateProviderConfig(config: ObjectValue): Diagnostic[] {
   }
   const envVar = known<string>(config.api_key_env_var);
   if (envVar !== undefined && !rules.apiKeyEnvVar(envVar)) {
-    out.push(error("Invalid attribute value", messages.apiKeyEnvRule(envVar, "api_key_env_var"), "api_key_env_var"));
+    out.push(error("Invalid attribute value", messages.apiKeyEnvVarRule(envVar, "api_key_env_var"), "api_key_env_var"));
   }
   for (const name of ["request_timeout_ms", "deadline_ms"]) {
     const value = known<number>(config[name]);

@@ -9,7 +9,7 @@ import { PreclinicalError, isAgentNotFound, isApiError, isNotFound, redact } fro
 import { describeScope } from "../api/scope";
 import { messages } from "../messages";
 import {
-  DEFAULT_API_KEY_ENV,
+  DEFAULT_API_KEY_ENV_VAR,
   Env,
   PLAN_TIME_AGENT,
   ProvisionerCommand,
@@ -49,7 +49,7 @@ export async function runProvisioner(args: readonly string[], env: Environment, 
     return 2;
   }
   // Known before anything can fail, so that every line printed, errors included, is masked.
-  const secrets = [env[Env.SECRET], env[apiKeyEnvName(env)], env[DEFAULT_API_KEY_ENV]];
+  const secrets = [env[Env.SECRET], env[apiKeyEnvVarOf(env)], env[DEFAULT_API_KEY_ENV_VAR]];
   const ctx = new Context(env, io, secrets);
   try {
     ctx.addSecrets(ledgerKeys(env));
@@ -65,8 +65,8 @@ export async function runProvisioner(args: readonly string[], env: Environment, 
 }
 
 /** The name of the variable that holds this webhook's API key. */
-function apiKeyEnvName(env: Environment): string {
-  return env[Env.API_KEY_ENV] || DEFAULT_API_KEY_ENV;
+function apiKeyEnvVarOf(env: Environment): string {
+  return env[Env.API_KEY_ENV_VAR] || DEFAULT_API_KEY_ENV_VAR;
 }
 
 /** The API keys named by the ledgers (a reconcile may use several organizations' keys). */
@@ -74,7 +74,7 @@ function ledgerKeys(env: Environment): (string | undefined)[] {
   const names = new Set<string>();
   for (const name of [Env.LEDGER_PREVIOUS, Env.LEDGER_CURRENT]) {
     const text = env[name];
-    if (text !== undefined) for (const entry of Object.values(parseLedger(name, text))) names.add(entry.apiKeyEnv);
+    if (text !== undefined) for (const entry of Object.values(parseLedger(name, text))) names.add(entry.apiKeyEnvVar);
   }
   return [...names].map((name) => env[name]);
 }
@@ -119,17 +119,17 @@ class Context {
   entry(): LedgerEntry {
     return {
       apiUrl: this.required(Env.API_URL),
-      apiKeyEnv: apiKeyEnvName(this.env),
+      apiKeyEnvVar: apiKeyEnvVarOf(this.env),
       agentId: this.env[Env.AGENT_ID] || null,
     };
   }
 
   client(entry: LedgerEntry): PreclinicalClient {
-    const id = `${entry.apiUrl} ${entry.apiKeyEnv}`;
+    const id = `${entry.apiUrl} ${entry.apiKeyEnvVar}`;
     let client = this.clients.get(id);
     if (!client) {
-      const apiKey = this.env[entry.apiKeyEnv];
-      if (!apiKey) throw new UserFacingError(messages.missingApiKey(entry.apiKeyEnv));
+      const apiKey = this.env[entry.apiKeyEnvVar];
+      if (!apiKey) throw new UserFacingError(messages.missingApiKey(entry.apiKeyEnvVar));
       const debug =
         this.env[Env.DEBUG] === "1" ? (line: string) => this.io.err(`preclinical debug: ${line}`) : undefined;
       client = new PreclinicalClient({
@@ -157,8 +157,8 @@ function optionalNumber(text: string | undefined): number | undefined {
 function explain(err: unknown, entry: LedgerEntry, path: string, what: string): Error {
   if (err instanceof UserFacingError) return err;
   if (isAgentNotFound(err) && entry.agentId) return new UserFacingError(messages.agentNotFound(entry.agentId, path));
-  if (isApiError(err) && err.status === 401) return new UserFacingError(messages.unauthorized(entry.apiKeyEnv));
-  if (isApiError(err) && err.status === 403) return new UserFacingError(messages.forbidden(entry.apiKeyEnv));
+  if (isApiError(err) && err.status === 401) return new UserFacingError(messages.unauthorized(entry.apiKeyEnvVar));
+  if (isApiError(err) && err.status === 403) return new UserFacingError(messages.forbidden(entry.apiKeyEnvVar));
   const reason = err instanceof PreclinicalError || err instanceof Error ? err.message : String(err);
   return new UserFacingError(messages.failedFor(path, what, reason), true);
 }

@@ -21,7 +21,7 @@ export const Env = {
   /** The API base URL. */
   API_URL: "PRECLINICAL_API_URL",
   /** The NAME of the variable that holds the API key on the runner (the key itself is never in config). */
-  API_KEY_ENV: "PRECLINICAL_API_KEY_ENV",
+  API_KEY_ENV_VAR: "PRECLINICAL_API_KEY_ENV",
   /** The construct path, for messages. */
   PATH: "PRECLINICAL_CONSTRUCT_PATH",
   /** The agent id, or the empty string for the organization-level scope. */
@@ -56,7 +56,7 @@ export const Env = {
  */
 export const Trigger = {
   API_URL: "api_url",
-  API_KEY_ENV: "api_key_env",
+  API_KEY_ENV_VAR: "api_key_env",
   AGENT_ID: "agent_id",
   URL: "url",
   DESCRIPTION: "description",
@@ -79,27 +79,31 @@ export function normalizeApiUrl(url: string): string {
  */
 export const PLAN_TIME_AGENT = "(known at plan time)";
 
-export { DEFAULT_API_KEY_ENV } from "../api/assumptions";
+export { DEFAULT_API_KEY_ENV_VAR } from "../api/assumptions";
 
 /** One webhook scope as the ledger records it: which API, which key, which scope. */
 export interface LedgerEntry {
   readonly apiUrl: string;
-  readonly apiKeyEnv: string;
+  readonly apiKeyEnvVar: string;
   /** The agent id, or null for the organization-level scope. */
   readonly agentId: string | null;
 }
 
-/** Ledger values are strings (null_resource triggers are a map of strings): one JSON object each. */
+/**
+ * Ledger values are strings (null_resource triggers are a map of strings): one JSON object each. The key
+ * variable is stored under `apiKeyEnv`, its name in the first releases: the ledger sits in every deployed
+ * stack's state, and a new key name would change every ledger's triggers, so that plans would replace it.
+ */
 export function encodeLedgerEntry(entry: LedgerEntry): string {
-  return JSON.stringify({ apiUrl: entry.apiUrl, apiKeyEnv: entry.apiKeyEnv, agentId: entry.agentId });
+  return JSON.stringify({ apiUrl: entry.apiUrl, apiKeyEnv: entry.apiKeyEnvVar, agentId: entry.agentId });
 }
 
 export function decodeLedgerEntry(text: string): LedgerEntry {
-  const raw = JSON.parse(text) as Partial<LedgerEntry>;
+  const raw = JSON.parse(text) as { apiUrl?: unknown; apiKeyEnv?: unknown; agentId?: string | null };
   if (typeof raw.apiUrl !== "string" || typeof raw.apiKeyEnv !== "string") {
     throw new Error(`ledger entry ${JSON.stringify(text)} lacks apiUrl or apiKeyEnv`);
   }
-  return { apiUrl: raw.apiUrl, apiKeyEnv: raw.apiKeyEnv, agentId: raw.agentId ?? null };
+  return { apiUrl: raw.apiUrl, apiKeyEnvVar: raw.apiKeyEnv, agentId: raw.agentId ?? null };
 }
 
 /**
@@ -107,5 +111,5 @@ export function decodeLedgerEntry(text: string): LedgerEntry {
  * case-insensitively, as UUIDs do.
  */
 export function scopeKey(entry: LedgerEntry): string {
-  return `${normalizeApiUrl(entry.apiUrl)} ${entry.apiKeyEnv} ${entry.agentId?.toLowerCase() ?? "organization"}`;
+  return `${normalizeApiUrl(entry.apiUrl)} ${entry.apiKeyEnvVar} ${entry.agentId?.toLowerCase() ?? "organization"}`;
 }

@@ -11,9 +11,8 @@ import {
   PreclinicalResponseError,
 } from "../../src/api";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
+import { AGENT_A, AGENT_B, UNKNOWN_AGENT } from "../support/agents";
 
-const AGENT = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
-const OTHER_AGENT = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
 const SECRET = "whsec_" + "s3cr3t".repeat(8);
 
 let emulator: PreclinicalEmulator;
@@ -36,7 +35,7 @@ function apiRequests(method?: string) {
 }
 
 beforeAll(async () => {
-  emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT }, { id: OTHER_AGENT }] });
+  emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
 });
 afterEach(async () => {
   emulator.reset();
@@ -52,7 +51,7 @@ describe("operations", () => {
       description: "All agents",
       secret: SECRET,
     });
-    const agent = await api.createWebhook({ url: "https://hooks.example.com/a", agent_id: AGENT, is_enabled: false });
+    const agent = await api.createWebhook({ url: "https://hooks.example.com/a", agent_id: AGENT_A, is_enabled: false });
 
     expect(org).toMatchObject({
       url: "https://hooks.example.com/org",
@@ -60,16 +59,16 @@ describe("operations", () => {
       agent_id: null,
       is_enabled: true,
     });
-    expect(agent).toMatchObject({ agent_id: AGENT, is_enabled: false, description: null });
+    expect(agent).toMatchObject({ agent_id: AGENT_A, is_enabled: false, description: null });
     expect(JSON.stringify([org, agent])).not.toContain(SECRET);
     expect(emulator.webhooks().find((w) => w.id === org.id)?.secret).toBe(SECRET);
 
     expect(await api.getWebhook(org.id)).toMatchObject({ id: org.id, url: org.url });
     expect((await api.listWebhooks()).map((w) => w.id).sort()).toEqual([org.id, agent.id].sort());
-    expect((await api.listWebhooks({ agentId: AGENT })).map((w) => w.id)).toEqual([agent.id]);
+    expect((await api.listWebhooks({ agentId: AGENT_A })).map((w) => w.id)).toEqual([agent.id]);
     expect((await api.findScopeWebhook(null))?.id).toBe(org.id);
-    expect((await api.findScopeWebhook(AGENT))?.id).toBe(agent.id);
-    expect(await api.findScopeWebhook(OTHER_AGENT)).toBeUndefined();
+    expect((await api.findScopeWebhook(AGENT_A))?.id).toBe(agent.id);
+    expect(await api.findScopeWebhook(AGENT_B)).toBeUndefined();
 
     const updated = await api.updateWebhook(agent.id, {
       url: "https://hooks.example.com/b",
@@ -89,8 +88,8 @@ describe("operations", () => {
 
   test("getAgent reads a known agent and recognises an unknown one", async () => {
     const api = client();
-    expect(await api.getAgent(AGENT)).toMatchObject({ id: AGENT, is_active: true });
-    const err = await api.getAgent("00000000-0000-0000-0000-000000000000").catch((e) => e);
+    expect(await api.getAgent(AGENT_A)).toMatchObject({ id: AGENT_A, is_active: true });
+    const err = await api.getAgent(UNKNOWN_AGENT).catch((e) => e);
     expect(isAgentNotFound(err)).toBe(true);
   });
 });
@@ -155,7 +154,7 @@ describe("documented errors", () => {
     try {
       const api = new PreclinicalClient({ apiKey: EMULATOR_DEFAULT_API_KEY, baseUrl: other.url });
       clients.push(api);
-      const err = await api.createWebhook({ url: "https://hooks.example.com/a", agent_id: AGENT }).catch((e) => e);
+      const err = await api.createWebhook({ url: "https://hooks.example.com/a", agent_id: AGENT_A }).catch((e) => e);
       expect(isAgentNotFound(err)).toBe(true);
       expect(err.status).toBe(status);
     } finally {
@@ -251,14 +250,14 @@ describe("a create whose answer was lost", () => {
     emulator.injectFault({ method: "POST", path: "/webhooks", fault });
     const hook = await client().createWebhook({
       url: "https://hooks.example.com/a",
-      agent_id: AGENT,
+      agent_id: AGENT_A,
       description: "d",
       secret: SECRET,
     });
     const stored = emulator.webhooks();
     expect(stored).toHaveLength(1);
     expect(hook.id).toBe(stored[0].id);
-    expect(stored[0]).toMatchObject({ url: "https://hooks.example.com/a", agent_id: AGENT, secret: SECRET });
+    expect(stored[0]).toMatchObject({ url: "https://hooks.example.com/a", agent_id: AGENT_A, secret: SECRET });
     expect(apiRequests("POST")).toHaveLength(2);
   });
 

@@ -4,7 +4,6 @@
  * provisioner engine, and none of the provisioner engine's resources. Synthesis only, no Terraform.
  * (What a full synth writes into the stack folder: provider-engine-install.test.ts.)
  */
-import * as crypto from "node:crypto";
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import "cdktf/lib/testing/adapters/jest";
 import { DEFAULT_API_URL } from "../../src/api/assumptions";
@@ -20,12 +19,12 @@ import { messages } from "../../src/messages";
 import { decodeLedgerEntry, scopeKey } from "../../src/provisioner/protocol";
 import { version as PACKAGE_VERSION } from "../../package.json";
 import { thrown } from "../support/thrown";
+import { AGENT_A } from "../support/agents";
+import { URL } from "../support/inputs";
+import { SECRET, fingerprint } from "../support/synth";
 
 Testing.setupJest();
 
-const URL = "https://hooks.example.com/preclinical";
-const AGENT = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
-const SECRET = "correct-horse-battery-staple-42";
 const EU = "https://eu.preclinical.dev/api/v1";
 
 type Json = Record<string, any>;
@@ -66,21 +65,13 @@ function ledgerOf(json: Json): Json {
   return found[0][1] as Json;
 }
 
-function fingerprint(constructPath: string, secret: string): string {
-  return crypto
-    .createHash("sha256")
-    .update(`preclinical-webhook-secret:v1:${constructPath}:${secret}`)
-    .digest("hex")
-    .slice(0, 16);
-}
-
 describe("the preclinical_webhook resource", () => {
   test("a webhook synthesizes one preclinical_webhook with its url, description, agent, enabled flag and adoption", () => {
     const synthesized = Testing.synthScope((stack) => {
       new PreclinicalWebhook(stack, "Hook", {
         url: URL,
         description: "Nightly runs",
-        agentId: AGENT,
+        agentId: AGENT_A,
         isEnabled: false,
         adoptExisting: true,
         connection: provider(stack as TerraformStack),
@@ -90,7 +81,7 @@ describe("the preclinical_webhook resource", () => {
     expect(synthesized).toHaveResourceWithProperties(PreclinicalWebhookResource, {
       url: URL,
       description: "Nightly runs",
-      agent_id: AGENT,
+      agent_id: AGENT_A,
       is_enabled: false,
       adopt_existing: true,
     });
@@ -101,7 +92,7 @@ describe("the preclinical_webhook resource", () => {
     const stack = newStack();
     const connection = provider(stack);
     new PreclinicalWebhook(stack, "Org", { url: URL, connection });
-    new PreclinicalWebhook(stack, "Agent", { url: URL, agentId: AGENT, connection });
+    new PreclinicalWebhook(stack, "Agent", { url: URL, agentId: AGENT_A, connection });
 
     expect(Object.keys(synth(stack).resource.preclinical_webhook)).toHaveLength(2);
   });
@@ -196,7 +187,7 @@ describe("provider blocks", () => {
     new PreclinicalWebhook(stack, "A", { url: URL, connection: provider(stack, "A1", { apiUrl: EU }) });
     new PreclinicalWebhook(stack, "B", {
       url: URL,
-      agentId: AGENT,
+      agentId: AGENT_A,
       connection: provider(stack, "B1", { apiUrl: `${EU}/` }),
     });
 
@@ -316,18 +307,18 @@ describe("one webhook per scope", () => {
     [
       "provider connections that differ only in timeouts",
       (s) => [
-        { url: URL, agentId: AGENT, connection: provider(s, "Fast", { requestTimeoutMs: 1000 }) },
-        { url: URL, agentId: AGENT, connection: provider(s, "Slow", { requestTimeoutMs: 9000 }) },
+        { url: URL, agentId: AGENT_A, connection: provider(s, "Fast", { requestTimeoutMs: 1000 }) },
+        { url: URL, agentId: AGENT_A, connection: provider(s, "Slow", { requestTimeoutMs: 9000 }) },
       ],
-      `scope of agent ${AGENT}`,
+      `scope of agent ${AGENT_A}`,
     ],
     [
       "a provisioner webhook, then a provider webhook",
       (s) => [
-        { url: URL, agentId: AGENT, connection: provisioners(s) },
-        { url: URL, agentId: AGENT, connection: provider(s) },
+        { url: URL, agentId: AGENT_A, connection: provisioners(s) },
+        { url: URL, agentId: AGENT_A, connection: provider(s) },
       ],
-      `scope of agent ${AGENT}`,
+      `scope of agent ${AGENT_A}`,
     ],
     [
       "a provider webhook, then a provisioner webhook",
@@ -351,7 +342,7 @@ describe("one webhook per scope", () => {
 
 describe("the engines keep to their own resources", () => {
   test("a provider-engine stack has no provisioner resources, ledger, null provider or CLI asset", () => {
-    const { stack, json } = oneWebhook({ agentId: AGENT, secret: SECRET });
+    const { stack, json } = oneWebhook({ agentId: AGENT_A, secret: SECRET });
 
     expect(Object.keys(json.resource)).toEqual(["preclinical_webhook"]);
     expect(Object.keys(json.provider)).toEqual(["preclinical"]);
@@ -373,7 +364,7 @@ describe("the engines keep to their own resources", () => {
     const stack = newStack();
     const legacy = new PreclinicalWebhook(stack, "Legacy", {
       url: URL,
-      agentId: AGENT,
+      agentId: AGENT_A,
       connection: provisioners(stack),
     });
     const native = new PreclinicalWebhook(stack, "Native", { url: URL, connection: provider(stack) });
@@ -386,7 +377,7 @@ describe("the engines keep to their own resources", () => {
 
   test("a scope moved to the provider engine stays declared to the ledger, so its reconcile does not delete it", () => {
     const stack = newStack();
-    new PreclinicalWebhook(stack, "Legacy", { url: URL, agentId: AGENT, connection: provisioners(stack) });
+    new PreclinicalWebhook(stack, "Legacy", { url: URL, agentId: AGENT_A, connection: provisioners(stack) });
     new PreclinicalWebhook(stack, "Moved", { url: URL, connection: provider(stack) });
     const json = synth(stack);
 
@@ -396,6 +387,8 @@ describe("the engines keep to their own resources", () => {
       string
     >;
     const declared = Object.values(current).map((entry) => scopeKey(decodeLedgerEntry(entry)));
-    expect(declared).toContain(scopeKey({ apiUrl: DEFAULT_API_URL, apiKeyEnv: "PRECLINICAL_API_KEY", agentId: null }));
+    expect(declared).toContain(
+      scopeKey({ apiUrl: DEFAULT_API_URL, apiKeyEnvVar: "PRECLINICAL_API_KEY", agentId: null }),
+    );
   });
 });

@@ -71,7 +71,7 @@ function expectedMessage(prop: Prop, value: string): string {
     case "apiUrl":
       return messages.apiUrlRule(value);
     case "apiKeyEnvVar":
-      return messages.apiKeyEnvRule(value);
+      return messages.apiKeyEnvVarRule(value);
   }
 }
 

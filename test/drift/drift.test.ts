@@ -10,11 +10,10 @@ import { PreclinicalClient } from "../../src/api";
 import { runDrift } from "../../src/drift/bin";
 import { DriftStatus, type DriftReport } from "../../src/drift/drift";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
+import { AGENT_A, AGENT_B } from "../support/agents";
 import { Workspace } from "../support/terraform";
 import { describeWithTerraform } from "../support/describe";
 
-const AGENT_A = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
-const AGENT_B = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
 const SECRET = "whsec_drift_" + "Pq2wE5".repeat(5);
 
 describeWithTerraform("preclinical-drift", () => {
@@ -69,7 +68,7 @@ describeWithTerraform("preclinical-drift", () => {
     const result = await drift();
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/^in sync\s+organization-level scope\s+webhooks\/org\s/m);
-    expect(result.out).toMatch(/^in sync\s+scope of agent 6ba7b810-9dad-11d1-80b4-00c04fd430c8\s+webhooks\/a\s/m);
+    expect(result.out).toMatch(new RegExp(`^in sync\\s+scope of agent ${AGENT_A}\\s+webhooks/a\\s`, "m"));
     expect(result.out).toContain("Secrets are not compared");
     expect(result.out).toContain("All 2 webhooks are in sync.");
   });
@@ -107,7 +106,7 @@ describeWithTerraform("preclinical-drift", () => {
     );
 
     const table = await drift();
-    expect(table.out).toMatch(/^deleted\s+scope of agent 6ba7b810/m);
+    expect(table.out).toMatch(new RegExp(`^deleted\\s+scope of agent ${AGENT_A}`, "m"));
     expect(table.out).toMatch(new RegExp(`^unmanaged\\s+scope of agent ${AGENT_B}\\s+-\\s+${other.id}`, "m"));
 
     const ignoring = await drift("--json", "--ignore-unmanaged");

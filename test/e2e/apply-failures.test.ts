@@ -6,12 +6,12 @@ import { createServer } from "node:net";
 import { TerraformVariable, type TerraformStack } from "cdktf";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
+import { AGENT_A, UNKNOWN_AGENT } from "../support/agents";
 import { Workspace } from "../support/terraform";
 import { describeWithTerraform } from "../support/describe";
 
 const SECRET = "whsec_failures_" + "Gf6hJ8".repeat(5);
 const WRONG_KEY = "sk_live_" + "W".repeat(40);
-const AGENT = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 const DEADLINE_MS = 4000;
 
 async function closedPortUrl(): Promise<string> {
@@ -26,7 +26,7 @@ describeWithTerraform("apply-time failures (real terraform)", () => {
   let emulator: PreclinicalEmulator;
 
   beforeAll(async () => {
-    emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT }] });
+    emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }] });
   });
   afterAll(() => emulator.close());
   beforeEach(() => emulator.reset());
@@ -56,10 +56,10 @@ describeWithTerraform("apply-time failures (real terraform)", () => {
     [
       "an unknown agent",
       async () => ({
-        program: program(emulator.url, "00000000-0000-4000-8000-00000000abcd"),
+        program: program(emulator.url, UNKNOWN_AGENT),
         key: EMULATOR_DEFAULT_API_KEY,
       }),
-      /Agent 00000000-0000-4000-8000-00000000abcd \(`agentId` of webhooks\/hook\) does not exist/,
+      new RegExp(`Agent ${UNKNOWN_AGENT} \\(\`agentId\` of webhooks/hook\\) does not exist`),
     ],
     [
       "an unreachable API",

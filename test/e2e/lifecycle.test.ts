@@ -5,11 +5,10 @@
 import { TerraformVariable, type TerraformStack } from "cdktf";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook, type PreclinicalWebhookProps } from "../../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
+import { AGENT_A, AGENT_B, UNKNOWN_AGENT } from "../support/agents";
 import { Workspace, applySummary, type Program } from "../support/terraform";
 import { describeWithTerraform } from "../support/describe";
 
-const AGENT_A = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
-const AGENT_B = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
 const SECRET = "whsec_e2e_" + "Kq3vX9".repeat(6);
 const ROTATED = "whsec_rotated_" + "Zt7pW2".repeat(6);
 
@@ -269,10 +268,9 @@ describeWithTerraform("PreclinicalWebhook lifecycle (real terraform against the 
   });
 
   test("an unknown agent fails the apply with a message that names the agent and the construct", async () => {
-    const unknown = "00000000-0000-4000-8000-000000000000";
-    const result = await ws.deploy(program({ ...triage, agentId: unknown }));
+    const result = await ws.deploy(program({ ...triage, agentId: UNKNOWN_AGENT }));
     expect(result.code).not.toBe(0);
-    expect(result.output).toContain(`Agent ${unknown} (\`agentId\` of webhooks/triage) does not exist`);
+    expect(result.output).toContain(`Agent ${UNKNOWN_AGENT} (\`agentId\` of webhooks/triage) does not exist`);
     expect(hooks()).toHaveLength(0);
   });
 

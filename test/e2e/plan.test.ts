@@ -5,17 +5,16 @@ import { TerraformVariable, type TerraformStack } from "cdktf";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
 import { messages } from "../../src/messages";
+import { AGENT_A } from "../support/agents";
 import { Workspace } from "../support/terraform";
 import { describeWithTerraform } from "../support/describe";
-
-const AGENT = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 
 describeWithTerraform("terraform plan (real terraform)", () => {
   let emulator: PreclinicalEmulator;
   let ws: Workspace;
 
   beforeAll(async () => {
-    emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT }] });
+    emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }] });
   });
   afterAll(() => emulator.close());
   beforeEach(() => {
@@ -38,7 +37,7 @@ describeWithTerraform("terraform plan (real terraform)", () => {
   test.each([
     [
       "url",
-      { TF_VAR_url: "http://example.com/plain-http", TF_VAR_agent_id: AGENT },
+      { TF_VAR_url: "http://example.com/plain-http", TF_VAR_agent_id: AGENT_A },
       messages.urlRule('"http://example.com/plain-http"'),
     ],
     [
@@ -49,7 +48,7 @@ describeWithTerraform("terraform plan (real terraform)", () => {
     // RE2 and JavaScript disagree on what \s means; the patterns spell the spaces out so both reject this.
     [
       "url",
-      { TF_VAR_url: "https://hooks.example.com/a\u00a0b", TF_VAR_agent_id: AGENT },
+      { TF_VAR_url: "https://hooks.example.com/a\u00a0b", TF_VAR_agent_id: AGENT_A },
       messages.urlRule('"https://hooks.example.com/a\u00a0b"'),
     ],
   ])("a %s known only at plan time is checked by a precondition before any API call", async (_, vars, message) => {
@@ -83,10 +82,10 @@ describeWithTerraform("terraform plan (real terraform)", () => {
   test("valid plan-time values deploy", async () => {
     const result = await ws.deploy(fromVariables, {
       TF_VAR_url: "https://hooks.example.com/x",
-      TF_VAR_agent_id: AGENT,
+      TF_VAR_agent_id: AGENT_A,
     });
     expect(result.code).toBe(0);
-    expect(emulator.webhooks()).toMatchObject([{ url: "https://hooks.example.com/x", agent_id: AGENT }]);
+    expect(emulator.webhooks()).toMatchObject([{ url: "https://hooks.example.com/x", agent_id: AGENT_A }]);
   });
 
   test("a plan names each changed field, and says which resource is replaced to apply it", async () => {
@@ -95,7 +94,7 @@ describeWithTerraform("terraform plan (real terraform)", () => {
         engine: PreclinicalEngine.PROVISIONERS,
         apiUrl: emulator.url,
       });
-      new PreclinicalWebhook(stack, "triage", { url, agentId: AGENT, isEnabled, connection });
+      new PreclinicalWebhook(stack, "triage", { url, agentId: AGENT_A, isEnabled, connection });
     };
     const created = await ws.plan(program("https://hooks.example.com/a", true));
     expect(created.output).toMatch(/terraform_data\.triage_config_\w+ will be created/);

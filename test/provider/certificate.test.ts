@@ -62,29 +62,29 @@ describe("createServerCertificate", () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("names localhost in the subject alternative name, which is all Go checks", () => {
+  test("names localhost in the subject alternative name, which is all Go checks", () => {
     expect(x509.subjectAltName).toBe("DNS:localhost");
     expect(x509.subject).toContain("CN=localhost");
   });
 
-  it("is a CA that allows server and client authentication", () => {
+  test("is a CA that allows server and client authentication", () => {
     expect(x509.ca).toBe(true);
     expect([...(x509.keyUsage ?? [])].sort()).toEqual(["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"]);
   });
 
-  it("belongs to its private key and carries a valid self-signature", () => {
+  test("belongs to its private key and carries a valid self-signature", () => {
     expect(x509.checkPrivateKey(crypto.createPrivateKey(cert.keyPem))).toBe(true);
     expect(x509.verify(x509.publicKey)).toBe(true);
     expect(x509.checkIssued(x509)).toBe(true);
     expect(new crypto.X509Certificate(cert.certPem).raw.equals(cert.der)).toBe(true);
   });
 
-  it("is already valid now and stays valid well beyond now", () => {
+  test("is already valid now and stays valid well beyond now", () => {
     expect(new Date(x509.validFrom).getTime()).toBeLessThan(now.getTime());
     expect(new Date(x509.validTo).getTime()).toBeGreaterThan(now.getTime() + 300 * 24 * 3600 * 1000);
   });
 
-  it("shows critical CA and key usage extensions and both extended key usages in openssl", () => {
+  test("shows critical CA and key usage extensions and both extended key usages in openssl", () => {
     const text = execFileSync(
       OPENSSL,
       ["x509", "-inform", "DER", "-in", path.join(dir, "cert.der"), "-noout", "-text"],
@@ -97,7 +97,7 @@ describe("createServerCertificate", () => {
     expect(text).toContain("NIST CURVE: P-256");
   });
 
-  it("passes openssl verify as its own trust anchor", () => {
+  test("passes openssl verify as its own trust anchor", () => {
     const out = execFileSync(
       OPENSSL,
       ["verify", "-check_ss_sig", "-purpose", "sslserver", "-CAfile", certFile, certFile],
@@ -106,7 +106,7 @@ describe("createServerCertificate", () => {
     expect(out.trim()).toBe(`${certFile}: OK`);
   });
 
-  it("completes a TLS handshake with a client that trusts only this certificate and checks localhost", async () => {
+  test("completes a TLS handshake with a client that trusts only this certificate and checks localhost", async () => {
     const server = tls.createServer({ key: cert.keyPem, cert: cert.certPem }, (socket) => socket.end());
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
@@ -124,7 +124,7 @@ describe("createServerCertificate", () => {
     }
   });
 
-  it("writes UTCTime before 2050 and GeneralizedTime from 2050 on", () => {
+  test("writes UTCTime before 2050 and GeneralizedTime from 2050 on", () => {
     const late = createServerCertificate(new Date("2049-06-01T12:00:00Z"));
     const parsed = execFileSync(OPENSSL, ["asn1parse", "-inform", "DER"], { input: late.der, encoding: "utf8" });
     expect(parsed).toMatch(/UTCTIME\s+:490601115900Z/);
@@ -132,7 +132,7 @@ describe("createServerCertificate", () => {
     expect(new crypto.X509Certificate(late.der).validTo).toBe("Jun  1 11:59:00 2050 GMT");
   });
 
-  it("encodes every random serial number as a minimal positive integer of at most 20 octets", () => {
+  test("encodes every random serial number as a minimal positive integer of at most 20 octets", () => {
     const seen = new Set<string>();
     for (let i = 0; i < 2000; i++) {
       const serial = serialTlv(createServerCertificate(now).der);
@@ -145,7 +145,7 @@ describe("createServerCertificate", () => {
 });
 
 describe("DER helpers", () => {
-  it("encodes integers as minimal two's complement", () => {
+  test("encodes integers as minimal two's complement", () => {
     expect(encodeInteger(Buffer.from([0x80, 0x01]))).toEqual(Buffer.from([0x02, 0x03, 0x00, 0x80, 0x01]));
     expect(encodeInteger(Buffer.from([0x00, 0x7f, 0xff]))).toEqual(Buffer.from([0x02, 0x02, 0x7f, 0xff]));
     expect(encodeInteger(Buffer.from([0x00, 0x00, 0x80]))).toEqual(Buffer.from([0x02, 0x02, 0x00, 0x80]));
@@ -154,7 +154,7 @@ describe("DER helpers", () => {
     expect(encodeInteger(Buffer.from([0x02]))).toEqual(Buffer.from([0x02, 0x01, 0x02]));
   });
 
-  it("keeps every nonzero 16-byte value minimal and positive, whatever its leading bytes", () => {
+  test("keeps every nonzero 16-byte value minimal and positive, whatever its leading bytes", () => {
     for (let i = 0; i < 2000; i++) {
       const bytes = crypto.randomBytes(16);
       if (i % 4 === 0) bytes[0] = 0; // force the leading-zero cases that random data hits 1 time in 256
@@ -164,13 +164,13 @@ describe("DER helpers", () => {
     }
   });
 
-  it("switches to the long length form above 127 bytes", () => {
+  test("switches to the long length form above 127 bytes", () => {
     expect(tlv(0x04, Buffer.alloc(127)).subarray(0, 2)).toEqual(Buffer.from([0x04, 0x7f]));
     expect(tlv(0x04, Buffer.alloc(128)).subarray(0, 3)).toEqual(Buffer.from([0x04, 0x81, 0x80]));
     expect(tlv(0x04, Buffer.alloc(300)).subarray(0, 4)).toEqual(Buffer.from([0x04, 0x82, 0x01, 0x2c]));
   });
 
-  it("encodes object identifiers from dotted strings", () => {
+  test("encodes object identifiers from dotted strings", () => {
     expect(oid("1.2.840.10045.4.3.2").toString("hex")).toBe("06082a8648ce3d040302");
     expect(oid("2.5.29.17").toString("hex")).toBe("0603551d11");
   });

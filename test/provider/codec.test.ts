@@ -28,31 +28,31 @@ describe("cty msgpack codec", () => {
     expect(decodeObject(encodeObject(value, TYPE), TYPE)).toEqual(value);
   });
 
-  it("encodes a whole null object as the single msgpack nil byte 0xc0", () => {
+  test("encodes a whole null object as the single msgpack nil byte 0xc0", () => {
     expect([...encodeObject(null, TYPE)]).toEqual([0xc0]);
     expect(decodeObject(Buffer.from([0xc0]), TYPE)).toBeNull();
   });
 
-  it("decodes absent or empty bytes as a null object", () => {
+  test("decodes absent or empty bytes as a null object", () => {
     expect(decodeObject(undefined, TYPE)).toBeNull();
     expect(decodeObject(new Uint8Array(0), TYPE)).toBeNull();
   });
 
-  it("encodes an unknown value as msgpack extension 0 (bytes d4 00 00), which decodes back to UNKNOWN", () => {
+  test("encodes an unknown value as msgpack extension 0 (bytes d4 00 00), which decodes back to UNKNOWN", () => {
     const bytes = encodeObject({ a: UNKNOWN }, { a: "string" });
     // fixmap(1), fixstr "a", fixext1 type 0 data 0
     expect([...bytes]).toEqual([0x81, 0xa1, 0x61, 0xd4, 0x00, 0x00]);
     expect(decodeObject(bytes, { a: "string" })).toEqual({ a: UNKNOWN });
   });
 
-  it("decodes a refined unknown (extension 12, Terraform 1.6+) as UNKNOWN", () => {
+  test("decodes a refined unknown (extension 12, Terraform 1.6+) as UNKNOWN", () => {
     // A refinement payload as cty writes it: a map of refinement codes (1 = "not null").
     const refined = new ExtData(12, Uint8Array.from(encode({ 1: true })));
     const bytes = encode({ name: refined, enabled: true, count: 1, note: null });
     expect(decodeObject(bytes, TYPE)).toEqual({ name: UNKNOWN, enabled: true, count: 1, note: null });
   });
 
-  it("decodes a wholly unknown object as every attribute unknown", () => {
+  test("decodes a wholly unknown object as every attribute unknown", () => {
     expect(decodeObject(Buffer.from([0xd4, 0x00, 0x00]), TYPE)).toEqual({
       name: UNKNOWN,
       enabled: UNKNOWN,
@@ -68,13 +68,13 @@ describe("cty msgpack codec", () => {
     });
   });
 
-  it("decodes attributes missing from the input as null (nested null), never as undefined", () => {
+  test("decodes attributes missing from the input as null (nested null), never as undefined", () => {
     const decoded = decodeObject(encode({ name: "only" }), TYPE);
     expect(decoded).toEqual({ name: "only", enabled: null, count: null, note: null });
     expect(Object.keys(decoded ?? {}).sort()).toEqual(Object.keys(TYPE).sort());
   });
 
-  it("ignores attributes the schema does not have", () => {
+  test("ignores attributes the schema does not have", () => {
     expect(decodeObject(encode({ name: "n", stray: 1 }), TYPE)).toEqual({
       name: "n",
       enabled: null,
@@ -112,17 +112,17 @@ describe("cty msgpack codec", () => {
     expect(() => decodeObject(bytes, TYPE)).toThrow(message);
   });
 
-  it("throws ValueCodecError when the value is not an object at all", () => {
+  test("throws ValueCodecError when the value is not an object at all", () => {
     expect(() => decodeObject(encode(["a"]), TYPE)).toThrow(ValueCodecError);
     expect(() => decodeObject(encode("text"), TYPE)).toThrow(/expected an object, got string/);
   });
 
-  it("refuses to encode a value of the wrong type, naming the attribute", () => {
+  test("refuses to encode a value of the wrong type, naming the attribute", () => {
     expect(() => encodeObject({ count: "three" as unknown as number }, { count: "number" })).toThrow(ValueCodecError);
     expect(() => encodeObject({ enabled: 1 }, { enabled: "bool" })).toThrow(/attribute "enabled" should be a bool/);
   });
 
-  it("encodes the attributes sorted by name, every attribute present, extra ones dropped", () => {
+  test("encodes the attributes sorted by name, every attribute present, extra ones dropped", () => {
     const type: ObjectType = { zeta: "string", alpha: "bool", mid: "number" };
     const bytes = encodeObject({ mid: 1, zeta: "z", stray: "x" } as ObjectValue, type);
     const decoded = raw(bytes) as Record<string, unknown>;
@@ -130,7 +130,7 @@ describe("cty msgpack codec", () => {
     expect(decoded).toEqual({ alpha: null, mid: 1, zeta: "z" });
   });
 
-  it("encodes the same object to the same bytes whatever the key order of the input", () => {
+  test("encodes the same object to the same bytes whatever the key order of the input", () => {
     const a = encodeObject({ name: "n", enabled: true, count: 1, note: null }, TYPE);
     const b = encodeObject({ note: null, count: 1, enabled: true, name: "n" }, TYPE);
     expect(Buffer.compare(a, b)).toBe(0);
@@ -140,7 +140,7 @@ describe("cty msgpack codec", () => {
 describe("JSON form (raw state, DynamicValue.json)", () => {
   const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 
-  it("decodes a raw state with every attribute", () => {
+  test("decodes a raw state with every attribute", () => {
     expect(decodeJsonObject(json({ name: "n", enabled: false, count: 2, note: "x" }), TYPE)).toEqual({
       name: "n",
       enabled: false,
@@ -149,23 +149,23 @@ describe("JSON form (raw state, DynamicValue.json)", () => {
     });
   });
 
-  it("decodes attributes missing from a raw state as null (a state written by an older schema)", () => {
+  test("decodes attributes missing from a raw state as null (a state written by an older schema)", () => {
     expect(decodeJsonObject(json({ name: "n" }), TYPE)).toEqual({ name: "n", enabled: null, count: null, note: null });
   });
 
-  it("decodes JSON null and absent bytes as a null object", () => {
+  test("decodes JSON null and absent bytes as a null object", () => {
     expect(decodeJsonObject(json(null), TYPE)).toBeNull();
     expect(decodeJsonObject(undefined, TYPE)).toBeNull();
     expect(decodeJsonObject(new Uint8Array(0), TYPE)).toBeNull();
   });
 
-  it("decodes a number given as a decimal string and refuses a type mismatch naming the attribute", () => {
+  test("decodes a number given as a decimal string and refuses a type mismatch naming the attribute", () => {
     expect(decodeJsonObject(json({ count: "42" }), TYPE)?.count).toBe(42);
     expect(() => decodeJsonObject(json({ enabled: "yes" }), TYPE)).toThrow(ValueCodecError);
     expect(() => decodeJsonObject(json({ enabled: "yes" }), TYPE)).toThrow(/"enabled"/);
   });
 
-  it("re-encodes a decoded raw state as msgpack that decodes to the same object", () => {
+  test("re-encodes a decoded raw state as msgpack that decodes to the same object", () => {
     const state = decodeJsonObject(json({ note: "x", name: "n" }), TYPE);
     expect(decodeObject(encodeObject(state, TYPE), TYPE)).toEqual(state);
   });

@@ -64,13 +64,13 @@ describe("tfplugin6 protocol definition", () => {
   const parsed = protobuf.parse(TFPLUGIN6_PROTO, { keepCase: true });
   const root = parsed.root;
 
-  it("declares package tfplugin6 with no imports, and every type reference resolves", () => {
+  test("declares package tfplugin6 with no imports, and every type reference resolves", () => {
     expect(parsed.package).toBe("tfplugin6");
     expect(parsed.imports ?? []).toEqual([]);
     expect(() => root.resolveAll()).not.toThrow();
   });
 
-  it("exposes the Provider service with exactly the unary rpcs of protocol 6.8", () => {
+  test("exposes the Provider service with exactly the unary rpcs of protocol 6.8", () => {
     const service = root.lookupService("tfplugin6.Provider");
     expect(service.fullName).toBe(".tfplugin6.Provider");
     expectRpcs(
@@ -83,13 +83,13 @@ describe("tfplugin6 protocol definition", () => {
     }
   });
 
-  it("does not include rpcs that only arrived after protocol 6.8", () => {
+  test("does not include rpcs that only arrived after protocol 6.8", () => {
     const methods = Object.keys(root.lookupService("tfplugin6.Provider").methods);
     expect(methods).not.toContain("GetResourceIdentitySchemas");
     expect(methods).not.toContain("UpgradeResourceIdentity");
   });
 
-  it("numbers the fields the provider relies on as the protocol does", () => {
+  test("numbers the fields the provider relies on as the protocol does", () => {
     const cases: Array<[string, string, number, string]> = [
       ["tfplugin6.DynamicValue", "msgpack", 1, "bytes"],
       ["tfplugin6.DynamicValue", "json", 2, "bytes"],
@@ -135,7 +135,7 @@ describe("tfplugin6 protocol definition", () => {
     expect(root.lookupEnum("tfplugin6.Diagnostic.Severity").values).toEqual({ INVALID: 0, ERROR: 1, WARNING: 2 });
   });
 
-  it("round-trips a PlanResourceChange request with nested dynamic values", () => {
+  test("round-trips a PlanResourceChange request with nested dynamic values", () => {
     const Request = root.lookupType("tfplugin6.PlanResourceChange.Request");
     const message = Request.fromObject({
       type_name: "preclinical_webhook",
@@ -166,7 +166,7 @@ describe("tfplugin6 protocol definition", () => {
     expect(decoded.provider_meta).toBeNull();
   });
 
-  it("round-trips a PlanResourceChange response with replace paths, diagnostics and a deferral", () => {
+  test("round-trips a PlanResourceChange response with replace paths, diagnostics and a deferral", () => {
     const Response = root.lookupType("tfplugin6.PlanResourceChange.Response");
     const message = Response.fromObject({
       planned_state: { msgpack: Buffer.from([0x80]) },
@@ -203,13 +203,13 @@ describe("go-plugin protocol definition", () => {
   const parsed = protobuf.parse(GO_PLUGIN_PROTO, { keepCase: true });
   const root = parsed.root;
 
-  it("declares package plugin with no imports, and every type reference resolves", () => {
+  test("declares package plugin with no imports, and every type reference resolves", () => {
     expect(parsed.package).toBe("plugin");
     expect(parsed.imports ?? []).toEqual([]);
     expect(() => root.resolveAll()).not.toThrow();
   });
 
-  it("exposes the controller, stdio and broker services at the method paths Terraform calls", () => {
+  test("exposes the controller, stdio and broker services at the method paths Terraform calls", () => {
     expect(root.lookupService("plugin.GRPCController").fullName).toBe(".plugin.GRPCController");
     expectRpcs(root.lookupService("plugin.GRPCController"), [
       { name: "Shutdown", request: "Empty", response: "Empty" },
@@ -222,13 +222,13 @@ describe("go-plugin protocol definition", () => {
     ]);
   });
 
-  it("encodes the empty message as zero bytes, as google.protobuf.Empty does", () => {
+  test("encodes the empty message as zero bytes, as google.protobuf.Empty does", () => {
     const Empty = root.lookupType("plugin.Empty");
     expect(Object.keys(Empty.fields)).toEqual([]);
     expect(Empty.encode(Empty.create({})).finish()).toHaveLength(0);
   });
 
-  it("round-trips stdio chunks and broker connection info", () => {
+  test("round-trips stdio chunks and broker connection info", () => {
     const StdioData = root.lookupType("plugin.StdioData");
     const chunk = StdioData.toObject(
       StdioData.decode(

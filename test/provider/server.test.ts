@@ -20,6 +20,7 @@ import { Logger } from "../../src/provider/protocol/logger";
 import { HANDSHAKE, protocolRoot, serviceDefinition } from "../../src/provider/protocol/server";
 import { preclinicalProvider } from "../../src/provider/provider";
 import { PROVIDER_SCHEMA, WEBHOOK_SCHEMA } from "../../src/provider/webhook/schema";
+import { AGENT_A } from "../support/agents";
 
 const BUNDLE = path.resolve(__dirname, "..", "..", "dist", "provider", "terraform-provider-preclinical.cjs");
 const HANDSHAKE_LINE = /^1\|6\|unix\|([^|]+)\|grpc\|([A-Za-z0-9+/]+)$/;
@@ -188,7 +189,7 @@ describe("the provider executable", () => {
     },
   );
 
-  it("refuses a client that does not present the certificate Terraform announced", async () => {
+  test("refuses a client that does not present the certificate Terraform announced", async () => {
     const terraformCert = createServerCertificate();
     const started = start(terraformEnv(terraformCert.certPem));
     running.push(started);
@@ -215,7 +216,7 @@ describe("the provider executable", () => {
   // "Plugin did not respond ... ApplyResourceChange" instead of the provider's cancellation diagnostic, and the
   // socket folder is left behind (the 'exit' handler in server.ts does not run on a signal). Fix: in main.ts,
   // process.on("SIGINT", () => log.debug("interrupt ignored: Terraform stops the provider")) before servePlugin.
-  it("keeps serving after SIGINT (a Ctrl-C reaches the whole process group; Terraform stops the provider itself)", async () => {
+  test("keeps serving after SIGINT (a Ctrl-C reaches the whole process group; Terraform stops the provider itself)", async () => {
     const terraformCert = createServerCertificate();
     const started = start(terraformEnv(terraformCert.certPem));
     running.push(started);
@@ -241,7 +242,7 @@ describe("the provider executable", () => {
     }
   });
 
-  it("exits 1 without the magic cookie, saying that Terraform starts it, and prints nothing on stdout", async () => {
+  test("exits 1 without the magic cookie, saying that Terraform starts it, and prints nothing on stdout", async () => {
     const started = start({ PLUGIN_PROTOCOL_VERSIONS: "6" });
     const code = await withTimeout(started.exited, 10_000, "exit");
     expect(code).toBe(1);
@@ -250,7 +251,7 @@ describe("the provider executable", () => {
     expect(started.stdout()).toBe("");
   });
 
-  it("exits 1 when Terraform offers only protocol version 5, naming version 6", async () => {
+  test("exits 1 when Terraform offers only protocol version 5, naming version 6", async () => {
     const started = start({ ...terraformEnv(createServerCertificate().certPem, "5") });
     const code = await withTimeout(started.exited, 10_000, "exit");
     expect(code).toBe(1);
@@ -260,11 +261,10 @@ describe("the provider executable", () => {
 });
 
 describe("StopProvider", () => {
-  const AGENT = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
   let emulator: PreclinicalEmulator;
 
   beforeAll(async () => {
-    emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT }] });
+    emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }] });
   });
   afterAll(() => emulator.close());
   beforeEach(() => emulator.reset());
@@ -294,7 +294,7 @@ describe("StopProvider", () => {
     ),
   });
 
-  it("makes a ReadResource held by a slow API return promptly with a cancelled diagnostic", async () => {
+  test("makes a ReadResource held by a slow API return promptly with a cancelled diagnostic", async () => {
     const hook = emulator.seedWebhook("default", { url: "https://hooks.example.com/x" });
     emulator.injectFault({ method: "GET", path: "/webhooks", fault: { kind: "delay", ms: 20_000 } });
     const { handlers } = await configured();
@@ -315,7 +315,7 @@ describe("StopProvider", () => {
     expect(answer.diagnostics[0].detail).toMatch(/cancelled: Terraform asked the provider to stop/);
   });
 
-  it("makes an ApplyResourceChange held by a slow API return promptly with a cancelled diagnostic, and starts no retry", async () => {
+  test("makes an ApplyResourceChange held by a slow API return promptly with a cancelled diagnostic, and starts no retry", async () => {
     emulator.injectFault({ method: "POST", path: "/webhooks", fault: { kind: "delay", ms: 20_000 } });
     const { handlers } = await configured();
     const planned = encodeObject(

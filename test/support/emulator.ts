@@ -1,14 +1,33 @@
 import { PreclinicalEmulator, type EmulatorOptions } from "../../src/emulator";
+import { AGENT_A, AGENT_B } from "./agents";
 
 /** Runs `run` against an emulator of its own (other agents, organizations or unknown-agent styles), then closes it. */
 export async function withEmulator<T>(
   options: EmulatorOptions,
   run: (e: PreclinicalEmulator) => Promise<T>,
 ): Promise<T> {
-  const emulator = await PreclinicalEmulator.start(options);
+  const own = await PreclinicalEmulator.start(options);
   try {
-    return await run(emulator);
+    return await run(own);
   } finally {
-    await emulator.close();
+    await own.close();
   }
+}
+
+/**
+ * The test file's shared emulator, set by the beforeAll that useSharedEmulator registers. It is a live
+ * binding: importers always see the current emulator.
+ */
+export let emulator: PreclinicalEmulator;
+
+/**
+ * Starts the shared emulator before the file's tests (it knows AGENT_A, named "Triage bot", and AGENT_B),
+ * resets it after each test and closes it after the last. Call it once, at the top level of a test file.
+ */
+export function useSharedEmulator(): void {
+  beforeAll(async () => {
+    emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A, name: "Triage bot" }, { id: AGENT_B }] });
+  });
+  afterEach(() => emulator.reset());
+  afterAll(() => emulator.close());
 }

@@ -1,6 +1,6 @@
 /** The `preclinical_webhook` resource's schema: what a configuration writes and what the state keeps. */
 import {
-  DEFAULT_API_KEY_ENV,
+  DEFAULT_API_KEY_ENV_VAR,
   DEFAULT_API_URL,
   MAX_DESCRIPTION_LENGTH,
   MAX_SECRET_LENGTH,
@@ -80,7 +80,7 @@ export const PROVIDER_SCHEMA: BlockSchema = {
       optional: true,
       description:
         `The environment variable that holds the API key on the machine that runs terraform (default ` +
-        `${DEFAULT_API_KEY_ENV}). The key itself is never part of the configuration or the state.`,
+        `${DEFAULT_API_KEY_ENV_VAR}). The key itself is never part of the configuration or the state.`,
     },
     request_timeout_ms: {
       type: "number",

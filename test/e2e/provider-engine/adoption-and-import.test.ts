@@ -6,6 +6,7 @@
  */
 import { PreclinicalWebhook } from "../../../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../../src/emulator";
+import { AGENT_A } from "../../support/agents";
 import { describeWithTerraform } from "../../support/describe";
 import {
   PreclinicalEngine,
@@ -17,7 +18,6 @@ import {
 } from "../../support/provider-engine";
 import { Workspace, applySummary } from "../../support/terraform";
 
-const AGENT_A = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 const SECRET = "whsec_e2e_" + "Ad0pt1".repeat(6);
 
 let emulator: PreclinicalEmulator;

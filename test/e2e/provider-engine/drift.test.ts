@@ -4,6 +4,7 @@
  * values back, on the same id while the webhook exists, or anew (with the new id as the output) once deleted.
  */
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../../src/emulator";
+import { AGENT_A } from "../../support/agents";
 import { describeWithTerraform } from "../../support/describe";
 import {
   PreclinicalEngine,
@@ -16,7 +17,6 @@ import {
 } from "../../support/provider-engine";
 import { Workspace, applySummary } from "../../support/terraform";
 
-const AGENT_A = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 const SECRET = "whsec_e2e_" + "Dr1ftC".repeat(6);
 
 let emulator: PreclinicalEmulator;

@@ -6,6 +6,7 @@
 import { TerraformOutput } from "cdktf";
 import { PreclinicalWebhook } from "../../../src";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../../src/emulator";
+import { AGENT_A, AGENT_B } from "../../support/agents";
 import { describeWithTerraform } from "../../support/describe";
 import {
   PreclinicalEngine,
@@ -16,8 +17,6 @@ import {
 } from "../../support/provider-engine";
 import { Workspace, applySummary } from "../../support/terraform";
 
-const AGENT_A = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
-const AGENT_B = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
 const SECRET = "whsec_e2e_" + "Pr0vLc".repeat(6);
 const ROTATED = "whsec_rotated_" + "R0tat3".repeat(6);
 

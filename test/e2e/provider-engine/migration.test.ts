@@ -4,6 +4,7 @@
  * The provider takes over the webhooks the provisioners made: same ids, no POST, no DELETE, no duplicate.
  */
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../../src/emulator";
+import { AGENT_A, AGENT_B } from "../../support/agents";
 import { describeWithTerraform } from "../../support/describe";
 import {
   PreclinicalEngine,
@@ -15,8 +16,6 @@ import {
 } from "../../support/provider-engine";
 import { Workspace, applySummary } from "../../support/terraform";
 
-const AGENT_A = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
-const AGENT_B = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
 const SECRET = "whsec_e2e_" + "M1gr4t".repeat(6);
 
 let emulator: PreclinicalEmulator;

@@ -4,6 +4,7 @@
  * creating the webhook anew when it was deleted.
  */
 import { PreclinicalEmulator } from "../../../src/emulator";
+import { AGENT_A } from "../../support/agents";
 import { describeWithTerraform } from "../../support/describe";
 import { applySummary, type HclWorkspace } from "../../support/hcl-workspace";
 import {
@@ -16,7 +17,6 @@ import {
   type WebhookDecl,
 } from "../../support/webhook-config";
 
-const AGENT_A = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 const SECRET = "whsec_e2e_" + "Dr1ftX".repeat(6);
 
 let emulator: PreclinicalEmulator;

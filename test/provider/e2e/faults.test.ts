@@ -87,7 +87,7 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
   const calls = (method: string, prefix = "/api/v1/webhooks") =>
     emulator.requests().filter((r) => r.method === method && r.path.startsWith(prefix));
 
-  it("waits as a 429's Retry-After says on a create, then creates the webhook once", async () => {
+  test("waits as a 429's Retry-After says on a create, then creates the webhook once", async () => {
     const ws = workspace();
     const hooks = { org: { url: "https://hooks.example.com/org" } };
     emulator.injectFault({
@@ -105,7 +105,7 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
     await expectConverged(ws, hooks);
   });
 
-  it("retries a create through two 503s and creates the webhook once", async () => {
+  test("retries a create through two 503s and creates the webhook once", async () => {
     const ws = workspace();
     const hooks = { a: { url: "https://hooks.example.com/a", agent_id: agentId(1) } };
     emulator.injectFault({ method: "POST", path: "/webhooks", times: 2, fault: { kind: "status", status: 503 } });
@@ -114,7 +114,7 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
     await expectConverged(ws, hooks);
   });
 
-  it("survives a dropped connection on the list during refresh, planning no changes", async () => {
+  test("survives a dropped connection on the list during refresh, planning no changes", async () => {
     const ws = workspace();
     const hooks = {
       org: { url: "https://hooks.example.com/org" },
@@ -129,7 +129,7 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
     await expectConverged(ws, hooks);
   });
 
-  it("creates exactly one webhook per scope when the answers to the creates are lost, and records their ids", async () => {
+  test("creates exactly one webhook per scope when the answers to the creates are lost, and records their ids", async () => {
     const ws = workspace();
     const hooks = {
       org: { url: "https://hooks.example.com/org" },
@@ -147,7 +147,7 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
     await expectNoChanges(ws);
   });
 
-  it("converges on the next apply after an update the API applied but kept answering 500", async () => {
+  test("converges on the next apply after an update the API applied but kept answering 500", async () => {
     const ws = workspace();
     const before = { a: { url: "https://hooks.example.com/v1", agent_id: agentId(2) } };
     const after = { a: { url: "https://hooks.example.com/v2", agent_id: agentId(2) } };
@@ -165,7 +165,7 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
     expect(emulator.webhooks()[0].id).toBe(id);
   });
 
-  it("destroys through a lost DELETE answer and a 503, and after a destroy that failed, the next destroy finishes", async () => {
+  test("destroys through a lost DELETE answer and a 503, and after a destroy that failed, the next destroy finishes", async () => {
     const ws = workspace();
     const hooks = {
       org: { url: "https://hooks.example.com/org" },
@@ -200,7 +200,7 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
   // provider process too (same process group), and src/provider/main.ts does not ignore it as go-plugin's
   // plugins do. Terraform then reports "Plugin did not respond ... ApplyResourceChange call" instead of the
   // provider's own cancellation diagnostic from StopProvider. Fix: ignore SIGINT in main.ts (log it at debug).
-  it("stops a create held by a slow API on Ctrl-C through StopProvider, with the provider's cancellation message", async () => {
+  test("stops a create held by a slow API on Ctrl-C through StopProvider, with the provider's cancellation message", async () => {
     const ws = workspace();
     ws.write({
       provider: { preclinical: { api_url: emulator.url, request_timeout_ms: 30000, deadline_ms: 60000 } },
@@ -249,7 +249,7 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
     }
   });
 
-  it("converges within a few applies under 20% seeded chaos across create, update and destroy of 10 webhooks, with no duplicates", async () => {
+  test("converges within a few applies under 20% seeded chaos across create, update and destroy of 10 webhooks, with no duplicates", async () => {
     const ws = workspace();
     const declare = (version: number): Record<string, Hook> =>
       Object.fromEntries(

@@ -5,12 +5,11 @@
  */
 import { PreclinicalEmulator } from "../../../src/emulator";
 import { importIdOf, messages } from "../../../src/messages";
+import { AGENT_A, AGENT_B, UNKNOWN_AGENT } from "../../support/agents";
 import { describeWithTerraform } from "../../support/describe";
 import type { HclWorkspace } from "../../support/hcl-workspace";
 import { flat, webhookConfig, webhookWorkspace, writeRequests, type WebhookDecl } from "../../support/webhook-config";
 
-const AGENT_A = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
-const AGENT_B = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
 const SECRET = "whsec_e2e_" + "1mp0rT".repeat(6);
 
 let emulator: PreclinicalEmulator;
@@ -130,9 +129,10 @@ describeWithTerraform("importing webhooks made in the UI (terraform + bundled pr
     ws.write(config({ x: { url: "https://hooks.example.com/x", agent_id: AGENT_B } }));
     await ws.init();
 
+    // UNKNOWN_AGENT stands for a UUID that no webhook has as its id.
     const cases: Array<[string, string]> = [
       ["not-a-webhook", messages.importIdRule("not-a-webhook")],
-      ["00000000-0000-4000-8000-000000000000", messages.importNoSuchWebhook("00000000-0000-4000-8000-000000000000")],
+      [UNKNOWN_AGENT, messages.importNoSuchWebhook(UNKNOWN_AGENT)],
       [`agent/${AGENT_B}`, messages.importNothingInScope(AGENT_B)],
     ];
     for (const [id, message] of cases) {

@@ -3,6 +3,7 @@
  * terraform binary, the bundled provider and the emulator. Every step counts the API requests it causes.
  */
 import { PreclinicalEmulator } from "../../../src/emulator";
+import { AGENT_A, AGENT_B, AGENT_C } from "../../support/agents";
 import { describeWithTerraform } from "../../support/describe";
 import { applySummary, type HclWorkspace } from "../../support/hcl-workspace";
 import {
@@ -15,13 +16,12 @@ import {
 } from "../../support/webhook-config";
 
 const AGENTS = [
-  "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
-  "6ba7b811-9dad-11d1-80b4-00c04fd430c8",
-  "6ba7b812-9dad-11d1-80b4-00c04fd430c8",
+  AGENT_A,
+  AGENT_B,
+  AGENT_C,
   "6ba7b813-9dad-11d1-80b4-00c04fd430c8",
   "6ba7b814-9dad-11d1-80b4-00c04fd430c8",
 ];
-const [AGENT_A, AGENT_B] = AGENTS;
 const SECRET = "whsec_e2e_" + "Kq3vX9".repeat(6);
 const OTHER_SECRET = "whsec_other_" + "Pm4rT8".repeat(6);
 
@@ -157,9 +157,7 @@ describeWithTerraform("preclinical_webhook lifecycle (terraform + bundled provid
     expect(plan.code).toBe(2);
     expect(plan.output).toContain("preclinical_webhook.triage must be replaced");
     expect(plan.output).toContain('-/+ resource "preclinical_webhook" "triage"');
-    expect(plan.output).toMatch(
-      /~ agent_id\s+= "6ba7b810-9dad-11d1-80b4-00c04fd430c8" -> "6ba7b811-9dad-11d1-80b4-00c04fd430c8" # forces replacement/,
-    );
+    expect(plan.output).toMatch(new RegExp(`~ agent_id\\s+= "${AGENT_A}" -> "${AGENT_B}" # forces replacement`));
 
     emulator.clearRequests();
     const apply = await ws.apply();

@@ -6,12 +6,11 @@
 import { PreclinicalEmulator } from "../../../src/emulator";
 import { messages, quote } from "../../../src/messages";
 import { MAX_DESCRIPTION_LENGTH } from "../../../src/api/assumptions";
+import { AGENT_A, AGENT_C, UNKNOWN_AGENT } from "../../support/agents";
 import { describeWithTerraform } from "../../support/describe";
 import type { HclWorkspace } from "../../support/hcl-workspace";
 import { flat, webhookConfig, webhookWorkspace, writeRequests, type WebhookDecl } from "../../support/webhook-config";
 
-const AGENT_A = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
-const UNKNOWN_AGENT = "00000000-0000-4000-8000-000000000000";
 const SECRET = "whsec_e2e_" + "Pl4nCk".repeat(6);
 
 let emulator: PreclinicalEmulator;
@@ -42,7 +41,7 @@ describeWithTerraform("plan-time checks (terraform + bundled provider + emulator
         long_description: { url: "https://hooks.example.com/d", agent_id: AGENT_A, description: longDescription },
         version_alone: {
           url: "https://hooks.example.com/v",
-          agent_id: "6ba7b812-9dad-11d1-80b4-00c04fd430c8",
+          agent_id: AGENT_C,
           secret_version: "1",
         },
       }),
@@ -90,7 +89,7 @@ describeWithTerraform("plan-time checks (terraform + bundled provider + emulator
     const output = flat(result.output);
     expect(output).toContain(flat(messages.apiUrlRule("http://api.example.com/api/v1", "api_url")));
     expect(output).toContain(flat(messages.timeoutRule("request_timeout_ms", 0)));
-    expect(output).toContain(flat(messages.apiKeyEnvRule("1BAD", "api_key_env_var")));
+    expect(output).toContain(flat(messages.apiKeyEnvVarRule("1BAD", "api_key_env_var")));
     expect(output).toContain('with provider["registry.terraform.io/preclinical/preclinical"]');
     expect(requests()).toEqual([]);
   });

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { PreclinicalEmulator } from "../../../src/emulator";
 import { providerBundlePath, providerExecutablePath } from "../../../src/provider/install";
 import { HANDSHAKE } from "../../../src/provider/protocol/server";
+import { AGENT_A } from "../../support/agents";
 import { describeWithTerraform } from "../../support/describe";
 import { terraformPlatform } from "../../support/hcl-workspace";
 import { webhookConfig, webhookWorkspace } from "../../support/webhook-config";
@@ -70,7 +71,7 @@ describe("the provider executable's stdout", () => {
 describeWithTerraform("the provider's stdout under terraform (terraform + bundled provider + emulator)", () => {
   let emulator: PreclinicalEmulator;
   beforeAll(async () => {
-    emulator = await PreclinicalEmulator.start({ agents: [{ id: "6ba7b810-9dad-11d1-80b4-00c04fd430c8" }] });
+    emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }] });
   });
   afterAll(() => emulator.close());
 
@@ -101,7 +102,7 @@ describeWithTerraform("the provider's stdout under terraform (terraform + bundle
         apiUrl: emulator.url,
         webhooks: {
           org: { url: "https://hooks.example.com/org", secret: true },
-          triage: { url: "https://hooks.example.com/t", agent_id: "6ba7b810-9dad-11d1-80b4-00c04fd430c8" },
+          triage: { url: "https://hooks.example.com/t", agent_id: AGENT_A },
         },
       });
 

@@ -1,0 +1,115 @@
+/**
+ * How every command of the CLI fails: a missing or wrong API key, an unreachable API, an answer that is not
+ * JSON, an unknown command, a missing variable. The CLI runs in-process against the emulator.
+ */
+import { createServer as createNetServer, type AddressInfo } from "node:net";
+import { Env } from "../../src/provisioner/protocol";
+import { emulator, env, requests, run, useEmulator } from "../support/provisioner";
+
+/** A loopback port on which nothing listens. */
+async function closedPort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+useEmulator();
+
+describe("failures", () => {
+  test("a missing API key variable: exit 1, names the variable, sends no request", async () => {
+    // Given the key variable is named but not set
+    const result = await run(
+      ["converge"],
+      env({ PRECLINICAL_API_KEY: undefined, [Env.API_KEY_ENV_VAR]: "MY_PRECLINICAL_KEY" }),
+    );
+    // Then
+    expect(result.code).toBe(1);
+    expect(result.err).toHaveLength(1);
+    expect(result.err[0]).toContain("The environment variable MY_PRECLINICAL_KEY is not set");
+    expect(requests()).toEqual([]);
+  });
+
+  test.each(["claim", "delete"])("a missing API key variable on %s sends no request either", async (command) => {
+    const result = await run([command], env({ PRECLINICAL_API_KEY: undefined }));
+    expect(result.code).toBe(1);
+    expect(result.err[0]).toContain("The environment variable PRECLINICAL_API_KEY is not set");
+    expect(requests()).toEqual([]);
+  });
+
+  test("a wrong key: exit 1 with the 401 message naming the variable, without the key", async () => {
+    // Given a key the API does not know, in a custom variable
+    const wrong = "sk_live_" + "WrongKey".repeat(5);
+    const result = await run(
+      ["claim"],
+      env({ PRECLINICAL_API_KEY: undefined, [Env.API_KEY_ENV_VAR]: "CI_KEY", CI_KEY: wrong }),
+    );
+    // Then
+    expect(result.code).toBe(1);
+    expect(result.err).toHaveLength(1);
+    expect(result.err[0]).toContain("rejected the API key in CI_KEY (401)");
+    expect(result.text).not.toContain(wrong);
+    expect(requests().map((r) => r.status)).toEqual([401]); // 401 is not retried
+  });
+
+  test("an unreachable API: exit 1 within the deadline, suggests checking the URL", async () => {
+    // Given nothing listens on the port
+    const url = `http://127.0.0.1:${await closedPort()}/api/v1`;
+    // When converging with a 1.5 s deadline
+    const started = Date.now();
+    const result = await run(["converge"], env({ [Env.DEADLINE_MS]: "1500" }, url));
+    // Then it gives up in bounded time
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(result.code).toBe(1);
+    expect(result.err).toHaveLength(1);
+    expect(result.err[0]).toContain("ECONNREFUSED");
+    expect(result.err[0]).toContain("Check the API URL");
+  });
+
+  test("a 200 answer that is not JSON: the message points at /api/v1", async () => {
+    // Given a proxy or web page answers instead of the API
+    emulator.injectFault({ method: "GET", path: "/webhooks", fault: { kind: "notJson" } });
+    const result = await run(["claim"], env());
+    // Then
+    expect(result.code).toBe(1);
+    expect(result.err).toHaveLength(1);
+    expect(result.err[0]).toContain("not JSON");
+    expect(result.err[0]).toContain("/api/v1");
+  });
+
+  test.each([[[]], [["apply"]], [["CLAIM"]]])("an unknown command %j: exit 2 with usage, no request", async (args) => {
+    const result = await run(args, env());
+    expect(result.code).toBe(2);
+    expect(result.out).toEqual([]);
+    expect(result.err).toHaveLength(1);
+    expect(result.err[0]).toMatch(/^usage: preclinical-provisioner <claim\|converge\|delete\|reconcile>/);
+    expect(requests()).toEqual([]);
+  });
+
+  test.each([["toString"], ["constructor"], ["hasOwnProperty"], ["__proto__"]])(
+    "an inherited property name %s as command: exit 2 with usage",
+    async (command) => {
+      const result = await run([command], env());
+      expect(result.code).toBe(2);
+      expect(result.err[0]).toMatch(/^usage:/);
+    },
+  );
+
+  test.each([
+    ["claim", Env.API_URL],
+    ["converge", Env.API_URL],
+    ["delete", Env.API_URL],
+    ["converge", Env.URL],
+    ["converge", Env.IS_ENABLED],
+    ["reconcile", Env.LEDGER_PREVIOUS],
+  ])("%s without %s: exit 1, says to run cdktf synth again", async (command, missing) => {
+    const base = command === "reconcile" ? { [Env.LEDGER_CURRENT]: "{}" } : {};
+    const result = await run([command], env({ ...base, [missing]: undefined }));
+    expect(result.code).toBe(1);
+    expect(result.err).toHaveLength(1);
+    expect(result.err[0]).toContain(`The provisioner was started without ${missing}`);
+    expect(result.err[0]).toContain("run cdktf synth again");
+    expect(requests().filter((r) => r.method !== "GET")).toEqual([]);
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * Runs the provisioner CLI (src/provisioner/cli.ts) in-process against the real emulator on a random
+ * loopback port: the PRECLINICAL_* environment the construct would set, one command run with
+ * `runProvisioner`, and what it printed and what reached the API. Shared by the test/provisioner tests.
+ */
+import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
+import { runProvisioner } from "../../src/provisioner/cli";
+import { Env } from "../../src/provisioner/protocol";
+import { AGENT_A, AGENT_B } from "./agents";
+
+export const KEY = EMULATOR_DEFAULT_API_KEY;
+export const SECRET = "whsec_" + "s3cr3t".repeat(8);
+export const HOOK_URL = "https://hooks.example.com/preclinical";
+export const CONSTRUCT_PATH = "stack/triage-webhook";
+
+export type Environment = Record<string, string | undefined>;
+
+/** The emulator of the test file that called `useEmulator()`. */
+export let emulator: PreclinicalEmulator;
+
+/** Starts one emulator that knows agents A and B for the calling test file, reset after each test, closed at the end. */
+export function useEmulator(): void {
+  beforeAll(async () => {
+    emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
+  });
+  afterEach(() => emulator.reset());
+  afterAll(() => emulator.close());
+}
+
+/** The environment the construct sets on a provisioner, with fast timeouts; `undefined` removes a variable. */
+export function env(overrides: Environment = {}, apiUrl: string = emulator.url): Environment {
+  const all: Environment = {
+    [Env.API_URL]: apiUrl,
+    PRECLINICAL_API_KEY: KEY,
+    [Env.PATH]: CONSTRUCT_PATH,
+    [Env.AGENT_ID]: "",
+    [Env.URL]: HOOK_URL,
+    [Env.IS_ENABLED]: "true",
+    [Env.REQUEST_TIMEOUT_MS]: "2000",
+    [Env.DEADLINE_MS]: "5000",
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined));
+}
+
+export interface Run {
+  readonly code: number;
+  readonly out: string[];
+  readonly err: string[];
+  /** Every printed line, stdout then stderr (a line may hold several text lines). */
+  readonly lines: string[];
+  readonly text: string;
+}
+
+/** Runs one command of the CLI in-process with `environment`, collecting what it prints. */
+export async function run(args: readonly string[], environment: Environment): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runProvisioner(args, environment, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const lines = [...out, ...err];
+  return { code, out, err, lines, text: lines.join("\n") };
+}
+
+/** The emulator's request log, optionally of one method only. */
+export const requests = (method?: string) =>
+  emulator.requests().filter((r) => method === undefined || r.method === method);
+
+/** The webhook of a scope (`null`: the organization-level scope) in one organization of the emulator. */
+export const hookOf = (agentId: string | null, organization = "default") =>
+  emulator.webhooks(organization).find((w) => w.agent_id === agentId);
