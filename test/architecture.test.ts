@@ -1,0 +1,91 @@
+/**
+ * The README's architecture table is the rule of which room may import which; this test holds the source to
+ * it, and it to the source.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const ROOT = path.join(__dirname, "..");
+
+interface Room {
+  readonly name: string;
+  readonly mayImport: readonly string[];
+}
+
+/** The rows of the README's "Architecture" table: the room, and the backticked `src/...` entries it may import. */
+function roomsFromReadme(): Room[] {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const section = readme.split("\n## Architecture\n")[1]?.split("\n## ")[0];
+  if (section === undefined) throw new Error('README.md has no "## Architecture" section');
+  const rows = section.split("\n").filter((line) => /^\| `src\/.*\|$/.test(line));
+  return rows.map((row) => {
+    const cells = row.split(" | ");
+    const ticked = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+    return {
+      name: ticked(cells[0])[0],
+      mayImport: ticked(cells[cells.length - 1]).filter((e) => e.startsWith("src/")),
+    };
+  });
+}
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith(".ts") ? [full] : [];
+  });
+}
+
+/** The repository-relative files a source file imports from inside `src`, by import, export-from or require. */
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(file, "utf8");
+  const specifiers = [...text.matchAll(/(?:from|import|require\()\s*\(?"(\.{1,2}\/[^"]+)"/g)].map((m) => m[1]);
+  return specifiers.flatMap((specifier) => {
+    const base = path.resolve(path.dirname(file), specifier);
+    const target = [`${base}.ts`, path.join(base, "index.ts"), base].find((candidate) => fs.existsSync(candidate));
+    if (target === undefined) throw new Error(`${file} imports ${specifier}, which does not resolve`);
+    const relative = path.relative(ROOT, target).split(path.sep).join("/");
+    return relative.startsWith("src/") ? [relative] : [];
+  });
+}
+
+const covers = (entry: string, file: string) => (entry.endsWith("/") ? file.startsWith(entry) : file === entry);
+
+/** The most specific room a file belongs to. */
+function roomOf(rooms: readonly Room[], file: string): Room | undefined {
+  return rooms.filter((room) => covers(room.name, file)).sort((a, b) => b.name.length - a.name.length)[0];
+}
+
+const rooms = roomsFromReadme();
+const files = sourceFiles(path.join(ROOT, "src")).map((f) => path.relative(ROOT, f).split(path.sep).join("/"));
+const edges = files.flatMap((from) => importsOf(path.join(ROOT, from)).map((to) => ({ from, to })));
+
+describe("the README's architecture table", () => {
+  test("names the rooms lowest first, and every source file belongs to one", () => {
+    expect(rooms.map((r) => r.name)).toContain("src/api/");
+    expect(files.filter((f) => roomOf(rooms, f) === undefined)).toEqual([]);
+  });
+
+  test("every import that leaves its room goes where the table allows", () => {
+    const crossings = edges.filter(({ from, to }) => roomOf(rooms, from) !== roomOf(rooms, to));
+    const forbidden = crossings
+      .filter(({ from, to }) => !roomOf(rooms, from)!.mayImport.some((entry) => covers(entry, to)))
+      .map(({ from, to }) => `${from} -> ${to}`);
+    expect(forbidden).toEqual([]);
+  });
+
+  test("every import the table allows is made, so the table says no more than the code does", () => {
+    const unused = rooms.flatMap((room) =>
+      room.mayImport
+        .filter((entry) => !edges.some(({ from, to }) => roomOf(rooms, from) === room && covers(entry, to)))
+        .map((entry) => `${room.name} -> ${entry}`),
+    );
+    expect(unused).toEqual([]);
+  });
+
+  test("no room below the construct and the programs imports the messages", () => {
+    const low = ["src/version.ts", "src/api/", "src/emulator/", "src/provider/protocol/"];
+    const offenders = edges.filter(({ from, to }) => to === "src/messages.ts" && low.some((r) => covers(r, from)));
+    expect(offenders).toEqual([]);
+  });
+});
