@@ -65,6 +65,9 @@ export const messages = {
   duplicateScope: (scope: string, first: string, second: string) =>
     `Two webhooks claim the ${scope}: ${first} and ${second}. The API allows one webhook per scope: remove one ` +
     "of them, or point one at another agent (`agentId`) or organization (`connection`).",
+  connectionWithOwnSettings: (path: string) =>
+    `${path}: \`connection\` cannot be combined with \`apiUrl\` or \`apiKeyEnvVar\`. Set those on the ` +
+    "PreclinicalConnection, or drop `connection`.",
   provisionerOnlyProp: (prop: string) =>
     `\`${prop}\` is a setting of the provisioner engine, and this connection uses the provider engine, which ` +
     `runs no provisioners. Drop \`${prop}\`, or set \`engine: PreclinicalEngine.PROVISIONERS\`.`,

@@ -7,6 +7,7 @@ import { MAX_DESCRIPTION_LENGTH, MAX_SECRET_LENGTH, MAX_URL_LENGTH, MIN_SECRET_L
 import { DESCRIPTION_PATTERN, SECRET_PATTERN, UUID_PATTERN, WEBHOOK_URL_PATTERN, rules, type Rule } from "../api/rules";
 import { messages, quote } from "../messages";
 import { hclLiteral } from "./hcl";
+import type { PreclinicalWebhookProps } from "./webhook";
 
 const matches = (pattern: string, value: string): IResolvable => Fn.can(Fn.regex(hclLiteral(pattern), value));
 // cdktf renders a literal 0 operand as `undefined`, so a lower bound of 0 is left out rather than written.
@@ -42,4 +43,28 @@ export const preconditions = {
 export function checkLiteral(rule: Rule, value: string, message: (shown: string) => string): void {
   if (Token.isUnresolved(value)) return;
   if (!rules[rule](value)) throw new Error(message(quote(value)));
+}
+
+/** Checks the literal props against their rules; throws the first broken rule's message. */
+export function validateLiterals(props: PreclinicalWebhookProps): void {
+  if (props.url === undefined || props.url === null) throw new Error(messages.urlRule(undefined));
+  checkLiteral("url", props.url, messages.urlRule);
+  if (props.agentId !== undefined) checkLiteral("agentId", props.agentId, messages.agentIdRule);
+  if (props.description !== undefined) checkLiteral("description", props.description, messages.descriptionRule);
+  if (props.secret !== undefined) checkLiteral("secret", props.secret, () => messages.secretRule());
+  if (props.secretVersion !== undefined && props.secret === undefined)
+    throw new Error(messages.secretVersionWithoutSecret("secretVersion"));
+}
+
+/** Values only known at plan time are checked by Terraform before any provisioner runs. */
+export function tokenPreconditions(props: PreclinicalWebhookProps): Precondition[] {
+  const checks: Precondition[] = [];
+  if (props.isEnabled !== undefined && typeof props.isEnabled !== "boolean")
+    checks.push(preconditions.isEnabled(props.isEnabled));
+  if (Token.isUnresolved(props.url)) checks.push(preconditions.url(props.url));
+  if (props.description !== undefined && Token.isUnresolved(props.description)) {
+    checks.push(preconditions.description(props.description));
+  }
+  if (props.secret !== undefined && Token.isUnresolved(props.secret)) checks.push(preconditions.secret(props.secret));
+  return checks;
 }

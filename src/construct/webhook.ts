@@ -3,9 +3,8 @@
  * props and hands the webhook to its connection's engine: the native provider (./provider-engine.ts) or
  * provisioners (./provisioner-engine.ts). Neither engine knows the other; both take a WebhookSpec.
  */
-import * as crypto from "node:crypto";
 import { Construct, type IConstruct, type IValidation } from "constructs";
-import { Annotations, Fn, Token, type IResolvable, type Precondition, type TerraformResource } from "cdktf";
+import { Annotations, Token, type IResolvable, type TerraformResource } from "cdktf";
 import { describeScope } from "../api/scope";
 import { messages } from "../messages";
 import { scopeKey, type LedgerEntry } from "../provisioner/protocol";
@@ -17,7 +16,8 @@ import type { PreclinicalWebhookResource } from "./provider-binding";
 import { declareWithProvisioners, type ProvisionerResources } from "./provisioner-engine";
 import type { ConnectionSettings } from "./settings";
 import { escapeTemplate } from "./hcl";
-import { checkLiteral, preconditions } from "./validation";
+import { secretFingerprint } from "./secret";
+import { preconditions, tokenPreconditions, validateLiterals } from "./validation";
 
 /** The props of a PreclinicalWebhook. */
 export interface PreclinicalWebhookProps {
@@ -202,10 +202,7 @@ export class PreclinicalWebhook extends Construct {
 
 function connectionOf(webhook: Construct, props: PreclinicalWebhookProps): ConnectionSettings {
   if (props.connection && (props.apiUrl !== undefined || props.apiKeyEnvVar !== undefined)) {
-    throw new Error(
-      `${webhook.node.path}: \`connection\` cannot be combined with \`apiUrl\` or \`apiKeyEnvVar\`. Set those on ` +
-        "the PreclinicalConnection, or drop `connection`.",
-    );
+    throw new Error(messages.connectionWithOwnSettings(webhook.node.path));
   }
   if (props.connection) return props.connection.settings;
   // A webhook with its own API URL does not depend on the stack's default (nor on PRECLINICAL_API_URL).
@@ -217,54 +214,10 @@ function connectionOf(webhook: Construct, props: PreclinicalWebhookProps): Conne
   return props.apiKeyEnvVar === undefined ? base : resolveConnection({ apiKeyEnvVar: props.apiKeyEnvVar }, base);
 }
 
-function validateLiterals(props: PreclinicalWebhookProps): void {
-  if (props.url === undefined || props.url === null) throw new Error(messages.urlRule(undefined));
-  checkLiteral("url", props.url, messages.urlRule);
-  if (props.agentId !== undefined) checkLiteral("agentId", props.agentId, messages.agentIdRule);
-  if (props.description !== undefined) checkLiteral("description", props.description, messages.descriptionRule);
-  if (props.secret !== undefined) checkLiteral("secret", props.secret, () => messages.secretRule());
-  if (props.secretVersion !== undefined && props.secret === undefined)
-    throw new Error(messages.secretVersionWithoutSecret("secretVersion"));
-}
-
-/** Values only known at plan time are checked by Terraform before any provisioner runs. */
-function tokenPreconditions(props: PreclinicalWebhookProps): Precondition[] {
-  const checks: Precondition[] = [];
-  if (props.isEnabled !== undefined && typeof props.isEnabled !== "boolean")
-    checks.push(preconditions.isEnabled(props.isEnabled));
-  if (Token.isUnresolved(props.url)) checks.push(preconditions.url(props.url));
-  if (props.description !== undefined && Token.isUnresolved(props.description)) {
-    checks.push(preconditions.description(props.description));
-  }
-  if (props.secret !== undefined && Token.isUnresolved(props.secret)) checks.push(preconditions.secret(props.secret));
-  return checks;
-}
-
 /** A user string as Terraform must see it: literals escaped for templates, tokens as they are. */
 function literal(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   return Token.isUnresolved(value) ? value : escapeTemplate(value);
-}
-
-const FINGERPRINT_SALT = "preclinical-webhook-secret:v1:";
-
-/**
- * What the state keeps of a secret: the first 16 hex digits of SHA-256 over a salt, the construct path and
- * the secret. Enough for Terraform to see a rotation, useless to replay, and the same whether the secret
- * is a literal or a variable (so moving it into a variable is not a change).
- */
-function secretFingerprint(path: string, secret: string): string {
-  if (!Token.isUnresolved(secret)) {
-    return crypto
-      .createHash("sha256")
-      .update(FINGERPRINT_SALT + path + ":" + secret)
-      .digest("hex")
-      .slice(0, 16);
-  }
-  // sensitive() first: before Terraform 1.7, nonsensitive() of a value that is not sensitive (a secret from a
-  // variable declared without `sensitive: true`) is an error.
-  const salted = Fn.sensitive(Fn.join("", [escapeTemplate(FINGERPRINT_SALT + path + ":"), secret]));
-  return Fn.nonsensitive(Fn.substr(Fn.sha256(salted), 0, 16));
 }
 
 /** The webhooks of each App (construct tree root), in the order they were created. */
