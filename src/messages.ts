@@ -100,6 +100,9 @@ export const messages = {
   missingApiKey: (envName: string) =>
     `The environment variable ${envName} is not set on the machine that runs terraform. Export the Preclinical ` +
     `API key as ${envName} (in CI, from the pipeline's secret store) and run the deploy again.`,
+  ledgerUnreadable: (what: string, reason: string) =>
+    `${what} cannot be read by this version (${reason}). Synthesize the stack again with the current library ` +
+    "version, then deploy.",
   missingEnv: (name: string) =>
     `The provisioner was started without ${name}. The synthesized stack is incomplete: run cdktf synth again ` +
     "with this version of the library.",

@@ -1,7 +1,6 @@
 /**
- * What the Preclinical documentation leaves open, decided once (see ../shared/preclinical-api.md,
- * "Left open by the documentation"). The client and the emulator both read these, so a changed
- * assumption is a one-line change here.
+ * What the Preclinical API documentation leaves open, decided once. The client and the emulator both read
+ * these, so a changed assumption is a one-line change here.
  */
 
 /** The documented production base URL. */
@@ -42,7 +41,7 @@ export function countCharacters(text: string): number {
 export const PUT_ACCEPTS_NULL_DESCRIPTION = true;
 
 // 5. The webhook list is not paged and comes oldest first. The client tolerates any order, and refuses an
-//    organization-wide list whose `total` says it holds more than it returned (see listWebhooks).
+//    organization-wide list whose `total` says it holds more than it returned (listWebhooks in client.ts).
 
 /** API error codes the client decides on (never on the status alone). */
 export const ErrorCodes = {

@@ -1,10 +1,10 @@
 /**
  * The typed Preclinical API client: one method per documented operation, with zod-checked bodies, and the
  * scope rule where an operation needs it (a create whose answer was lost is resolved by reading its scope
- * back). How a request is sent, retried and turned into an error is the transport's (transport.ts).
+ * back). How a request is sent and retried is transport.ts's; what an answer means, responses.ts's.
  *
- * All network I/O of the library goes through this client, so tests can point it at the emulator and count
- * what it sends.
+ * Every request to the Preclinical API goes through this client, so tests can point it at the emulator and
+ * count what it sends.
  */
 import {
   AgentSchema,

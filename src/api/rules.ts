@@ -1,8 +1,9 @@
 /**
  * The rules a webhook's fields must follow, defined once as data: the construct checks literals with them
  * at synth time and turns the patterns into Terraform preconditions for tokens; the provider checks them in
- * ValidateResourceConfig. The patterns are written so that JavaScript and RE2 (Terraform's regex engine)
- * read them the same way; lengths count user-perceived characters, as Terraform's length() does.
+ * ValidateResourceConfig; the emulator answers 400 by them. The patterns are written so that JavaScript and
+ * RE2 (Terraform's regex engine) read them the same way; lengths count user-perceived characters, as
+ * Terraform's length() does.
  */
 import {
   MAX_DESCRIPTION_LENGTH,
@@ -46,7 +47,7 @@ const within = (value: string, min: number, max: number) => {
   return n >= min && n <= max;
 };
 
-/** The bounds of the client's requestTimeoutMs and deadlineMs, as a connection or the provider sets them. */
+/** The upper bound of the client's requestTimeoutMs and deadlineMs, as a connection or the provider sets them. */
 export const MAX_TIMEOUT_MS = 600_000;
 
 /** C0 and C1 controls and DEL. */

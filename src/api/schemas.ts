@@ -6,7 +6,7 @@
  * request schemas are strict, because a typo in a request is our bug.
  *
  * They are written with zod/mini, zod's tree-shakable form: the provisioner CLI bundles them, and full zod
- * adds about 70 ms to every provisioner start (BENCHMARKS.md). Messages come from zod's English locale.
+ * slows every provisioner start (BENCHMARKS.md, "What changed", 2). Messages come from zod's English locale.
  */
 import * as z from "zod/mini";
 import { en } from "zod/locales";

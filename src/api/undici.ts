@@ -1,7 +1,7 @@
 /**
  * The part of undici the client uses: a pooling Agent and its `request` method. undici's package index also
- * loads fetch, WebSocket, EventSource, caches, interceptors and mocks, which add about 50 ms to every
- * provisioner start (BENCHMARKS.md); these three modules are what the index itself combines for `request`.
+ * loads fetch, WebSocket, EventSource, caches, interceptors and mocks, which slow every provisioner start
+ * (BENCHMARKS.md, "What changed", 2); these three modules are what the index itself combines for `request`.
  * They are internal paths, so package.json allows patch releases only (`~7.30.2`): a minor upgrade that
  * moves them must be made on purpose, and the bundle build and the client tests fail if they move.
  */

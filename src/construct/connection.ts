@@ -16,7 +16,7 @@ export { PreclinicalEngine, ProvisionerResourceType, type ConnectionSettings } f
 
 const CONNECTION_SYMBOL = Symbol.for("cdktf-preclinical-webhooks.PreclinicalConnection");
 
-/** The engine of a connection that names none (and no `resourceType`, which implies provisioners). */
+/** The engine of a connection that names none (nor `resourceType` or `nodeExecutable`, which imply provisioners). */
 export const DEFAULT_ENGINE = PreclinicalEngine.PROVIDER;
 
 /** Settings shared by the webhooks of one Preclinical organization. */
@@ -50,7 +50,7 @@ export interface PreclinicalConnectionProps {
   readonly requestTimeoutMs?: number;
   /**
    * The longest one API request may take with its retries at apply time, in milliseconds (1 to 600000). A
-   * provisioner makes two or three requests.
+   * provisioner makes one to three requests (a reconcile, two per removed webhook), each with this deadline.
    * @default 60000
    */
   readonly deadlineMs?: number;
@@ -82,8 +82,7 @@ export class PreclinicalConnection extends Construct {
     const stack = TerraformStack.of(scope);
     const existing = stack.node.tryFindChild(PreclinicalConnection.DEFAULT_ID);
     if (PreclinicalConnection.isPreclinicalConnection(existing)) return existing;
-    // The default follows the resource type the stack already uses (one type per stack).
-    // A stack whose ledger exists (a connection on the provisioner engine) keeps its resource type.
+    // One resource type per stack: the default takes that of the stack's ledger, if it has one yet.
     const resourceType = PreclinicalLedger.resourceTypeOf(stack);
     return new PreclinicalConnection(stack, PreclinicalConnection.DEFAULT_ID, { resourceType });
   }

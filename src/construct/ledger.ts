@@ -96,7 +96,7 @@ export class PreclinicalLedger extends Construct {
   }
 
   private triggerMap(): Record<string, string> {
-    // The agent id may be a token (its `${` must stay); the API URL is a literal and is escaped.
+    // The agent id may be a token (its `${` must stay); the path and the API URL are literals and are escaped.
     return Object.fromEntries(
       this.sorted().map(([path, entry]) => [
         escapeTemplate(path),

@@ -1,10 +1,10 @@
-/** Fault injection: a queue of faults that the next matching /api/v1 requests receive. */
+/** Fault injection: queued faults for the next matching /api/v1 requests, and seeded random ones (chaos). */
 import * as z from "zod/mini";
 import { ErrorCodes } from "../api/assumptions";
 import { emptyResponse, EmulatorError, errorResponse, jsonResponse, type EmulatorResponse } from "./http";
 
 export type FaultKind =
-  /** Answer with this status (JSON error body {error, code} unless `body` is given); `retryAfter` sets Retry-After verbatim. */
+  /** Answer with this status (4xx and 5xx with a JSON error body {error, code}, unless `body` is given); `retryAfter` sets Retry-After verbatim. */
   | { kind: "status"; status: number; retryAfter?: string; body?: string }
   /** Wait `ms`, then handle normally. */
   | { kind: "delay"; ms: number }
@@ -178,7 +178,7 @@ function contentTypeOf(body: string): string {
   }
 }
 
-/** The error code the API uses for a status (see the status table in preclinical-api.md). */
+/** The API's error code for a status; any status not listed answers INTERNAL_ERROR. */
 function codeForStatus(status: number): string {
   const codes: Record<number, string> = {
     400: ErrorCodes.INVALID_FIELD_VALUE,

@@ -7,7 +7,6 @@ import { ErrorCodes } from "../api/assumptions";
 /** Not an API error code: the emulator's answer to a method the path does not support. */
 export const METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";
 
-/** Largest request body the emulator reads. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /**

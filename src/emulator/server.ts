@@ -1,7 +1,7 @@
 /**
- * A local emulator of the Preclinical webhooks API (see shared/preclinical-api.md), on node:http only.
- * Besides the API under /api/v1 it has fault injection, a request log and control endpoints under
- * /_emulator for tests.
+ * A local emulator of the Preclinical webhooks API, on node:http only; where the API documentation is
+ * silent it follows ../api/assumptions.ts, as the client does. Besides the API under /api/v1 it has fault
+ * injection, a request log and control endpoints under /_emulator for tests.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
