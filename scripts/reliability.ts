@@ -13,13 +13,13 @@ import { TerraformStack, Testing } from "cdktf";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook, type PreclinicalWebhookProps } from "../src";
 import { escapeTemplate } from "../src/construct/hcl";
 import { runChaos, type ChaosReport } from "../test/support/chaos";
-import { HOSTILE_DESCRIPTIONS, HOSTILE_URLS, URL, accepted, rejected } from "../test/support/inputs";
+import { HOSTILE_DESCRIPTIONS, HOSTILE_URLS, HOOK_URL, accepted, rejected } from "../test/support/inputs";
 
 const SEEDS = [20261127, 1, 2];
 const repo = path.resolve(__dirname, "..", "..");
 
 function inputFigures(engine: PreclinicalEngine) {
-  const base = { url: URL } as PreclinicalWebhookProps;
+  const base = { url: HOOK_URL } as PreclinicalWebhookProps;
   const build = (props: Partial<Record<string, string>>) => {
     const stack = new TerraformStack(Testing.app(), "s");
     new PreclinicalConnection(stack, PreclinicalConnection.DEFAULT_ID, { engine });

@@ -1,8 +1,7 @@
 /**
- * Every message the library shows a user, as small factory functions: what happened, why, and what to do.
- * Synth-time messages (the construct), apply-time messages (the provisioner CLI) and the provider's
- * diagnostics all live here.
- * No factory takes a secret: none can print one.
+ * The messages the construct (synth time), the provisioner CLI (apply time) and the provider (diagnostics)
+ * show a user, as small factory functions: what happened, why, and what to do. No factory takes a secret:
+ * none can print one.
  */
 import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL, countCharacters, graphemes } from "./api/assumptions";
 import { RULE_TEXT } from "./api/rules";

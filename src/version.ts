@@ -1,4 +1,4 @@
-/** The package's name and version, for the User-Agent header. */
+/** The package's name and version, for the User-Agent header and the provider's version. */
 import { name, version } from "../package.json";
 
 export const PACKAGE_NAME: string = name;

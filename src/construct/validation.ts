@@ -56,7 +56,7 @@ export function validateLiterals(props: PreclinicalWebhookProps): void {
     throw new Error(messages.secretVersionWithoutSecret("secretVersion"));
 }
 
-/** Values only known at plan time are checked by Terraform before any provisioner runs. */
+/** Preconditions for the props only known at plan time: Terraform checks them before the webhook is applied. */
 export function tokenPreconditions(props: PreclinicalWebhookProps): Precondition[] {
   const checks: Precondition[] = [];
   if (props.isEnabled !== undefined && typeof props.isEnabled !== "boolean")

@@ -67,7 +67,8 @@ export interface PreclinicalWebhookProps {
   readonly isEnabled?: boolean | IResolvable;
   /**
    * Take over a webhook that already holds this scope but was not created by this stack (one made in the
-   * UI, say), and converge it to these props. Without it, such a webhook fails the deploy with its id.
+   * UI, say), and converge it to these props. Without it, such a webhook fails the plan (provider engine)
+   * or the deploy (provisioner engine), naming its id.
    * @default false
    */
   readonly adoptExisting?: boolean;
@@ -158,7 +159,7 @@ export class PreclinicalWebhook extends Construct {
     return this.provisionerResources("scopeResource").scopeResource;
   }
 
-  /** The resource keyed by the declared fields; its create provisioner converges the webhook. Provisioner engine only. */
+  /** The resource keyed by the declared fields; its provisioner converges the webhook. Provisioner engine only. */
   public get configResource(): TerraformResource {
     return this.provisionerResources("configResource").configResource;
   }

@@ -4,7 +4,10 @@ import { ErrorCodes } from "../api/assumptions";
 import { emptyResponse, EmulatorError, errorResponse, jsonResponse, type EmulatorResponse } from "./http";
 
 export type FaultKind =
-  /** Answer with this status (4xx and 5xx with a JSON error body {error, code}, unless `body` is given); `retryAfter` sets Retry-After verbatim. */
+  /**
+   * Answer with this status (4xx and 5xx with a JSON error body {error, code}, unless `body` is given);
+   * `retryAfter` sets Retry-After verbatim.
+   */
   | { kind: "status"; status: number; retryAfter?: string; body?: string }
   /** Wait `ms`, then handle normally. */
   | { kind: "delay"; ms: number }

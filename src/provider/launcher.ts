@@ -1,11 +1,11 @@
 /**
- * The first lines of the provider executable. Terraform starts the provider three to five times per
- * command, so its start-up is paid again and again; most of it is V8 compiling the bundle. The launcher
- * compiles the bundle (embedded as a string by scripts/bundle-cli.mjs) with a V8 code cache kept per user
- * (~/.cache/cdktf-preclinical-webhooks, mode 0700: cached code is trusted, so never a shared folder), as
- * Node 22's module compile cache does. V8 rejects a cache that does not match the source, Node version or
- * flags, and any cache failure only means compiling without it. PRECLINICAL_PROVIDER_CODE_CACHE=off
- * turns it off.
+ * The first lines of the provider executable. Terraform starts the provider three or four times per
+ * command (BENCHMARKS.md), so its start-up is paid again and again; most of it is V8 compiling the bundle.
+ * The launcher compiles the bundle (embedded as a string by scripts/bundle-cli.mjs) with a V8 code cache
+ * kept per user ($XDG_CACHE_HOME or ~/.cache, then cdktf-preclinical-webhooks, mode 0700: cached code is
+ * trusted, so never a shared folder), as Node 22's module compile cache does. V8 rejects a cache that does
+ * not match the source, Node version or flags, and any cache failure only means compiling without it.
+ * PRECLINICAL_PROVIDER_CODE_CACHE=off turns it off.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";

@@ -1,8 +1,8 @@
 /**
  * The provisioner CLI: the apply-time half of PreclinicalWebhook. Terraform provisioners run it with every
  * value in PRECLINICAL_* environment variables (see ./protocol.ts). It prints one line per outcome on
- * stdout; on failure it prints a message that says what to do on stderr and exits 1. It never prints the API
- * key or a webhook secret, not even in debug output.
+ * stdout; on failure it prints a message that says what to do on stderr and exits 1 (2 for an unknown
+ * command). It never prints the API key or a webhook secret, not even in debug output.
  */
 import { isNotFound } from "../api/errors";
 import { describeScope } from "../api/scope";
@@ -139,7 +139,8 @@ async function deleteScope(ctx: Context): Promise<void> {
 
 /**
  * Deletes the scopes of constructs that the previous ledger recorded and the current configuration no
- * longer declares. A scope still declared by any current construct (a renamed construct, say) is kept.
+ * longer declares. A scope still declared by any current construct (a renamed construct, say) is kept, and
+ * so is every agent scope of an organization where a current construct's agent is known only at plan time.
  */
 async function reconcile(ctx: Context): Promise<void> {
   const previous = parseLedger(Env.LEDGER_PREVIOUS, ctx.required(Env.LEDGER_PREVIOUS));

@@ -4,8 +4,8 @@ import "./startup"; // first: before undici loads
 import { runProvisioner } from "./cli";
 
 /**
- * Exits as soon as the output is flushed. Left alone, Node lingers about 200 ms after the last request
- * (undici's internal timers), on every one of the provisioner processes of a deploy (BENCHMARKS.md).
+ * Exits as soon as the output is flushed. Left alone, Node lingers after the last request (undici's
+ * internal timers), in every provisioner process of a deploy (BENCHMARKS.md, "What changed", 2).
  */
 function exitWhenFlushed(code: number): void {
   process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));

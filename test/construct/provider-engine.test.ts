@@ -20,8 +20,8 @@ import { decodeLedgerEntry, scopeKey } from "../../src/provisioner/protocol";
 import { version as PACKAGE_VERSION } from "../../package.json";
 import { thrown } from "../support/thrown";
 import { AGENT_A } from "../support/agents";
-import { URL } from "../support/inputs";
-import { SECRET, fingerprint } from "../support/synth";
+import { HOOK_URL, SECRET } from "../support/inputs";
+import { fingerprint } from "../support/synth";
 
 Testing.setupJest();
 
@@ -40,7 +40,7 @@ const provisioners = (stack: TerraformStack, id = "LegacyConn", props: Preclinic
 /** A stack with one provider-engine webhook "Hook". */
 function oneWebhook(props: Partial<PreclinicalWebhookProps> = {}) {
   const stack = newStack();
-  const hook = new PreclinicalWebhook(stack, "Hook", { url: URL, connection: provider(stack), ...props });
+  const hook = new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL, connection: provider(stack), ...props });
   const json = synth(stack);
   return { stack, hook, json, body: json.resource.preclinical_webhook[hook.webhookResource.friendlyUniqueId] as Json };
 }
@@ -69,7 +69,7 @@ describe("the preclinical_webhook resource", () => {
   test("a webhook synthesizes one preclinical_webhook with its url, description, agent, enabled flag and adoption", () => {
     const synthesized = Testing.synthScope((stack) => {
       new PreclinicalWebhook(stack, "Hook", {
-        url: URL,
+        url: HOOK_URL,
         description: "Nightly runs",
         agentId: AGENT_A,
         isEnabled: false,
@@ -79,7 +79,7 @@ describe("the preclinical_webhook resource", () => {
     });
 
     expect(synthesized).toHaveResourceWithProperties(PreclinicalWebhookResource, {
-      url: URL,
+      url: HOOK_URL,
       description: "Nightly runs",
       agent_id: AGENT_A,
       is_enabled: false,
@@ -91,8 +91,8 @@ describe("the preclinical_webhook resource", () => {
   test("each webhook is its own resource", () => {
     const stack = newStack();
     const connection = provider(stack);
-    new PreclinicalWebhook(stack, "Org", { url: URL, connection });
-    new PreclinicalWebhook(stack, "Agent", { url: URL, agentId: AGENT_A, connection });
+    new PreclinicalWebhook(stack, "Org", { url: HOOK_URL, connection });
+    new PreclinicalWebhook(stack, "Agent", { url: HOOK_URL, agentId: AGENT_A, connection });
 
     expect(Object.keys(synth(stack).resource.preclinical_webhook)).toHaveLength(2);
   });
@@ -101,7 +101,7 @@ describe("the preclinical_webhook resource", () => {
     const stack = newStack();
     const secret = new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true });
     const hook = new PreclinicalWebhook(stack, "Hook", {
-      url: URL,
+      url: HOOK_URL,
       secret: secret.stringValue,
       connection: provider(stack),
     });
@@ -146,7 +146,7 @@ describe("provider blocks", () => {
   test("a connection's settings become the provider block, and the provider is required at the package's version", () => {
     const stack = newStack();
     new PreclinicalWebhook(stack, "Hook", {
-      url: URL,
+      url: HOOK_URL,
       connection: provider(stack, "Conn", {
         apiUrl: EU,
         apiKeyEnvVar: "EU_KEY",
@@ -167,8 +167,11 @@ describe("provider blocks", () => {
 
   test("two connections to different API URLs get two blocks, each aliased, and each webhook uses its own", () => {
     const stack = newStack();
-    const us = new PreclinicalWebhook(stack, "Us", { url: URL, connection: provider(stack, "UsConn") });
-    const eu = new PreclinicalWebhook(stack, "Eu", { url: URL, connection: provider(stack, "EuConn", { apiUrl: EU }) });
+    const us = new PreclinicalWebhook(stack, "Us", { url: HOOK_URL, connection: provider(stack, "UsConn") });
+    const eu = new PreclinicalWebhook(stack, "Eu", {
+      url: HOOK_URL,
+      connection: provider(stack, "EuConn", { apiUrl: EU }),
+    });
     const json = synth(stack);
 
     const blocks = providerBlocks(json);
@@ -184,9 +187,9 @@ describe("provider blocks", () => {
 
   test("two connections with the same settings share one block", () => {
     const stack = newStack();
-    new PreclinicalWebhook(stack, "A", { url: URL, connection: provider(stack, "A1", { apiUrl: EU }) });
+    new PreclinicalWebhook(stack, "A", { url: HOOK_URL, connection: provider(stack, "A1", { apiUrl: EU }) });
     new PreclinicalWebhook(stack, "B", {
-      url: URL,
+      url: HOOK_URL,
       agentId: AGENT_A,
       connection: provider(stack, "B1", { apiUrl: `${EU}/` }),
     });
@@ -241,7 +244,7 @@ describe("values known only at plan time", () => {
       const stack = newStack();
       const connection = new PreclinicalConnection(stack, "Conn", { engine });
       const v = new TerraformVariable(stack, "v", { type });
-      new PreclinicalWebhook(stack, "Hook", { url: URL, connection, ...props(v) });
+      new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL, connection, ...props(v) });
       return allPreconditions(synth(stack));
     };
 
@@ -254,7 +257,7 @@ describe("values known only at plan time", () => {
 describe("engine-only accessors", () => {
   test("webhookId and createdAt are Terraform references to the preclinical_webhook", () => {
     const stack = newStack();
-    const hook = new PreclinicalWebhook(stack, "Hook", { url: URL, connection: provider(stack) });
+    const hook = new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL, connection: provider(stack) });
     new TerraformOutput(stack, "id", { value: hook.webhookId });
     new TerraformOutput(stack, "created", { value: hook.createdAt });
     const json = synth(stack);
@@ -269,7 +272,7 @@ describe("engine-only accessors", () => {
     "%s on the provisioner engine throws, naming the provider engine",
     (what) => {
       const stack = newStack();
-      const hook = new PreclinicalWebhook(stack, "Hook", { url: URL, connection: provisioners(stack) });
+      const hook = new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL, connection: provisioners(stack) });
 
       const error = thrown(() => hook[what]);
       expect(error.message).toBe(messages.needsEngine("stack/Hook", what, PreclinicalEngine.PROVIDER));
@@ -281,7 +284,7 @@ describe("engine-only accessors", () => {
     "%s on the provider engine throws, naming the provisioner engine",
     (what) => {
       const stack = newStack();
-      const hook = new PreclinicalWebhook(stack, "Hook", { url: URL, connection: provider(stack) });
+      const hook = new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL, connection: provider(stack) });
 
       expect(thrown(() => hook[what]).message).toBe(
         messages.needsEngine("stack/Hook", what, PreclinicalEngine.PROVISIONERS),
@@ -298,8 +301,8 @@ describe("one webhook per scope", () => {
       (s) => {
         const c = provider(s);
         return [
-          { url: URL, connection: c },
-          { url: URL, connection: c },
+          { url: HOOK_URL, connection: c },
+          { url: HOOK_URL, connection: c },
         ];
       },
       "organization-level scope",
@@ -307,24 +310,24 @@ describe("one webhook per scope", () => {
     [
       "provider connections that differ only in timeouts",
       (s) => [
-        { url: URL, agentId: AGENT_A, connection: provider(s, "Fast", { requestTimeoutMs: 1000 }) },
-        { url: URL, agentId: AGENT_A, connection: provider(s, "Slow", { requestTimeoutMs: 9000 }) },
+        { url: HOOK_URL, agentId: AGENT_A, connection: provider(s, "Fast", { requestTimeoutMs: 1000 }) },
+        { url: HOOK_URL, agentId: AGENT_A, connection: provider(s, "Slow", { requestTimeoutMs: 9000 }) },
       ],
       `scope of agent ${AGENT_A}`,
     ],
     [
       "a provisioner webhook, then a provider webhook",
       (s) => [
-        { url: URL, agentId: AGENT_A, connection: provisioners(s) },
-        { url: URL, agentId: AGENT_A, connection: provider(s) },
+        { url: HOOK_URL, agentId: AGENT_A, connection: provisioners(s) },
+        { url: HOOK_URL, agentId: AGENT_A, connection: provider(s) },
       ],
       `scope of agent ${AGENT_A}`,
     ],
     [
       "a provider webhook, then a provisioner webhook",
       (s) => [
-        { url: URL, connection: provider(s, "Conn", { apiUrl: EU }) },
-        { url: URL, connection: provisioners(s, "Legacy", { apiUrl: `${EU}/` }) },
+        { url: HOOK_URL, connection: provider(s, "Conn", { apiUrl: EU }) },
+        { url: HOOK_URL, connection: provisioners(s, "Legacy", { apiUrl: `${EU}/` }) },
       ],
       "organization-level scope",
     ],
@@ -352,7 +355,7 @@ describe("the engines keep to their own resources", () => {
 
   test("a provisioner-engine stack has no preclinical_webhook, provider block or required provider", () => {
     const stack = newStack();
-    new PreclinicalWebhook(stack, "Hook", { url: URL, connection: provisioners(stack) });
+    new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL, connection: provisioners(stack) });
     const json = synth(stack);
 
     expect(json.resource.preclinical_webhook).toBeUndefined();
@@ -363,11 +366,11 @@ describe("the engines keep to their own resources", () => {
   test("in a stack with both, only the provisioner webhook is recorded in the ledger", () => {
     const stack = newStack();
     const legacy = new PreclinicalWebhook(stack, "Legacy", {
-      url: URL,
+      url: HOOK_URL,
       agentId: AGENT_A,
       connection: provisioners(stack),
     });
-    const native = new PreclinicalWebhook(stack, "Native", { url: URL, connection: provider(stack) });
+    const native = new PreclinicalWebhook(stack, "Native", { url: HOOK_URL, connection: provider(stack) });
     const json = synth(stack);
 
     const ledger = ledgerOf(json);
@@ -377,8 +380,8 @@ describe("the engines keep to their own resources", () => {
 
   test("a scope moved to the provider engine stays declared to the ledger, so its reconcile does not delete it", () => {
     const stack = newStack();
-    new PreclinicalWebhook(stack, "Legacy", { url: URL, agentId: AGENT_A, connection: provisioners(stack) });
-    new PreclinicalWebhook(stack, "Moved", { url: URL, connection: provider(stack) });
+    new PreclinicalWebhook(stack, "Legacy", { url: HOOK_URL, agentId: AGENT_A, connection: provisioners(stack) });
+    new PreclinicalWebhook(stack, "Moved", { url: HOOK_URL, connection: provider(stack) });
     const json = synth(stack);
 
     const ledger = ledgerOf(json);

@@ -8,7 +8,7 @@ import { PreclinicalConnection, PreclinicalWebhook, type PreclinicalWebhookProps
 import { escapeTemplate } from "../../src/construct/hcl";
 import { quote } from "../../src/messages";
 import { messages } from "../../src/messages";
-import { HOST, SECRET_16, URL, accepted, rejected, type Prop } from "../support/inputs";
+import { HOST, SECRET_16, HOOK_URL, accepted, rejected, type Prop } from "../support/inputs";
 import { thrown } from "../support/thrown";
 import { onProvisioners } from "../support/engines";
 
@@ -26,7 +26,7 @@ const ENV: Record<Prop, string> = {
 
 function webhookWith(prop: Prop, value: string): { stack: TerraformStack; hook: PreclinicalWebhook } {
   const stack = onProvisioners(new TerraformStack(Testing.app(), "stack"));
-  const props: PreclinicalWebhookProps = { url: URL, [prop]: value };
+  const props: PreclinicalWebhookProps = { url: HOOK_URL, [prop]: value };
   return { stack, hook: new PreclinicalWebhook(stack, "Hook", props) };
 }
 

@@ -7,8 +7,8 @@ import { TerraformVariable, Testing } from "cdktf";
 import { PreclinicalConnection, PreclinicalWebhook } from "../../src/construct";
 import { messages } from "../../src/messages";
 import { AGENT_A, AGENT_B } from "../support/agents";
-import { URL } from "../support/inputs";
-import { SECRET, block, newStack, oneWebhook, synth, type Json } from "../support/synth";
+import { HOOK_URL, SECRET } from "../support/inputs";
+import { block, newStack, oneWebhook, synth, type Json } from "../support/synth";
 import { thrown } from "../support/thrown";
 
 describe("values known only at plan time", () => {
@@ -29,7 +29,7 @@ describe("values known only at plan time", () => {
   function withVariable(prop: Prop, variable: string) {
     const stack = newStack();
     const value = new TerraformVariable(stack, variable, { type: "string", sensitive: prop === "secret" }).stringValue;
-    const hook = new PreclinicalWebhook(stack, "Hook", { url: URL, [prop]: value });
+    const hook = new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL, [prop]: value });
     const json = synth(stack);
     return { scope: block(json, hook.scopeResource), config: block(json, hook.configResource) };
   }
@@ -90,8 +90,8 @@ describe("two webhooks claiming one scope", () => {
   ])("%s fail synthesis naming both construct paths", (_name, first, second, scope) => {
     // Given
     const stack = newStack();
-    new PreclinicalWebhook(stack, "First", { url: URL, ...first });
-    new PreclinicalWebhook(stack, "Second", { url: URL, ...second });
+    new PreclinicalWebhook(stack, "First", { url: HOOK_URL, ...first });
+    new PreclinicalWebhook(stack, "Second", { url: HOOK_URL, ...second });
 
     // When / Then
     const error = thrown(() => Testing.synth(stack, true));
@@ -101,8 +101,8 @@ describe("two webhooks claiming one scope", () => {
   test("a shared explicit connection is one organization too", () => {
     const stack = newStack();
     const connection = new PreclinicalConnection(stack, "Conn");
-    new PreclinicalWebhook(stack, "First", { url: URL, connection });
-    new PreclinicalWebhook(stack, "Second", { url: URL, connection });
+    new PreclinicalWebhook(stack, "First", { url: HOOK_URL, connection });
+    new PreclinicalWebhook(stack, "Second", { url: HOOK_URL, connection });
 
     expect(thrown(() => Testing.synth(stack, true)).message).toContain(
       messages.duplicateScope("organization-level scope", "stack/First", "stack/Second"),
@@ -111,8 +111,8 @@ describe("two webhooks claiming one scope", () => {
 
   test("across two stacks of one App, app.synth() fails naming both paths", () => {
     const app = Testing.app();
-    new PreclinicalWebhook(newStack(app, "a"), "Hook", { url: URL, agentId: AGENT_A });
-    new PreclinicalWebhook(newStack(app, "b"), "Hook", { url: URL, agentId: AGENT_A });
+    new PreclinicalWebhook(newStack(app, "a"), "Hook", { url: HOOK_URL, agentId: AGENT_A });
+    new PreclinicalWebhook(newStack(app, "b"), "Hook", { url: HOOK_URL, agentId: AGENT_A });
 
     try {
       const error = thrown(() => app.synth());
@@ -134,8 +134,8 @@ describe("two webhooks claiming one scope", () => {
   ])("%s are fine", (_name, first, second) => {
     const stack = newStack();
     const hooks = [
-      new PreclinicalWebhook(stack, "First", { url: URL, ...first }),
-      new PreclinicalWebhook(stack, "Second", { url: URL, ...second }),
+      new PreclinicalWebhook(stack, "First", { url: HOOK_URL, ...first }),
+      new PreclinicalWebhook(stack, "Second", { url: HOOK_URL, ...second }),
     ];
 
     // The webhooks' own validations, as synthesis runs them. (A full validating synth also spawns

@@ -7,7 +7,7 @@ import { TerraformVariable } from "cdktf";
 import { DEFAULT_API_URL } from "../../src/api/assumptions";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src/construct";
 import { AGENT_A, AGENT_B } from "../support/agents";
-import { URL } from "../support/inputs";
+import { HOOK_URL } from "../support/inputs";
 import { bareStack, block, newStack, oneWebhook, run, synth } from "../support/synth";
 import { thrown } from "../support/thrown";
 
@@ -56,7 +56,7 @@ describe("defaults", () => {
     });
 
     const hook = new PreclinicalWebhook(stack, "Hook", {
-      url: URL,
+      url: HOOK_URL,
       apiUrl: "https://eu.preclinical.dev/api/v1",
       apiKeyEnvVar: "EU_KEY",
     });
@@ -67,7 +67,7 @@ describe("defaults", () => {
   test("an invalid PRECLINICAL_API_URL is reported as the environment variable", () => {
     process.env.PRECLINICAL_API_URL = "not-a-url";
 
-    const error = thrown(() => new PreclinicalWebhook(newStack(), "Hook", { url: URL }));
+    const error = thrown(() => new PreclinicalWebhook(newStack(), "Hook", { url: HOOK_URL }));
 
     expect(error.message).toContain("PRECLINICAL_API_URL");
     expect(error.message).toContain('"not-a-url"');
@@ -78,11 +78,11 @@ describe("connections", () => {
   test("apiUrl and apiKeyEnvVar on one webhook apply to it alone", () => {
     const stack = newStack();
     const custom = new PreclinicalWebhook(stack, "Custom", {
-      url: URL,
+      url: HOOK_URL,
       apiUrl: "https://eu.preclinical.dev/api/v1",
       apiKeyEnvVar: "EU_KEY",
     });
-    const plain = new PreclinicalWebhook(stack, "Plain", { url: URL });
+    const plain = new PreclinicalWebhook(stack, "Plain", { url: HOOK_URL });
     const json = synth(stack);
 
     expect(block(json, custom.scopeResource).triggers_replace).toEqual({
@@ -110,8 +110,8 @@ describe("connections", () => {
       deadlineMs: 30000,
       nodeExecutable: "/opt/node20/bin/node",
     });
-    const a = new PreclinicalWebhook(stack, "A", { url: URL, agentId: AGENT_A, connection });
-    const b = new PreclinicalWebhook(stack, "B", { url: URL, agentId: AGENT_B, connection });
+    const a = new PreclinicalWebhook(stack, "A", { url: HOOK_URL, agentId: AGENT_A, connection });
+    const b = new PreclinicalWebhook(stack, "B", { url: HOOK_URL, agentId: AGENT_B, connection });
     const json = synth(stack);
 
     for (const hook of [a, b]) {
@@ -138,7 +138,7 @@ describe("connections", () => {
     const stack = newStack();
     const connection = new PreclinicalConnection(stack, "Conn");
 
-    const error = thrown(() => new PreclinicalWebhook(stack, "Hook", { url: URL, connection, ...extra }));
+    const error = thrown(() => new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL, connection, ...extra }));
 
     expect(error.message).toBe(
       "stack/Hook: `connection` cannot be combined with `apiUrl` or `apiKeyEnvVar`. Set those on the " +
@@ -152,7 +152,9 @@ describe("connections", () => {
       const stack = newStack();
       const variable = new TerraformVariable(stack, "value", { type: "string" });
 
-      const error = thrown(() => new PreclinicalWebhook(stack, "Hook", { url: URL, [prop]: variable.stringValue }));
+      const error = thrown(
+        () => new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL, [prop]: variable.stringValue }),
+      );
 
       expect(error.message).toContain(`\`${prop}\``);
       expect(error.message).not.toContain("TfToken");
@@ -169,8 +171,8 @@ describe("connections", () => {
       apiKeyEnvVar: "LAB_KEY",
       engine: PreclinicalEngine.PROVISIONERS,
     });
-    const a = new PreclinicalWebhook(stack, "ProdHook", { url: URL, connection: prod });
-    const b = new PreclinicalWebhook(stack, "LabHook", { url: URL, connection: lab });
+    const a = new PreclinicalWebhook(stack, "ProdHook", { url: HOOK_URL, connection: prod });
+    const b = new PreclinicalWebhook(stack, "LabHook", { url: HOOK_URL, connection: lab });
 
     const json = synth(stack);
 

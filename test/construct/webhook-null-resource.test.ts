@@ -9,7 +9,7 @@ import { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
 import { DEFAULT_API_URL } from "../../src/api/assumptions";
 import { PreclinicalConnection, PreclinicalWebhook, ProvisionerResourceType } from "../../src/construct";
 import { AGENT_A } from "../support/agents";
-import { URL } from "../support/inputs";
+import { HOOK_URL } from "../support/inputs";
 import { bareStack, block, ledgers, run, type Json } from "../support/synth";
 
 Testing.setupJest();
@@ -20,8 +20,8 @@ describe("ProvisionerResourceType.NULL_RESOURCE", () => {
     const connection = new PreclinicalConnection(stack, "Conn", {
       resourceType: ProvisionerResourceType.NULL_RESOURCE,
     });
-    const hook = new PreclinicalWebhook(stack, "Hook", { url: URL, agentId: AGENT_A, connection });
-    new PreclinicalWebhook(stack, "Org", { url: URL, connection });
+    const hook = new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL, agentId: AGENT_A, connection });
+    new PreclinicalWebhook(stack, "Org", { url: HOOK_URL, connection });
     return { stack, hook, text: Testing.synth(stack) };
   }
 
@@ -52,7 +52,7 @@ describe("ProvisionerResourceType.NULL_RESOURCE", () => {
     const connection = new PreclinicalConnection(stack, "Conn", {
       resourceType: ProvisionerResourceType.NULL_RESOURCE,
     });
-    new PreclinicalWebhook(stack, "Hook", { url: URL, connection });
+    new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL, connection });
     if (!first) new NullProvider(stack, "mine", { alias: undefined });
     const json = JSON.parse(Testing.synth(stack)) as Json;
 

@@ -8,8 +8,8 @@ import * as path from "node:path";
 import { Testing } from "cdktf";
 import { PreclinicalWebhook } from "../../src/construct";
 import { AGENT_A } from "../support/agents";
-import { URL } from "../support/inputs";
-import { SECRET, allResources, ledgers, newStack, oneWebhook, provisioners, run, type Json } from "../support/synth";
+import { HOOK_URL, SECRET } from "../support/inputs";
+import { allResources, ledgers, newStack, oneWebhook, provisioners, run, type Json } from "../support/synth";
 
 describe("portability", () => {
   const machinePaths = () => [
@@ -18,7 +18,7 @@ describe("portability", () => {
 
   test("the synthesized stack names no absolute path of the synth machine", () => {
     const stack = newStack();
-    new PreclinicalWebhook(stack, "Hook", { url: URL, agentId: AGENT_A });
+    new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL, agentId: AGENT_A });
     const text = Testing.synth(stack);
 
     for (const machinePath of machinePaths()) expect(text).not.toContain(machinePath);
@@ -39,7 +39,7 @@ describe("portability", () => {
 
   test("a full synth copies the CLI into the stack folder at that relative path", () => {
     const stack = newStack();
-    new PreclinicalWebhook(stack, "Hook", { url: URL });
+    new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL });
     const outdir = Testing.fullSynth(stack);
     try {
       const stackDir = path.join(outdir, "stacks", "stack");

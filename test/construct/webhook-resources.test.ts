@@ -9,8 +9,8 @@ import { DEFAULT_API_URL } from "../../src/api/assumptions";
 import { PreclinicalWebhook } from "../../src/construct";
 import { AGENT_A } from "../support/agents";
 import { onProvisioners } from "../support/engines";
-import { URL } from "../support/inputs";
-import { SECRET, block, fingerprint, ledgers, newStack, oneWebhook, provisioners, run, synth } from "../support/synth";
+import { HOOK_URL, SECRET } from "../support/inputs";
+import { block, fingerprint, ledgers, newStack, oneWebhook, provisioners, run, synth } from "../support/synth";
 
 Testing.setupJest();
 
@@ -19,7 +19,7 @@ describe("the scope resource", () => {
     // Given / When: a webhook without agentId
     const synthesized = Testing.synthScope((stack) => {
       onProvisioners(stack as TerraformStack);
-      new PreclinicalWebhook(stack, "Hook", { url: URL });
+      new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL });
     });
 
     // Then: its scope resource is keyed by nothing but the scope
@@ -83,7 +83,7 @@ describe("the config resource", () => {
       api_url: DEFAULT_API_URL,
       api_key_env: "PRECLINICAL_API_KEY",
       agent_id: AGENT_A,
-      url: URL,
+      url: HOOK_URL,
       description: "Nightly runs",
       is_enabled: "false",
       secret_fingerprint: fingerprint("stack/Hook", SECRET),
@@ -97,7 +97,7 @@ describe("the config resource", () => {
       PRECLINICAL_API_KEY_ENV: "PRECLINICAL_API_KEY",
       PRECLINICAL_AGENT_ID: AGENT_A,
       PRECLINICAL_CONSTRUCT_PATH: "stack/Hook",
-      PRECLINICAL_WEBHOOK_URL: URL,
+      PRECLINICAL_WEBHOOK_URL: HOOK_URL,
       PRECLINICAL_WEBHOOK_DESCRIPTION: "Nightly runs",
       PRECLINICAL_WEBHOOK_IS_ENABLED: "false",
       PRECLINICAL_WEBHOOK_SECRET: SECRET,
@@ -131,7 +131,7 @@ describe("the config resource", () => {
   test("isEnabled from a variable reaches the trigger and the environment as a string", () => {
     const stack = newStack();
     const enabled = new TerraformVariable(stack, "enabled", { type: "bool" });
-    const hook = new PreclinicalWebhook(stack, "Hook", { url: URL, isEnabled: enabled.booleanValue });
+    const hook = new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL, isEnabled: enabled.booleanValue });
     const config = block(synth(stack), hook.configResource);
 
     expect(config.triggers_replace.is_enabled).toBe("${tostring(var.enabled)}");
@@ -143,8 +143,8 @@ describe("the ledger", () => {
   test("one per stack: triggers map each construct path to its scope, destroy reconciles old against current", () => {
     // Given: two webhooks in one stack
     const stack = newStack();
-    new PreclinicalWebhook(stack, "Org", { url: URL });
-    new PreclinicalWebhook(stack, "Agent", { url: URL, agentId: AGENT_A });
+    new PreclinicalWebhook(stack, "Org", { url: HOOK_URL });
+    new PreclinicalWebhook(stack, "Agent", { url: HOOK_URL, agentId: AGENT_A });
 
     // When
     const found = ledgers(synth(stack));
@@ -168,7 +168,7 @@ describe("the ledger", () => {
   test("an agent id known only at plan time is a reference in the triggers and masked in the literal text", () => {
     const stack = newStack();
     const agent = new TerraformVariable(stack, "agent_id", { type: "string" });
-    new PreclinicalWebhook(stack, "Hook", { url: URL, agentId: agent.stringValue });
+    new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL, agentId: agent.stringValue });
 
     const [ledger] = ledgers(synth(stack));
 
@@ -181,8 +181,8 @@ describe("the ledger", () => {
     const app = Testing.app();
     const a = newStack(app, "a");
     const b = newStack(app, "b");
-    new PreclinicalWebhook(a, "Hook", { url: URL });
-    new PreclinicalWebhook(b, "Hook", { url: URL, apiKeyEnvVar: "OTHER_KEY" });
+    new PreclinicalWebhook(a, "Hook", { url: HOOK_URL });
+    new PreclinicalWebhook(b, "Hook", { url: HOOK_URL, apiKeyEnvVar: "OTHER_KEY" });
 
     expect(Object.keys(ledgers(synth(a))[0].triggers_replace)).toEqual(["a/Hook"]);
     expect(Object.keys(ledgers(synth(b))[0].triggers_replace)).toEqual(["b/Hook"]);

@@ -7,9 +7,8 @@ import { TerraformVariable } from "cdktf";
 import { PreclinicalConnection, PreclinicalWebhook } from "../../src/construct";
 import { messages } from "../../src/messages";
 import { AGENT_A } from "../support/agents";
-import { URL } from "../support/inputs";
+import { HOOK_URL, SECRET } from "../support/inputs";
 import {
-  SECRET,
   allResources,
   bareStack,
   block,
@@ -61,7 +60,7 @@ describe("security", () => {
       const stack = newStack();
       // No default: there is no secret value anywhere in the program to leak.
       const secret = new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true });
-      const hook = new PreclinicalWebhook(stack, "Hook", { url: URL, secret: secret.stringValue });
+      const hook = new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL, secret: secret.stringValue });
       return { hook, json: synth(stack) };
     }
 
@@ -116,8 +115,8 @@ describe("security", () => {
 
     test("the same secret in two webhooks gives two fingerprints (the path is salt)", () => {
       const stack = newStack();
-      const a = new PreclinicalWebhook(stack, "A", { url: URL, secret: SECRET });
-      const b = new PreclinicalWebhook(stack, "B", { url: URL, secret: SECRET, agentId: AGENT_A });
+      const a = new PreclinicalWebhook(stack, "A", { url: HOOK_URL, secret: SECRET });
+      const b = new PreclinicalWebhook(stack, "B", { url: HOOK_URL, secret: SECRET, agentId: AGENT_A });
       const json = synth(stack);
 
       const fa = block(json, a.configResource).triggers_replace.secret_fingerprint;
@@ -159,7 +158,7 @@ describe("Terraform template sequences in literal values", () => {
 
   test("a construct id with ${ is escaped in the construct path and the ledger", () => {
     const stack = newStack();
-    new PreclinicalWebhook(stack, "Hook${x}", { url: URL });
+    new PreclinicalWebhook(stack, "Hook${x}", { url: HOOK_URL });
     const json = synth(stack);
 
     const [ledger] = ledgers(json);

@@ -2,7 +2,8 @@ import { ErrorCodes } from "../../src/api/assumptions";
 import { AgentSchema } from "../../src/api/schemas";
 import { AGENT_A, UNKNOWN_AGENT } from "../support/agents";
 import { emulator, useSharedEmulator, withEmulator } from "../support/emulator";
-import { HOOK_URL, call, expectError } from "../support/emulator-http";
+import { call, expectError } from "../support/emulator-http";
+import { HOOK_URL } from "../support/inputs";
 
 useSharedEmulator();
 

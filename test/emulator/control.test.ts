@@ -2,7 +2,8 @@ import { ErrorCodes } from "../../src/api/assumptions";
 import { EmulatorError } from "../../src/emulator";
 import { AGENT_A, UNKNOWN_AGENT } from "../support/agents";
 import { emulator, useSharedEmulator } from "../support/emulator";
-import { HOOK_URL, SECRET, call, control, createWebhook, expectError } from "../support/emulator-http";
+import { call, control, createWebhook, expectError } from "../support/emulator-http";
+import { HOOK_URL, SECRET } from "../support/inputs";
 
 useSharedEmulator();
 

@@ -2,8 +2,9 @@ import { ErrorCodes } from "../../src/api/assumptions";
 import { WebhookListSchema } from "../../src/api/schemas";
 import type { FaultKind } from "../../src/emulator";
 import { AGENT_A } from "../support/agents";
-import { emulator, useSharedEmulator } from "../support/emulator";
-import { HOOK_URL, KEY, call, control, createWebhook, expectError } from "../support/emulator-http";
+import { emulator, KEY, useSharedEmulator } from "../support/emulator";
+import { call, control, createWebhook, expectError } from "../support/emulator-http";
+import { HOOK_URL } from "../support/inputs";
 
 useSharedEmulator();
 

@@ -1,7 +1,8 @@
 import { ErrorCodes } from "../../src/api/assumptions";
 import { AGENT_A } from "../support/agents";
-import { emulator, useSharedEmulator, withEmulator } from "../support/emulator";
-import { HOOK_URL, KEY, call, expectError } from "../support/emulator-http";
+import { emulator, KEY, useSharedEmulator, withEmulator } from "../support/emulator";
+import { call, expectError } from "../support/emulator-http";
+import { HOOK_URL } from "../support/inputs";
 
 useSharedEmulator();
 

@@ -6,8 +6,8 @@ import { createInterface } from "node:readline";
 import { parseCommandLine } from "../../src/emulator/bin";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
 import { AGENT_A } from "../support/agents";
-import { emulator, useSharedEmulator } from "../support/emulator";
-import { KEY, call } from "../support/emulator-http";
+import { emulator, KEY, useSharedEmulator } from "../support/emulator";
+import { call } from "../support/emulator-http";
 
 useSharedEmulator();
 

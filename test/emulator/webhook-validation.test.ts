@@ -7,7 +7,8 @@ import {
 } from "../../src/api/assumptions";
 import { AGENT_A, AGENT_B } from "../support/agents";
 import { emulator, useSharedEmulator } from "../support/emulator";
-import { HOOK_URL, call, createWebhook, expectError } from "../support/emulator-http";
+import { call, createWebhook, expectError } from "../support/emulator-http";
+import { HOOK_URL } from "../support/inputs";
 
 useSharedEmulator();
 

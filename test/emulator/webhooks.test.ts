@@ -2,7 +2,8 @@ import { ErrorCodes, MIN_SECRET_LENGTH } from "../../src/api/assumptions";
 import { ApiErrorBodySchema, WebhookListSchema, WebhookSchema } from "../../src/api/schemas";
 import { AGENT_A, AGENT_B } from "../support/agents";
 import { emulator, useSharedEmulator } from "../support/emulator";
-import { HOOK_URL, SECRET, call, control, createWebhook, expectError } from "../support/emulator-http";
+import { call, control, createWebhook, expectError } from "../support/emulator-http";
+import { HOOK_URL, SECRET } from "../support/inputs";
 
 const MISSING_ID = "11111111-2222-4333-8444-555555555555";
 

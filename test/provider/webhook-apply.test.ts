@@ -6,7 +6,8 @@
 import { messages } from "../../src/messages";
 import { UNKNOWN, type ObjectValue } from "../../src/provider/protocol/values";
 import { AGENT_A } from "../support/agents";
-import { SECRET, SECRET_2, URL_1, URL_2, stateOf, useWebhookEmulator, webhook } from "../support/webhook-resource";
+import { URL_1, URL_2, stateOf, useWebhookEmulator, webhook } from "../support/webhook-resource";
+import { SECRET, SECRET_2 } from "../support/inputs";
 
 const env = useWebhookEmulator();
 const { newSession, resourceWith, seed, requestLines, stored } = env;

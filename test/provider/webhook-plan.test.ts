@@ -7,7 +7,8 @@ import { messages } from "../../src/messages";
 import { DiagnosticsError } from "../../src/provider/protocol/definition";
 import { UNKNOWN } from "../../src/provider/protocol/values";
 import { AGENT_A, AGENT_B, UNKNOWN_AGENT } from "../support/agents";
-import { SECRET, SECRET_2, URL_2, stateOf, useWebhookEmulator, webhook } from "../support/webhook-resource";
+import { URL_2, stateOf, useWebhookEmulator, webhook } from "../support/webhook-resource";
+import { SECRET, SECRET_2 } from "../support/inputs";
 
 const env = useWebhookEmulator();
 const { newSession, resourceWith, seed, requestLines } = env;

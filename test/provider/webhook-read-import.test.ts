@@ -7,7 +7,8 @@ import { messages } from "../../src/messages";
 import { DiagnosticsError } from "../../src/provider/protocol/definition";
 import { UNKNOWN, type ObjectValue } from "../../src/provider/protocol/values";
 import { AGENT_A, AGENT_B, UNKNOWN_AGENT } from "../support/agents";
-import { SECRET, URL_1, URL_2, stateOf, useWebhookEmulator, webhook } from "../support/webhook-resource";
+import { URL_1, URL_2, stateOf, useWebhookEmulator, webhook } from "../support/webhook-resource";
+import { SECRET } from "../support/inputs";
 
 const env = useWebhookEmulator();
 const { resourceWith, seed, requestLines } = env;

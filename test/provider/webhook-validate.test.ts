@@ -8,9 +8,9 @@ import { quote } from "../../src/messages";
 import { messages } from "../../src/messages";
 import { UNKNOWN } from "../../src/provider/protocol/values";
 import { validateWebhook } from "../../src/provider/webhook/validate";
-import { accepted, rejected, type Prop } from "../support/inputs";
+import { accepted, rejected, SECRET, type Prop } from "../support/inputs";
 import { thrown } from "../support/thrown";
-import { SECRET, TF_1_11, webhook, type Attrs } from "../support/webhook-resource";
+import { TF_1_11, webhook, type Attrs } from "../support/webhook-resource";
 
 describe("validateWebhook: the construct's rules and messages", () => {
   const ATTRIBUTE: Partial<Record<Prop, string>> = {

@@ -8,12 +8,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { Env } from "../../src/provisioner/protocol";
-import { CONSTRUCT_PATH, HOOK_URL, KEY, SECRET, env, hookOf, useEmulator } from "../support/provisioner";
+import { CONSTRUCT_PATH, env, hookOf } from "../support/provisioner";
+import { HOOK_URL, SECRET } from "../support/inputs";
+import { KEY, useSharedEmulator } from "../support/emulator";
 
 const ROOT = resolve(__dirname, "../..");
 const BUNDLE = join(ROOT, "dist/provisioner/preclinical-provisioner.cjs");
 
-useEmulator();
+useSharedEmulator();
 
 describe("the bundled CLI", () => {
   const execFileAsync = promisify(execFile);

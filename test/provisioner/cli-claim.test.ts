@@ -4,9 +4,10 @@
  */
 import { Env } from "../../src/provisioner/protocol";
 import { AGENT_A } from "../support/agents";
-import { CONSTRUCT_PATH, emulator, env, requests, run, useEmulator } from "../support/provisioner";
+import { CONSTRUCT_PATH, env, requests, run } from "../support/provisioner";
+import { emulator, useSharedEmulator } from "../support/emulator";
 
-useEmulator();
+useSharedEmulator();
 
 describe("claim", () => {
   test("a free scope: exit 0, says it is free", async () => {

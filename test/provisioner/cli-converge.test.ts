@@ -8,18 +8,9 @@ import type { AddressInfo } from "node:net";
 import type { PreclinicalEmulator } from "../../src/emulator";
 import { Env } from "../../src/provisioner/protocol";
 import { AGENT_A, AGENT_B, UNKNOWN_AGENT } from "../support/agents";
-import { withEmulator } from "../support/emulator";
-import {
-  CONSTRUCT_PATH,
-  HOOK_URL,
-  SECRET,
-  emulator,
-  env,
-  hookOf,
-  requests,
-  run,
-  useEmulator,
-} from "../support/provisioner";
+import { emulator, useSharedEmulator, withEmulator } from "../support/emulator";
+import { CONSTRUCT_PATH, env, hookOf, requests, run } from "../support/provisioner";
+import { HOOK_URL, SECRET } from "../support/inputs";
 
 /**
  * A pass-through proxy in front of the emulator that records every request body, so tests can check the
@@ -71,7 +62,7 @@ class RecordingProxy {
   }
 }
 
-useEmulator();
+useSharedEmulator();
 
 describe("converge", () => {
   let proxy: RecordingProxy;

@@ -4,9 +4,10 @@
  */
 import { Env } from "../../src/provisioner/protocol";
 import { AGENT_A, AGENT_B } from "../support/agents";
-import { CONSTRUCT_PATH, emulator, env, requests, run, useEmulator } from "../support/provisioner";
+import { CONSTRUCT_PATH, env, requests, run } from "../support/provisioner";
+import { emulator, useSharedEmulator } from "../support/emulator";
 
-useEmulator();
+useSharedEmulator();
 
 describe("delete", () => {
   test("deletes the scope's webhook and never another scope's", async () => {

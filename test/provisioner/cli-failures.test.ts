@@ -4,7 +4,8 @@
  */
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { Env } from "../../src/provisioner/protocol";
-import { emulator, env, requests, run, useEmulator } from "../support/provisioner";
+import { env, requests, run } from "../support/provisioner";
+import { emulator, useSharedEmulator } from "../support/emulator";
 
 /** A loopback port on which nothing listens. */
 async function closedPort(): Promise<number> {
@@ -15,7 +16,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-useEmulator();
+useSharedEmulator();
 
 describe("failures", () => {
   test("a missing API key variable: exit 1, names the variable, sends no request", async () => {

@@ -4,8 +4,8 @@
  */
 import { Env, PLAN_TIME_AGENT, encodeLedgerEntry, type LedgerEntry } from "../../src/provisioner/protocol";
 import { AGENT_A, AGENT_B } from "../support/agents";
-import { withEmulator } from "../support/emulator";
-import { emulator, env, requests, run, useEmulator } from "../support/provisioner";
+import { emulator, useSharedEmulator, withEmulator } from "../support/emulator";
+import { env, requests, run } from "../support/provisioner";
 
 /** One ledger as the construct writes it: construct path -> encoded entry. */
 function ledger(entries: Record<string, Partial<LedgerEntry>>, apiUrl: string = emulator.url): string {
@@ -19,7 +19,7 @@ function ledger(entries: Record<string, Partial<LedgerEntry>>, apiUrl: string = 
   );
 }
 
-useEmulator();
+useSharedEmulator();
 
 describe("reconcile", () => {
   test("deletes the scopes that are no longer declared, keeps those still declared under another path", async () => {

@@ -3,9 +3,11 @@
  * echoes them. The CLI runs in-process against the emulator.
  */
 import { Env } from "../../src/provisioner/protocol";
-import { KEY, SECRET, emulator, env, run, useEmulator } from "../support/provisioner";
+import { env, run } from "../support/provisioner";
+import { emulator, KEY, useSharedEmulator } from "../support/emulator";
+import { SECRET } from "../support/inputs";
 
-useEmulator();
+useSharedEmulator();
 
 describe("secrets", () => {
   const echo = JSON.stringify({ error: `bad secret ${SECRET} for key ${KEY}`, code: "INVALID_FIELD_VALUE" });

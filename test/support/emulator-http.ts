@@ -3,12 +3,8 @@
  * the test file's shared one, see ./emulator.ts), and the checks every file makes of an error answer.
  */
 import { ApiErrorBodySchema } from "../../src/api/schemas";
-import { EMULATOR_DEFAULT_API_KEY } from "../../src/emulator";
-import { emulator } from "./emulator";
-
-export const KEY = EMULATOR_DEFAULT_API_KEY;
-export const SECRET = "whsec_" + "Zq9".repeat(10);
-export const HOOK_URL = "https://hooks.example.com/preclinical";
+import { KEY, emulator } from "./emulator";
+import { HOOK_URL } from "./inputs";
 
 export interface Answer {
   readonly status: number;

@@ -1,5 +1,8 @@
-import { PreclinicalEmulator, type EmulatorOptions } from "../../src/emulator";
+import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator, type EmulatorOptions } from "../../src/emulator";
 import { AGENT_A, AGENT_B } from "./agents";
+
+/** The API key every emulator accepts unless it is started with others. */
+export const KEY = EMULATOR_DEFAULT_API_KEY;
 
 /** Runs `run` against an emulator of its own (other agents, organizations or unknown-agent styles), then closes it. */
 export async function withEmulator<T>(
@@ -21,12 +24,15 @@ export async function withEmulator<T>(
 export let emulator: PreclinicalEmulator;
 
 /**
- * Starts the shared emulator before the file's tests (it knows AGENT_A, named "Triage bot", and AGENT_B),
- * resets it after each test and closes it after the last. Call it once, at the top level of a test file.
+ * Starts the shared emulator before the file's tests (by default it knows AGENT_A, named "Triage bot", and
+ * AGENT_B; `options` for other agents or organizations), resets it after each test and closes it after the
+ * last. Call it once, at the top level of a test file.
  */
-export function useSharedEmulator(): void {
+export function useSharedEmulator(
+  options: EmulatorOptions = { agents: [{ id: AGENT_A, name: "Triage bot" }, { id: AGENT_B }] },
+): void {
   beforeAll(async () => {
-    emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A, name: "Triage bot" }, { id: AGENT_B }] });
+    emulator = await PreclinicalEmulator.start(options);
   });
   afterEach(() => emulator.reset());
   afterAll(() => emulator.close());

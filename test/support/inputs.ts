@@ -6,8 +6,11 @@ import { AGENT_A } from "./agents";
  * test/construct/validation.test.ts, and the count of bad inputs that scripts/reliability.ts reports.
  */
 
-export const URL = "https://hooks.example.com/preclinical";
+export const HOOK_URL = "https://hooks.example.com/preclinical";
 export const SECRET_16 = "0123456789abcdef";
+/** A webhook secret, and a second one for rotations. Tests search every artifact for them. */
+export const SECRET = "whsec_" + "s3cr3t".repeat(8);
+export const SECRET_2 = "whsec_" + "r0tat3d".repeat(6);
 export const HOST = "https://hooks.example.com/";
 
 export type Prop = "url" | "agentId" | "description" | "secret" | "apiUrl" | "apiKeyEnvVar";
@@ -44,7 +47,7 @@ export const HOSTILE_URLS = [
 /** Accepted values: [prop, what, value, what the converge environment holds]. */
 export const accepted: [Prop, string, string, string][] = [
   // url
-  ["url", "an https URL", URL, URL],
+  ["url", "an https URL", HOOK_URL, HOOK_URL],
   ["url", "http on localhost with a port", "http://localhost:8080/hook", "http://localhost:8080/hook"],
   ["url", "http on 127.0.0.1", "http://127.0.0.1", "http://127.0.0.1"],
   ["url", "http on [::1] with a port", "http://[::1]:3000/hook", "http://[::1]:3000/hook"],
@@ -99,11 +102,11 @@ export const rejected: [Prop, string, string][] = [
   ["url", "credentials", "https://user:pass@hooks.example.com/hook"],
   ["url", "a user name", "https://user@hooks.example.com/hook"],
   ["url", "a space", `${HOST}a b`],
-  ["url", "a leading space", ` ${URL}`],
-  ["url", "a newline", `${URL}\n`],
-  ["url", "a NUL", `${URL}\u0000`],
-  ["url", "a BEL", `${URL}\u0007`],
-  ["url", "a DEL", `${URL}\u007f`],
+  ["url", "a leading space", ` ${HOOK_URL}`],
+  ["url", "a newline", `${HOOK_URL}\n`],
+  ["url", "a NUL", `${HOOK_URL}\u0000`],
+  ["url", "a BEL", `${HOOK_URL}\u0007`],
+  ["url", "a DEL", `${HOOK_URL}\u007f`],
   ["url", "2049 characters", HOST + "a".repeat(2049 - HOST.length)],
   ["url", "a unicode host (punycode required)", "https://bücher.example/hook"],
   ["url", "no host", "https://"],

@@ -1,31 +1,17 @@
 /**
  * Runs the provisioner CLI (src/provisioner/cli.ts) in-process against the real emulator on a random
  * loopback port: the PRECLINICAL_* environment the construct would set, one command run with
- * `runProvisioner`, and what it printed and what reached the API. Shared by the test/provisioner tests.
+ * `runProvisioner`, and what it printed and what reached the API. Shared by the test/provisioner tests, which
+ * call useSharedEmulator() (./emulator.ts).
  */
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
 import { runProvisioner } from "../../src/provisioner/cli";
 import { Env } from "../../src/provisioner/protocol";
-import { AGENT_A, AGENT_B } from "./agents";
+import { KEY, emulator } from "./emulator";
+import { HOOK_URL } from "./inputs";
 
-export const KEY = EMULATOR_DEFAULT_API_KEY;
-export const SECRET = "whsec_" + "s3cr3t".repeat(8);
-export const HOOK_URL = "https://hooks.example.com/preclinical";
 export const CONSTRUCT_PATH = "stack/triage-webhook";
 
 export type Environment = Record<string, string | undefined>;
-
-/** The emulator of the test file that called `useEmulator()`. */
-export let emulator: PreclinicalEmulator;
-
-/** Starts one emulator that knows agents A and B for the calling test file, reset after each test, closed at the end. */
-export function useEmulator(): void {
-  beforeAll(async () => {
-    emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
-  });
-  afterEach(() => emulator.reset());
-  afterAll(() => emulator.close());
-}
 
 /** The environment the construct sets on a provisioner, with fast timeouts; `undefined` removes a variable. */
 export function env(overrides: Environment = {}, apiUrl: string = emulator.url): Environment {

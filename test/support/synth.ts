@@ -7,10 +7,9 @@ import * as crypto from "node:crypto";
 import { TerraformStack, Testing, type App, type TerraformResource } from "cdktf";
 import { PreclinicalWebhook, type PreclinicalWebhookProps } from "../../src/construct";
 import { onProvisioners } from "./engines";
-import { URL } from "./inputs";
+import { HOOK_URL } from "./inputs";
 
 /** A literal webhook secret (long enough to be valid). */
-export const SECRET = "correct-horse-battery-staple-42";
 
 export type Json = Record<string, any>;
 
@@ -44,7 +43,7 @@ export function oneWebhook(props: Partial<PreclinicalWebhookProps> = {}): {
   json: Json;
 } {
   const stack = newStack();
-  const hook = new PreclinicalWebhook(stack, "Hook", { url: URL, ...props });
+  const hook = new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL, ...props });
   return { stack, hook, json: synth(stack) };
 }
 

@@ -14,10 +14,8 @@ import type { ClientInfo, ResourceDefinition } from "../../src/provider/protocol
 import type { ObjectValue, Value } from "../../src/provider/protocol/values";
 import { webhookResource } from "../../src/provider/webhook/resource";
 import { createSession, type Session } from "../../src/provider/webhook/session";
-import { AGENT_A, AGENT_B } from "./agents";
+import { emulator as shared, useSharedEmulator } from "./emulator";
 
-export const SECRET = "whsec_unit_" + "Qz7Lm2".repeat(4);
-export const SECRET_2 = "whsec_unit_" + "Rt5Pk8".repeat(4);
 export const URL_1 = "https://hooks.example.com/one";
 export const URL_2 = "https://hooks.example.com/two";
 
@@ -66,7 +64,7 @@ export const stateOf = (stored: StoredWebhook, attrs: Attrs = {}): ObjectValue =
   });
 
 export interface WebhookEmulator {
-  /** The emulator, which knows AGENT_A and AGENT_B; it starts in `beforeAll`, so read this inside a test. */
+  /** The emulator, which knows AGENT_A and AGENT_B (./emulator.ts); it starts in `beforeAll`, so read this inside a test. */
   readonly emulator: PreclinicalEmulator;
   /** A session over a new client of the emulator (closed after the test). */
   newSession(apiKey?: string): Session;
@@ -82,21 +80,16 @@ export interface WebhookEmulator {
 
 /**
  * Registers the hooks of a test file that drives the resource against an emulator: one emulator for the
- * file, emptied before each test; the clients a test made, closed after it.
+ * file (./emulator.ts), emptied after each test; the clients a test made, closed after it.
  */
 export function useWebhookEmulator(): WebhookEmulator {
-  let started: PreclinicalEmulator | undefined;
   const clients: PreclinicalClient[] = [];
   const emulator = (): PreclinicalEmulator => {
-    if (!started) throw new Error("the emulator starts in beforeAll: use it inside a test or a hook");
-    return started;
+    if (!shared) throw new Error("the emulator starts in beforeAll: use it inside a test or a hook");
+    return shared;
   };
 
-  beforeAll(async () => {
-    started = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
-  });
-  afterAll(() => emulator().close());
-  beforeEach(() => emulator().reset());
+  useSharedEmulator();
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
   });

@@ -4,7 +4,7 @@
  * provider start and trusted as its own CA. Built by hand on node:crypto rather than with @peculiar/x509:
  * measured once side by side (esbuild bundles, cold starts, 2 CPUs, Node 20), ours bundles to 3.6 KB and
  * adds about 20 ms to a bare Node start; @peculiar/x509 with reflect-metadata bundles to 365 KB and adds
- * about 130 ms, paid at each of the three to five provider starts of every terraform command.
+ * about 130 ms, paid at each of the three or four provider starts of every terraform command.
  */
 import * as crypto from "node:crypto";
 import {

@@ -44,9 +44,9 @@ async function plan(session: () => Session, { prior, proposed, config }: PlanReq
   // webhook paused in the UI would never show as drift.
   if (config.is_enabled === null) planned.is_enabled = DEFAULT_IS_ENABLED;
 
+  // Agent ids compare as UUIDs: a change of case alone is not a new scope.
   const replace = prior !== null && !sameAgent(prior.agent_id, planned.agent_id);
   if (prior !== null && !replace) {
-    // Agent ids compare as UUIDs: a change of case alone is not a new scope.
     return { planned: { ...planned, id: prior.id, created_at: prior.created_at } };
   }
   if (replace) {

@@ -1,4 +1,4 @@
-/** The `preclinical_webhook` resource's schema: what a configuration writes and what the state keeps. */
+/** The schemas of the provider block and of `preclinical_webhook`: what a configuration writes and the state keeps. */
 import {
   DEFAULT_API_KEY_ENV_VAR,
   DEFAULT_API_URL,

@@ -4,8 +4,8 @@
  *
  * Package, service, rpc, message, enum and field names, field numbers and types follow tfplugin6.8 so that the
  * wire format and the gRPC method paths (`/tfplugin6.Provider/<Rpc>`) match what Terraform sends and expects.
- * The text and its comments are ours. It is longer than one sitting because it is one protocol definition, read
- * message by message against the protocol rather than top to bottom; splitting it would split the schema.
+ * The text and its comments are ours. It is long because it is one protocol definition, read message by
+ * message against the protocol; splitting it would split the schema.
  *
  * One deliberate deviation: the protocol types `renew_at` as `google.protobuf.Timestamp`. To keep this text
  * self-contained (no imports to resolve), it uses a local `Timestamp` message with the same field layout
