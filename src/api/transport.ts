@@ -84,6 +84,7 @@ export class Transport {
   private readonly policy: RetryPolicy;
   private readonly dispatcher: Dispatcher;
   private readonly signal: AbortSignal | undefined;
+  private closing: Promise<void> | undefined;
   private readonly userAgent = `${PACKAGE_NAME}/${PACKAGE_VERSION} node/${process.versions.node}`;
 
   constructor(options: PreclinicalClientOptions) {
@@ -106,9 +107,10 @@ export class Transport {
     this.dispatcher = createAgent({ keepAliveTimeout: 10_000, connections: 8 });
   }
 
-  /** Closes the pooled connections. */
+  /** Closes the pooled connections. Closing twice is harmless (undici's own close would throw). */
   public close(): Promise<void> {
-    return this.dispatcher.close();
+    this.closing ??= this.dispatcher.close();
+    return this.closing;
   }
 
   /**
