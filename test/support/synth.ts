@@ -9,8 +9,6 @@ import { PreclinicalWebhook, type PreclinicalWebhookProps } from "../../src/cons
 import { onProvisioners } from "./engines";
 import { HOOK_URL } from "./inputs";
 
-/** A literal webhook secret (long enough to be valid). */
-
 export type Json = Record<string, any>;
 
 /** One `local-exec` provisioner as synthesized. */
