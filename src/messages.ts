@@ -73,7 +73,8 @@ export const messages = {
   needsEngine: (path: string, what: string, engine: string) =>
     `${path}: \`${what}\` exists only on the ${engine} engine, and this webhook's connection uses the other. ` +
     (engine === "provider"
-      ? "Set `engine: PreclinicalEngine.PROVIDER` on its PreclinicalConnection: provisioners cannot read the webhook back from the API."
+      ? "Set `engine: PreclinicalEngine.PROVIDER` on its PreclinicalConnection: provisioners cannot read the " +
+        "webhook back from the API."
       : "It belongs to the provisioner engine's resources; on the provider engine use `webhookResource`."),
   literalSecret: () =>
     "`secret` is a literal string, so it is written in plain text into cdk.tf.json. Pass it through a sensitive " +
@@ -107,7 +108,8 @@ export const messages = {
     "with this version of the library.",
   scopeTakenByOther: (agentId: string | null, id: string, url: string, path: string) =>
     `The ${describeScope(agentId)} already holds webhook ${id} (${url}), which this construct has not claimed ` +
-    `(it was made in the UI, by another stack, or by a construct of this stack since renamed). To manage it here, set \`adoptExisting: true\` on ${path} and deploy again; to start ` +
+    "(it was made in the UI, by another stack, or by a construct of this stack since renamed). To manage it " +
+    `here, set \`adoptExisting: true\` on ${path} and deploy again; to start ` +
     `afresh, delete webhook ${id} in the Preclinical UI and deploy again.`,
   agentNotFound: (agentId: string, path: string) =>
     `Agent ${agentId} (\`agentId\` of ${path}) does not exist in the organization of this API key. Check the ` +
@@ -154,7 +156,8 @@ export const messages = {
     `Webhook ${id} was deleted outside Terraform after this plan was made, so it cannot be updated. Run ` +
     "terraform plan again: it plans to create the webhook anew.",
   writeOnlyNeedsTerraform: (version: string) =>
-    `\`secret\` is a write-only attribute, which needs Terraform 1.11 or later (this is ${version || "an older version"}); ` +
+    "`secret` is a write-only attribute, which needs Terraform 1.11 or later " +
+    `(this is ${version || "an older version"}); ` +
     "an older Terraform would store the secret in the plan and the state. Upgrade Terraform, or remove `secret`.",
   secretVersionWithoutSecret: (name = "secret_version") =>
     `\`${name}\` is set but \`secret\` is not: ${name} only says when to send the secret again. Set ` +

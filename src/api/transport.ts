@@ -193,7 +193,8 @@ export class Transport {
       throw new PreclinicalNetworkError(
         ClientErrorCodes.DEADLINE_EXCEEDED,
         ctx,
-        `the ${this.deadlineMs} ms deadline leaves too little time for another attempt (last failure: ${error.message})`,
+        `the ${this.deadlineMs} ms deadline leaves too little time for another attempt ` +
+          `(last failure: ${error.message})`,
         { cause: error },
       );
     }

@@ -24,7 +24,7 @@ export interface PreclinicalConnectionProps {
   /**
    * How the webhooks reach the API: the native provider, or provisioners (for places that allow no custom
    * provider). See the README's "Engines".
-   * @default - PreclinicalEngine.PROVISIONERS when `resourceType` or `nodeExecutable` is set, else PreclinicalEngine.PROVIDER
+   * @default - PROVISIONERS when `resourceType` or `nodeExecutable` is set, else PROVIDER
    */
   readonly engine?: PreclinicalEngine;
   /**

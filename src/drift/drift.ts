@@ -162,7 +162,8 @@ function compare(applied: AppliedWebhook, live: Webhook | undefined): DriftItem 
     path: applied.path,
     address: applied.address,
   };
-  const reapply = `Run \`terraform apply -replace='${applied.address}'\` in the stack folder to restore the declared webhook.`;
+  const reapply =
+    `Run \`terraform apply -replace='${applied.address}'\` in the stack folder to restore the declared ` + "webhook.";
   if (!live) {
     return { ...base, status: DriftStatus.DELETED, changes: [], action: `Deleted out of band. ${reapply}` };
   }
@@ -203,10 +204,11 @@ export function formatReport(report: DriftReport): string {
   const actions = report.items.filter((i) => i.action).map((i) => `- ${i.path ?? i.webhookId}: ${i.action}`);
   if (actions.length) out.push("", ...actions);
   if (report.notes.length) out.push("", ...report.notes);
+  const drifted = report.items.filter((i) => i.status !== DriftStatus.IN_SYNC).length;
   out.push(
     "",
     report.drifted
-      ? `Drift found in ${report.items.filter((i) => i.status !== DriftStatus.IN_SYNC).length} of ${report.items.length} webhooks.`
+      ? `Drift found in ${drifted} of ${report.items.length} webhooks.`
       : `All ${report.items.length} webhooks are in sync.`,
   );
   return out.join("\n");

@@ -1,7 +1,8 @@
 /**
  * Lays out the bundled provider as an implied local mirror in a folder, so that `terraform init` run there
  * finds `preclinical/preclinical` with no CLI configuration and no network:
- * `<dir>/terraform.d/plugins/<host>/preclinical/preclinical/<version>/<os>_<arch>/terraform-provider-preclinical_v<version>`.
+ * `<dir>/terraform.d/plugins/<host>/preclinical/preclinical/<version>/<os>_<arch>/` holding
+ * `terraform-provider-preclinical_v<version>`.
  * The executable is the same file for every platform (a Node script), so every platform gets a copy and a
  * lock file can hold the checksums of all of them.
  */

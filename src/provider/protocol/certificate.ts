@@ -90,12 +90,15 @@ export function createServerCertificate(now: Date = new Date()): ServerCertifica
 
   return {
     der,
-    certPem: `-----BEGIN CERTIFICATE-----\n${der.toString("base64").replace(/.{1,64}/g, "$&\n")}-----END CERTIFICATE-----\n`,
+    certPem: pem("CERTIFICATE", der),
     keyPem: privateKey.export({ type: "pkcs8", format: "pem" }) as string,
   };
 }
 
-/** 128 random bits like go-plugin's; RFC 5280 wants the serial positive and nonzero (encodeInteger keeps it minimal). */
+/**
+ * 128 random bits like go-plugin's; RFC 5280 wants the serial positive and nonzero (encodeInteger keeps it
+ * minimal).
+ */
 function randomSerial(): Buffer {
   for (;;) {
     const bytes = crypto.randomBytes(16);
@@ -112,4 +115,9 @@ function attribute(type: string, value: string): Buffer {
 /** Extension ::= SEQUENCE { extnID, critical DEFAULT FALSE, extnValue OCTET STRING }; DER omits a FALSE default. */
 function extension(id: string, critical: boolean, value: Buffer): Buffer {
   return critical ? sequence(oid(id), boolean(true), octetString(value)) : sequence(oid(id), octetString(value));
+}
+
+/** DER bytes in PEM armour: base64 in lines of 64 characters. */
+function pem(label: string, der: Buffer): string {
+  return `-----BEGIN ${label}-----\n${der.toString("base64").replace(/.{1,64}/g, "$&\n")}-----END ${label}-----\n`;
 }

@@ -60,7 +60,10 @@ export function encodeInteger(bytes: Buffer): Buffer {
 export function time(date: Date): Buffer {
   const year = date.getUTCFullYear();
   const p = (n: number) => String(n).padStart(2, "0");
-  const rest = `${p(date.getUTCMonth() + 1)}${p(date.getUTCDate())}${p(date.getUTCHours())}${p(date.getUTCMinutes())}${p(date.getUTCSeconds())}Z`;
+  const rest =
+    [date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()]
+      .map(p)
+      .join("") + "Z";
   if (year >= 1950 && year < 2050) return tlv(0x17, Buffer.from(`${p(year % 100)}${rest}`, "ascii"));
   return tlv(0x18, Buffer.from(`${String(year).padStart(4, "0")}${rest}`, "ascii"));
 }

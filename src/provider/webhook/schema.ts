@@ -90,7 +90,9 @@ export const PROVIDER_SCHEMA: BlockSchema = {
     deadline_ms: {
       type: "number",
       optional: true,
-      description: `The longest one API request may take with its retries, in milliseconds (1 to ${MAX_TIMEOUT_MS}). Defaults to 60000.`,
+      description:
+        "The longest one API request may take with its retries, in milliseconds " +
+        `(1 to ${MAX_TIMEOUT_MS}). Defaults to 60000.`,
     },
   },
 };

@@ -218,7 +218,8 @@ service Provider {
   rpc ReadDataSource(ReadDataSource.Request) returns (ReadDataSource.Response);
 
   // Ephemeral resources
-  rpc ValidateEphemeralResourceConfig(ValidateEphemeralResourceConfig.Request) returns (ValidateEphemeralResourceConfig.Response);
+  rpc ValidateEphemeralResourceConfig(ValidateEphemeralResourceConfig.Request)
+    returns (ValidateEphemeralResourceConfig.Response);
   rpc OpenEphemeralResource(OpenEphemeralResource.Request) returns (OpenEphemeralResource.Response);
   rpc RenewEphemeralResource(RenewEphemeralResource.Request) returns (RenewEphemeralResource.Response);
   rpc CloseEphemeralResource(CloseEphemeralResource.Request) returns (CloseEphemeralResource.Response);
