@@ -5,10 +5,11 @@
 import { createServer } from "node:net";
 import { TerraformVariable, type TerraformStack } from "cdktf";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src";
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
+import { EMULATOR_DEFAULT_API_KEY } from "../../src/emulator";
 import { AGENT_A, UNKNOWN_AGENT } from "../support/agents";
 import { Workspace } from "../support/terraform";
 import { describeWithTerraform } from "../support/describe";
+import { emulator, useSharedEmulator } from "../support/emulator";
 
 const SECRET = "whsec_failures_" + "Gf6hJ8".repeat(5);
 const WRONG_KEY = "sk_live_" + "W".repeat(40);
@@ -23,13 +24,7 @@ async function closedPortUrl(): Promise<string> {
 }
 
 describeWithTerraform("apply-time failures (real terraform)", () => {
-  let emulator: PreclinicalEmulator;
-
-  beforeAll(async () => {
-    emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }] });
-  });
-  afterAll(() => emulator.close());
-  beforeEach(() => emulator.reset());
+  useSharedEmulator({ agents: [{ id: AGENT_A }] });
 
   const program = (apiUrl: string, agentId?: string) => (stack: TerraformStack) => {
     const secret = new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true });

@@ -4,16 +4,14 @@
  */
 import { TerraformVariable, type TerraformStack } from "cdktf";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook, type PreclinicalWebhookProps } from "../../src";
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
+import { PreclinicalEmulator } from "../../src/emulator";
 import { AGENT_A, AGENT_B, UNKNOWN_AGENT } from "../support/agents";
-import { Workspace, applySummary, type Program } from "../support/terraform";
-import { describeWithTerraform } from "../support/describe";
+import { applySummary, type Program } from "../support/terraform";
+import { describeWithTerraform, useWorkspace, ws } from "../support/describe";
+import { emulator, useSharedEmulator } from "../support/emulator";
 
 const SECRET = "whsec_e2e_" + "Kq3vX9".repeat(6);
 const ROTATED = "whsec_rotated_" + "Zt7pW2".repeat(6);
-
-let emulator: PreclinicalEmulator;
-let ws: Workspace;
 
 type Decl = { id: string } & Omit<PreclinicalWebhookProps, "connection" | "secret"> & { withSecret?: boolean };
 
@@ -41,15 +39,8 @@ const requests = (method?: string) => emulator.requests().filter((r) => !method 
 const hooks = () => emulator.webhooks();
 const byAgent = (agentId: string | null) => hooks().find((w) => w.agent_id === agentId);
 
-beforeAll(async () => {
-  emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  ws = new Workspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY, TF_VAR_webhook_secret: SECRET });
-});
-afterEach(() => ws.cleanup());
+useSharedEmulator({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
+useWorkspace(SECRET);
 
 describeWithTerraform("PreclinicalWebhook lifecycle (real terraform against the emulator)", () => {
   const org: Decl = { id: "org", url: "https://hooks.example.com/org", description: "All agents", withSecret: true };

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protobuf from "protobufjs";
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
+import { EMULATOR_DEFAULT_API_KEY } from "../../src/emulator";
 import { createServerCertificate } from "../../src/provider/protocol/certificate";
 import { decodeObject, encodeObject } from "../../src/provider/protocol/codec";
 import { objectType as objectTypeOf } from "../../src/provider/protocol/definition";
@@ -21,6 +21,7 @@ import { HANDSHAKE, protocolRoot, serviceDefinition } from "../../src/provider/p
 import { preclinicalProvider } from "../../src/provider/provider";
 import { PROVIDER_SCHEMA, WEBHOOK_SCHEMA } from "../../src/provider/webhook/schema";
 import { AGENT_A } from "../support/agents";
+import { emulator, useSharedEmulator } from "../support/emulator";
 
 const BUNDLE = path.resolve(__dirname, "..", "..", "dist", "provider", "terraform-provider-preclinical.cjs");
 const HANDSHAKE_LINE = /^1\|6\|unix\|([^|]+)\|grpc\|([A-Za-z0-9+/]+)$/;
@@ -261,13 +262,7 @@ describe("the provider executable", () => {
 });
 
 describe("StopProvider", () => {
-  let emulator: PreclinicalEmulator;
-
-  beforeAll(async () => {
-    emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }] });
-  });
-  afterAll(() => emulator.close());
-  beforeEach(() => emulator.reset());
+  useSharedEmulator({ agents: [{ id: AGENT_A }] });
 
   async function configured() {
     const lines: string[] = [];

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { installProvider } from "../../src/provider/install";
-import { runTerraform, type RunResult } from "./terraform";
+import { filesBelow, runTerraform, type RunResult } from "./terraform";
 
 export type { RunResult };
 
@@ -83,17 +83,7 @@ export class HclWorkspace {
 
   /** Every file of the workspace but the provider executables (state, backups, plans, the lock file). */
   public files(): string[] {
-    const out: string[] = [];
-    const walk = (dir: string) => {
-      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) {
-          if (entry.name !== "terraform.d" && entry.name !== "providers") walk(full);
-        } else out.push(full);
-      }
-    };
-    walk(this.dir);
-    return out;
+    return filesBelow(this.dir, ["terraform.d", "providers"]);
   }
 
   public cleanup(): void {

@@ -6,6 +6,7 @@
 import { TerraformOutput, TerraformVariable, type TerraformStack } from "cdktf";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook, type PreclinicalWebhookProps } from "../../src";
 import type { RequestLogEntry } from "../../src/emulator";
+import { AGENT_A } from "./agents";
 import type { Program } from "./terraform";
 
 export { PreclinicalEngine };
@@ -22,6 +23,15 @@ export type Decl = { id: string } & Omit<PreclinicalWebhookProps, "connection" |
     /** `hook.webhookResource.importFrom(<this>)`: an import block (provider engine only). */
     readonly importFrom?: string;
   };
+
+/**
+ * The webhooks most of these tests declare: `org`, organization-level, with a description, the secret from the
+ * variable and an output of its id; `triage`, AGENT_A's, with none of those.
+ */
+export const WEBHOOKS: Readonly<Record<"org" | "triage", Decl>> = {
+  org: { id: "org", url: "https://hooks.example.com/org", description: "All agents", withSecret: true, outputId: true },
+  triage: { id: "triage", url: "https://hooks.example.com/triage", agentId: AGENT_A },
+};
 
 export interface ProgramOptions {
   /** Always given explicitly: the default engine may change. */

@@ -99,23 +99,28 @@ export class Workspace {
    * bundled provider and provisioner code (assets, terraform.d) nor terraform's own cache (.terraform).
    */
   public files(): string[] {
-    const out: string[] = [];
-    const walk = (dir: string) => {
-      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) {
-          // terraform.d holds the provider executable the provider engine installs: code, not output.
-          if (entry.name !== "assets" && entry.name !== ".terraform" && entry.name !== "terraform.d") walk(full);
-        } else out.push(full);
-      }
-    };
-    walk(this.dir);
-    return out;
+    // terraform.d holds the provider executable the provider engine installs: code, not output.
+    return filesBelow(this.dir, ["assets", ".terraform", "terraform.d"]);
   }
 
   public cleanup(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Every file below `dir`, depth first, not looking into folders named in `skip`. */
+export function filesBelow(dir: string, skip: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (folder: string) => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (!skip.includes(entry.name)) walk(full);
+      } else out.push(full);
+    }
+  };
+  walk(dir);
+  return out;
 }
 
 /** Runs terraform in `cwd` as a pipeline would (no color, no checkpoint), recording the command and output in `log`. */

@@ -5,47 +5,31 @@
  * its webhook through a moved block (`moveFromId`).
  */
 import { PreclinicalWebhook } from "../../../src";
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../../src/emulator";
 import { AGENT_A } from "../../support/agents";
-import { describeWithTerraform } from "../../support/describe";
+import { describeWithTerraform, useWorkspace, ws } from "../../support/describe";
+import { emulator, useSharedEmulator } from "../../support/emulator";
 import {
   PreclinicalEngine,
+  WEBHOOKS,
   flat,
   webhookProgram,
   writeCounts,
   writeRequests,
   type Decl,
 } from "../../support/provider-engine";
-import { Workspace, applySummary } from "../../support/terraform";
+import { applySummary } from "../../support/terraform";
 
 const SECRET = "whsec_e2e_" + "Ad0pt1".repeat(6);
 
-let emulator: PreclinicalEmulator;
-let ws: Workspace;
-
-const org: Decl = {
-  id: "org",
-  url: "https://hooks.example.com/org",
-  description: "All agents",
-  withSecret: true,
-  outputId: true,
-};
-const triage: Decl = { id: "triage", url: "https://hooks.example.com/triage", agentId: AGENT_A };
+const { org, triage } = WEBHOOKS;
 
 const program = (...decls: Decl[]) =>
   webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url }, ...decls);
 const byAgent = (agentId: string | null) => emulator.webhooks().find((w) => w.agent_id === agentId);
 const output = async (name: string) => (await ws.terraform(ws.lastStackDir, ["output", "-raw", name])).stdout.trim();
 
-beforeAll(async () => {
-  emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }] });
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  ws = new Workspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY, TF_VAR_webhook_secret: SECRET });
-});
-afterEach(() => ws.cleanup());
+useSharedEmulator({ agents: [{ id: AGENT_A }] });
+useWorkspace(SECRET);
 
 describeWithTerraform(
   "provider engine: adopting, importing and moving existing webhooks (cdktf synth + terraform + emulator)",

@@ -3,11 +3,12 @@
  * provider engine: `terraform plan` in the synthesized stack shows them, and the next deploy puts the code's
  * values back, on the same id while the webhook exists, or anew (with the new id as the output) once deleted.
  */
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../../src/emulator";
 import { AGENT_A } from "../../support/agents";
-import { describeWithTerraform } from "../../support/describe";
+import { describeWithTerraform, useWorkspace, ws } from "../../support/describe";
+import { emulator, useSharedEmulator } from "../../support/emulator";
 import {
   PreclinicalEngine,
+  WEBHOOKS,
   changeInUi,
   deleteInUi,
   webhookProgram,
@@ -15,36 +16,22 @@ import {
   writeRequests,
   type Decl,
 } from "../../support/provider-engine";
-import { Workspace, applySummary } from "../../support/terraform";
+import { applySummary } from "../../support/terraform";
 
 const SECRET = "whsec_e2e_" + "Dr1ftC".repeat(6);
 
-let emulator: PreclinicalEmulator;
-let ws: Workspace;
-
-const org: Decl = {
-  id: "org",
-  url: "https://hooks.example.com/org",
-  description: "All agents",
-  withSecret: true,
-  outputId: true,
-};
-const triage: Decl = { id: "triage", url: "https://hooks.example.com/triage", agentId: AGENT_A, outputId: true };
+const { org } = WEBHOOKS;
+const triage: Decl = { ...WEBHOOKS.triage, outputId: true };
 const program = () => webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url }, org, triage);
 const byAgent = (agentId: string | null) => emulator.webhooks().find((w) => w.agent_id === agentId);
 const planInStack = () => ws.terraform(ws.lastStackDir, ["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
 const output = async (name: string) => (await ws.terraform(ws.lastStackDir, ["output", "-raw", name])).stdout.trim();
 
-beforeAll(async () => {
-  emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }] });
-});
-afterAll(() => emulator.close());
+useSharedEmulator({ agents: [{ id: AGENT_A }] });
+useWorkspace(SECRET);
 beforeEach(async () => {
-  emulator.reset();
-  ws = new Workspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY, TF_VAR_webhook_secret: SECRET });
   expect((await ws.deploy(program())).code).toBe(0);
 });
-afterEach(() => ws.cleanup());
 
 describeWithTerraform("provider engine: drift made in the Preclinical UI (cdktf synth + terraform + emulator)", () => {
   test("a URL changed and a webhook paused in the UI show in terraform plan (exit code 2), and the next deploy repairs both on the same ids", async () => {

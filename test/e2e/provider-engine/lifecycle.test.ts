@@ -5,32 +5,23 @@
  */
 import { TerraformOutput } from "cdktf";
 import { PreclinicalWebhook } from "../../../src";
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../../src/emulator";
 import { AGENT_A, AGENT_B } from "../../support/agents";
-import { describeWithTerraform } from "../../support/describe";
+import { describeWithTerraform, useWorkspace, ws } from "../../support/describe";
+import { emulator, useSharedEmulator } from "../../support/emulator";
 import {
   PreclinicalEngine,
+  WEBHOOKS,
   webhookProgram,
   writeCounts,
   writeRequests,
   type Decl,
 } from "../../support/provider-engine";
-import { Workspace, applySummary } from "../../support/terraform";
+import { applySummary } from "../../support/terraform";
 
 const SECRET = "whsec_e2e_" + "Pr0vLc".repeat(6);
 const ROTATED = "whsec_rotated_" + "R0tat3".repeat(6);
 
-let emulator: PreclinicalEmulator;
-let ws: Workspace;
-
-const org: Decl = {
-  id: "org",
-  url: "https://hooks.example.com/org",
-  description: "All agents",
-  withSecret: true,
-  outputId: true,
-};
-const triage: Decl = { id: "triage", url: "https://hooks.example.com/triage", agentId: AGENT_A };
+const { org, triage } = WEBHOOKS;
 
 const program = (...decls: Decl[]) =>
   webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url }, ...decls);
@@ -43,15 +34,8 @@ const ids = () =>
     .sort();
 const output = async (name: string) => (await ws.terraform(ws.lastStackDir, ["output", "-raw", name])).stdout.trim();
 
-beforeAll(async () => {
-  emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  ws = new Workspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY, TF_VAR_webhook_secret: SECRET });
-});
-afterEach(() => ws.cleanup());
+useSharedEmulator({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
+useWorkspace(SECRET);
 
 describeWithTerraform("provider engine: lifecycle (cdktf synth + terraform + emulator)", () => {
   test("a first deploy creates exactly the declared webhooks, with their fields and the secret from a sensitive variable, and outputs webhookId and createdAt", async () => {

@@ -3,9 +3,9 @@
  * with `engine: PreclinicalEngine.PROVIDER` on the connection and `adoptExisting: true` on each webhook.
  * The provider takes over the webhooks the provisioners made: same ids, no POST, no DELETE, no duplicate.
  */
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../../src/emulator";
 import { AGENT_A, AGENT_B } from "../../support/agents";
-import { describeWithTerraform } from "../../support/describe";
+import { describeWithTerraform, useWorkspace, ws } from "../../support/describe";
+import { emulator, useSharedEmulator } from "../../support/emulator";
 import {
   PreclinicalEngine,
   flat,
@@ -14,12 +14,9 @@ import {
   writeRequests,
   type Decl,
 } from "../../support/provider-engine";
-import { Workspace, applySummary } from "../../support/terraform";
+import { applySummary } from "../../support/terraform";
 
 const SECRET = "whsec_e2e_" + "M1gr4t".repeat(6);
-
-let emulator: PreclinicalEmulator;
-let ws: Workspace;
 
 const webhooks: Decl[] = [
   { id: "org", url: "https://hooks.example.com/org", description: "All agents", withSecret: true },
@@ -32,15 +29,8 @@ const adopting = webhooks.map((d) => ({ ...d, adoptExisting: true }));
 /** What the API holds, without the timestamps a PUT renews. */
 const snapshot = () => emulator.webhooks().map(({ updated_at: _, ...w }) => w);
 
-beforeAll(async () => {
-  emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  ws = new Workspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY, TF_VAR_webhook_secret: SECRET });
-});
-afterEach(() => ws.cleanup());
+useSharedEmulator({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
+useWorkspace(SECRET);
 
 describeWithTerraform(
   "provider engine: migrating a stack from the provisioner engine (cdktf synth + terraform + emulator)",

@@ -7,12 +7,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PreclinicalEmulator } from "../../../src/emulator";
-import { describeWithTerraform } from "../../support/describe";
+import { describeWithTerraform, expectNoLeaks, useWorkspace, ws } from "../../support/describe";
+import { emulator, useSharedEmulator } from "../../support/emulator";
 import { HOSTILE_DESCRIPTIONS, HOSTILE_URLS, MARK } from "../../support/inputs";
 import { zipEntries } from "../../support/zip";
 import { PreclinicalEngine, changeInUi, webhookProgram, writeRequests, type Decl } from "../../support/provider-engine";
-import { Workspace, applySummary } from "../../support/terraform";
+import { applySummary } from "../../support/terraform";
 
 const API_KEY = "sk_live_" + "ProvLeakCheckKey0123456789abcdefghijklmn".slice(0, 40);
 const SECRET = "whsec_leakcheck_" + "Pv8nM4".repeat(5);
@@ -25,28 +25,13 @@ const cases = [
   ...HOSTILE_URLS.map((url) => ({ url, description: "hostile url" })),
 ];
 
-let emulator: PreclinicalEmulator;
-let ws: Workspace;
-
 const program = (...decls: Decl[]) =>
   webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url }, ...decls);
 
-beforeAll(async () => {
-  emulator = await PreclinicalEmulator.start({
-    organizations: { [API_KEY]: ORG },
-    agents: cases.map((_, i) => ({ id: agent(i) })),
-  });
-  fs.rmSync(MARK, { force: true });
-});
-afterAll(async () => {
-  await emulator.close();
-  fs.rmSync(MARK, { force: true });
-});
-beforeEach(() => {
-  emulator.reset();
-  ws = new Workspace({ PRECLINICAL_API_KEY: API_KEY, TF_VAR_webhook_secret: SECRET });
-});
-afterEach(() => ws.cleanup());
+useSharedEmulator({ organizations: { [API_KEY]: ORG }, agents: cases.map((_, i) => ({ id: agent(i) })) });
+beforeAll(() => fs.rmSync(MARK, { force: true }));
+afterAll(() => fs.rmSync(MARK, { force: true }));
+useWorkspace(SECRET, API_KEY);
 
 describeWithTerraform("provider engine: hostile inputs and secret hygiene (cdktf synth + terraform + emulator)", () => {
   test(`${cases.length} shell- and template-like descriptions and URLs reach the API verbatim, none executes, and a second deploy sees no change`, async () => {
@@ -116,16 +101,7 @@ describeWithTerraform("provider engine: hostile inputs and secret hygiene (cdktf
     for (const name of ["cdk.tf.json", "terraform.tfstate", "terraform.tfstate.backup", ".terraform.lock.hcl"]) {
       expect({ name, found: files.some((f) => f.endsWith(`/${name}`)) }).toEqual({ name, found: true });
     }
-    const artifacts = [...files.map((f) => [f, fs.readFileSync(f, "utf8")]), ["terraform output", ws.log.join("\n")]];
-    for (const [name, text] of artifacts) {
-      for (const value of [SECRET, ROTATED, API_KEY]) {
-        const at = text.indexOf(value);
-        expect({ name, leaked: at >= 0 ? text.slice(Math.max(0, at - 300), at + 100) : false }).toEqual({
-          name,
-          leaked: false,
-        });
-      }
-    }
+    expectNoLeaks(ws, [SECRET, ROTATED, API_KEY]);
   });
 
   // `cdktf diff` runs `terraform plan -out plan` in the stack folder, and Terraform writes the values of

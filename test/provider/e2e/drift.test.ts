@@ -3,24 +3,22 @@
  * `terraform plan` as drift, and the next apply puts the configuration back: in place on the same id, or by
  * creating the webhook anew when it was deleted.
  */
-import { PreclinicalEmulator } from "../../../src/emulator";
 import { AGENT_A } from "../../support/agents";
 import { describeWithTerraform } from "../../support/describe";
-import { applySummary, type HclWorkspace } from "../../support/hcl-workspace";
+import { emulator, useSharedEmulator } from "../../support/emulator";
+import { applySummary } from "../../support/hcl-workspace";
 import {
   changeInUi,
   deleteInUi,
   listRequests,
+  useWorkspace,
   webhookConfig,
-  webhookWorkspace,
   writeRequests,
+  ws,
   type WebhookDecl,
 } from "../../support/webhook-config";
 
 const SECRET = "whsec_e2e_" + "Dr1ftX".repeat(6);
-
-let emulator: PreclinicalEmulator;
-let ws: HclWorkspace;
 
 const org: WebhookDecl = { url: "https://hooks.example.com/org", description: "All agents", secret: true };
 const triage: WebhookDecl = { url: "https://hooks.example.com/triage", agent_id: AGENT_A };
@@ -29,16 +27,11 @@ const config = () => webhookConfig({ apiUrl: emulator.url, webhooks: { org, tria
 const requests = () => emulator.requests();
 const byAgent = (agentId: string | null) => emulator.webhooks().find((w) => w.agent_id === agentId);
 
-beforeAll(async () => {
-  emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }] });
-});
-afterAll(() => emulator.close());
+useSharedEmulator({ agents: [{ id: AGENT_A }] });
+useWorkspace(SECRET);
 beforeEach(async () => {
-  emulator.reset();
-  ws = webhookWorkspace(SECRET);
   expect((await ws.apply(config())).code).toBe(0);
 });
-afterEach(() => ws.cleanup());
 
 describeWithTerraform("drift made in the Preclinical UI (terraform + bundled provider + emulator)", () => {
   test("a URL changed, a description cleared and a webhook paused in the UI show in the plan, and apply puts them back on the same ids", async () => {

@@ -3,17 +3,13 @@
  * "organization" and by "agent/<uuid>", `import` blocks in the configuration, and the refusals of an id that
  * is none of those or names a scope that holds nothing.
  */
-import { PreclinicalEmulator } from "../../../src/emulator";
 import { importIdOf, messages } from "../../../src/messages";
 import { AGENT_A, AGENT_B, UNKNOWN_AGENT } from "../../support/agents";
 import { describeWithTerraform } from "../../support/describe";
-import type { HclWorkspace } from "../../support/hcl-workspace";
-import { flat, webhookConfig, webhookWorkspace, writeRequests, type WebhookDecl } from "../../support/webhook-config";
+import { emulator, useSharedEmulator } from "../../support/emulator";
+import { flat, useWorkspace, webhookConfig, writeRequests, ws, type WebhookDecl } from "../../support/webhook-config";
 
 const SECRET = "whsec_e2e_" + "1mp0rT".repeat(6);
-
-let emulator: PreclinicalEmulator;
-let ws: HclWorkspace;
 
 const config = (webhooks: Record<string, WebhookDecl>, imports?: Record<string, string>) =>
   webhookConfig({ apiUrl: emulator.url, webhooks, imports });
@@ -22,15 +18,8 @@ const importCli = (name: string, id: string) =>
 const stateIds = async () =>
   Object.fromEntries(((await ws.state()).values?.root_module?.resources ?? []).map((r) => [r.address, r.values.id]));
 
-beforeAll(async () => {
-  emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  ws = webhookWorkspace(SECRET);
-});
-afterEach(() => ws.cleanup());
+useSharedEmulator({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
+useWorkspace(SECRET);
 
 describeWithTerraform("importing webhooks made in the UI (terraform + bundled provider + emulator)", () => {
   test("terraform import by id, by organization and by agent/<uuid> adopts each webhook; the matching configuration plans only secret_version", async () => {

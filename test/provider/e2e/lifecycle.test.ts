@@ -2,16 +2,17 @@
  * The `preclinical_webhook` lifecycle as a plain-Terraform user meets it: hand-written main.tf.json, the real
  * terraform binary, the bundled provider and the emulator. Every step counts the API requests it causes.
  */
-import { PreclinicalEmulator } from "../../../src/emulator";
 import { AGENT_A, AGENT_B, AGENT_C } from "../../support/agents";
 import { describeWithTerraform } from "../../support/describe";
-import { applySummary, type HclWorkspace } from "../../support/hcl-workspace";
+import { emulator, useSharedEmulator } from "../../support/emulator";
+import { applySummary } from "../../support/hcl-workspace";
 import {
   deleteInUi,
   listRequests,
+  useWorkspace,
   webhookConfig,
-  webhookWorkspace,
   writeRequests,
+  ws,
   type WebhookDecl,
 } from "../../support/webhook-config";
 
@@ -25,9 +26,6 @@ const AGENTS = [
 const SECRET = "whsec_e2e_" + "Kq3vX9".repeat(6);
 const OTHER_SECRET = "whsec_other_" + "Pm4rT8".repeat(6);
 
-let emulator: PreclinicalEmulator;
-let ws: HclWorkspace;
-
 const org: WebhookDecl = { url: "https://hooks.example.com/org", description: "All agents", secret: true };
 const triage: WebhookDecl = { url: "https://hooks.example.com/triage", agent_id: AGENT_A, is_enabled: false };
 const config = (webhooks: Record<string, WebhookDecl>) => webhookConfig({ apiUrl: emulator.url, webhooks });
@@ -35,15 +33,8 @@ const config = (webhooks: Record<string, WebhookDecl>) => webhookConfig({ apiUrl
 const requests = (method?: string) => emulator.requests().filter((r) => !method || r.method === method);
 const byAgent = (agentId: string | null) => emulator.webhooks().find((w) => w.agent_id === agentId);
 
-beforeAll(async () => {
-  emulator = await PreclinicalEmulator.start({ agents: AGENTS.map((id) => ({ id })) });
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  ws = webhookWorkspace(SECRET);
-});
-afterEach(() => ws.cleanup());
+useSharedEmulator({ agents: AGENTS.map((id) => ({ id })) });
+useWorkspace(SECRET);
 
 describeWithTerraform("preclinical_webhook lifecycle (terraform + bundled provider + emulator)", () => {
   test("a first apply creates exactly the declared webhooks, with their fields, in two POSTs; outputs carry the API's ids", async () => {

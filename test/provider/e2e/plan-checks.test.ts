@@ -3,32 +3,21 @@
  * API request at all), a missing API key, an agent the organization does not have, and a scope that a
  * webhook made in the UI already holds (unless adopt_existing takes it over).
  */
-import { PreclinicalEmulator } from "../../../src/emulator";
 import { messages, quote } from "../../../src/messages";
 import { MAX_DESCRIPTION_LENGTH } from "../../../src/api/assumptions";
 import { AGENT_A, AGENT_C, UNKNOWN_AGENT } from "../../support/agents";
 import { describeWithTerraform } from "../../support/describe";
-import type { HclWorkspace } from "../../support/hcl-workspace";
-import { flat, webhookConfig, webhookWorkspace, writeRequests, type WebhookDecl } from "../../support/webhook-config";
+import { emulator, useSharedEmulator } from "../../support/emulator";
+import { flat, useWorkspace, webhookConfig, writeRequests, ws, type WebhookDecl } from "../../support/webhook-config";
 
 const SECRET = "whsec_e2e_" + "Pl4nCk".repeat(6);
-
-let emulator: PreclinicalEmulator;
-let ws: HclWorkspace;
 
 const config = (webhooks: Record<string, WebhookDecl>, provider?: Record<string, unknown>) =>
   webhookConfig({ apiUrl: emulator.url, webhooks, provider });
 const requests = (method?: string) => emulator.requests().filter((r) => !method || r.method === method);
 
-beforeAll(async () => {
-  emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }] });
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  ws = webhookWorkspace(SECRET);
-});
-afterEach(() => ws.cleanup());
+useSharedEmulator({ agents: [{ id: AGENT_A }] });
+useWorkspace(SECRET);
 
 describeWithTerraform("plan-time checks (terraform + bundled provider + emulator)", () => {
   test("an invalid url, agent_id, description or secret fails the plan offline with the construct's messages and no API request", async () => {

@@ -5,11 +5,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PreclinicalEmulator } from "../../../src/emulator";
 import { messages } from "../../../src/messages";
 import { describeWithTerraform } from "../../support/describe";
-import { applySummary, HclWorkspace } from "../../support/hcl-workspace";
-import { flat, webhookConfig, writeRequests, type WebhookDecl } from "../../support/webhook-config";
+import { emulator, useSharedEmulator } from "../../support/emulator";
+import { applySummary } from "../../support/hcl-workspace";
+import { flat, useWorkspace, webhookConfig, writeRequests, ws, type WebhookDecl } from "../../support/webhook-config";
 import { zipEntries } from "../../support/zip";
 
 const API_KEY = "sk_live_" + "LeakCheckKey0123456789abcdefghijklmnopqr".slice(0, 40);
@@ -19,9 +19,6 @@ const ROTATED = "whsec_rotatedleak_" + "Hj5kL1".repeat(5);
 const UNSENT = "whsec_neversent_" + "Qw3eR7".repeat(5);
 const VALUES = { SECRET, ROTATED, UNSENT, API_KEY, WRONG_KEY };
 
-let emulator: PreclinicalEmulator;
-let ws: HclWorkspace;
-
 const org = (secret_version: string, url = "https://hooks.example.com/org"): Record<string, WebhookDecl> => ({
   org: { url, description: "leak check", secret: true, secret_version },
 });
@@ -29,15 +26,8 @@ const config = (webhooks: Record<string, WebhookDecl>, provider?: Record<string,
   webhookConfig({ apiUrl: emulator.url, webhooks, provider });
 const stored = () => emulator.webhooks("acme");
 
-beforeAll(async () => {
-  emulator = await PreclinicalEmulator.start({ organizations: { [API_KEY]: "acme" } });
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  ws = new HclWorkspace({ PRECLINICAL_API_KEY: API_KEY, TF_VAR_webhook_secret: SECRET });
-});
-afterEach(() => ws.cleanup());
+useSharedEmulator({ organizations: { [API_KEY]: "acme" } });
+useWorkspace(SECRET, API_KEY);
 
 describeWithTerraform("webhook secret and API key (terraform + bundled provider + emulator)", () => {
   test("a new secret with a new secret_version is sent in one PUT; a new secret value alone sends nothing, by design", async () => {

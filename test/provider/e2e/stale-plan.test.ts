@@ -4,38 +4,28 @@
  * and an update that still applies sends only the fields it changes, so a change made in the UI meanwhile to
  * another field survives it (the one black-box view of a PUT's body).
  */
-import { PreclinicalEmulator } from "../../../src/emulator";
 import { messages } from "../../../src/messages";
 import { describeWithTerraform } from "../../support/describe";
-import type { HclWorkspace } from "../../support/hcl-workspace";
+import { emulator, useSharedEmulator } from "../../support/emulator";
 import {
   changeInUi,
   deleteInUi,
   flat,
+  useWorkspace,
   webhookConfig,
-  webhookWorkspace,
   writeRequests,
+  ws,
 } from "../../support/webhook-config";
 
 const SECRET = "whsec_e2e_" + "St4leP".repeat(6);
-
-let emulator: PreclinicalEmulator;
-let ws: HclWorkspace;
 
 const config = (url: string, description?: string) =>
   webhookConfig({ apiUrl: emulator.url, webhooks: { org: { url, description, secret: true } } });
 const savePlan = () => ws.terraform(["plan", "-out=plan.bin", "-input=false", "-no-color"]);
 const applySaved = () => ws.terraform(["apply", "-input=false", "-no-color", "plan.bin"]);
 
-beforeAll(async () => {
-  emulator = await PreclinicalEmulator.start();
-});
-afterAll(() => emulator.close());
-beforeEach(() => {
-  emulator.reset();
-  ws = webhookWorkspace(SECRET);
-});
-afterEach(() => ws.cleanup());
+useSharedEmulator({});
+useWorkspace(SECRET);
 
 describeWithTerraform("saved plans applied after a change in the UI (terraform + bundled provider + emulator)", () => {
   test("an update planned for a webhook deleted in the UI since fails saying so, and the next plan creates it anew", async () => {
