@@ -2,7 +2,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PreclinicalClient, isAgentNotFound, isAlreadyExists, isNotFound, PreclinicalApiError } from "../../src/api";
-import { AGENT_A, AGENT_B, UNKNOWN_AGENT } from "../support/agents";
+import { AGENT_A, AGENT_B, UNKNOWN_AGENT, UNKNOWN_AGENT_ANSWERS } from "../support/agents";
 import { apiRequests, client, useApiClients } from "../support/api-client";
 import { emulator, withEmulator } from "../support/emulator";
 import { SECRET } from "../support/inputs";
@@ -106,19 +106,17 @@ describe("documented errors", () => {
     });
   });
 
-  test.each([
-    [400, "NOT_FOUND"],
-    [404, "NOT_FOUND"],
-    [400, "AGENT_NOT_FOUND"],
-    [404, "AGENT_NOT_FOUND"],
-  ] as const)("an unknown agent answered %i %s is recognised as agent-not-found", async (status, code) => {
-    await withEmulator({ unknownAgent: { status, code } }, async (other) => {
-      const api = client({ baseUrl: other.url });
-      const err = await api.createWebhook({ url: "https://hooks.example.com/a", agent_id: AGENT_A }).catch((e) => e);
-      expect(isAgentNotFound(err)).toBe(true);
-      expect(err.status).toBe(status);
-    });
-  });
+  test.each(UNKNOWN_AGENT_ANSWERS)(
+    "an unknown agent answered %i %s is recognised as agent-not-found",
+    async (status, code) => {
+      await withEmulator({ unknownAgent: { status, code } }, async (other) => {
+        const api = client({ baseUrl: other.url });
+        const err = await api.createWebhook({ url: "https://hooks.example.com/a", agent_id: AGENT_A }).catch((e) => e);
+        expect(isAgentNotFound(err)).toBe(true);
+        expect(err.status).toBe(status);
+      });
+    },
+  );
 
   test("a bad API key is 401 UNAUTHORIZED, not retried, and the key is not in the message", async () => {
     const badKey = "sk_live_" + "x".repeat(40);

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { PreclinicalEmulator } from "../../src/emulator";
 import { Env } from "../../src/provisioner/protocol";
-import { AGENT_A, AGENT_B, UNKNOWN_AGENT } from "../support/agents";
+import { AGENT_A, AGENT_B, UNKNOWN_AGENT, UNKNOWN_AGENT_ANSWERS } from "../support/agents";
 import { emulator, useSharedEmulator, withEmulator } from "../support/emulator";
 import { CONSTRUCT_PATH, env, hookOf, requests, run } from "../support/provisioner";
 import { HOOK_URL, SECRET } from "../support/inputs";
@@ -154,27 +154,25 @@ describe("converge", () => {
     expect(hookOf(AGENT_A)).toEqual(agentHook);
   });
 
-  test.each([
-    [400, "NOT_FOUND"],
-    [400, "AGENT_NOT_FOUND"],
-    [404, "NOT_FOUND"],
-    [404, "AGENT_NOT_FOUND"],
-  ] as const)("an unknown agent answered %i %s: exit 1, says the agent does not exist", async (status, code) => {
-    await withEmulator({ unknownAgent: { status, code } }, async (other) => {
-      // Given an emulator that knows no agents
-      // When converging a scope of an unknown agent
-      const result = await run(["converge"], env({ [Env.AGENT_ID]: UNKNOWN_AGENT }, other.url));
-      // Then
-      expect(result.code).toBe(1);
-      expect(result.err).toHaveLength(1);
-      expect(result.err[0]).toContain(`Agent ${UNKNOWN_AGENT} (\`agentId\` of ${CONSTRUCT_PATH}) does not exist`);
-      expect(other.requests().map((r) => [r.method, r.status])).toEqual([
-        ["GET", 200],
-        ["POST", status],
-      ]);
-      expect(other.webhooks()).toEqual([]);
-    });
-  });
+  test.each(UNKNOWN_AGENT_ANSWERS)(
+    "an unknown agent answered %i %s: exit 1, says the agent does not exist",
+    async (status, code) => {
+      await withEmulator({ unknownAgent: { status, code } }, async (other) => {
+        // Given an emulator that knows no agents
+        // When converging a scope of an unknown agent
+        const result = await run(["converge"], env({ [Env.AGENT_ID]: UNKNOWN_AGENT }, other.url));
+        // Then
+        expect(result.code).toBe(1);
+        expect(result.err).toHaveLength(1);
+        expect(result.err[0]).toContain(`Agent ${UNKNOWN_AGENT} (\`agentId\` of ${CONSTRUCT_PATH}) does not exist`);
+        expect(other.requests().map((r) => [r.method, r.status])).toEqual([
+          ["GET", 200],
+          ["POST", status],
+        ]);
+        expect(other.webhooks()).toEqual([]);
+      });
+    },
+  );
 });
 
 describe("converge rejects a value the construct could not have written", () => {

@@ -6,3 +6,14 @@ export const AGENT_A = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
 export const AGENT_B = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
 export const AGENT_C = "6ba7b812-9dad-11d1-80b4-00c04fd430c8";
 export const UNKNOWN_AGENT = "00000000-0000-4000-8000-000000000000";
+
+/**
+ * The answers an API may give for an unknown agent: the documentation names neither status nor code, so the
+ * client and the CLI must recognise all four (the emulator's `unknownAgent` option gives each).
+ */
+export const UNKNOWN_AGENT_ANSWERS = [
+  [400, "NOT_FOUND"],
+  [404, "NOT_FOUND"],
+  [400, "AGENT_NOT_FOUND"],
+  [404, "AGENT_NOT_FOUND"],
+] as const;
