@@ -50,7 +50,7 @@ export const messages = {
     `\`secret\` must be ${RULE_TEXT.secret} (its value is not shown). ` +
     "Use a random value, e.g. `openssl rand -hex 32`, and pass it through a sensitive Terraform variable.",
   apiUrlRule: (value: string, name = "apiUrl") =>
-    `\`${name}\` must be ${RULE_TEXT.apiUrl}, got ${q(value)}. ` + `Use "${DEFAULT_API_URL}" or leave it unset.`,
+    `\`${name}\` must be ${RULE_TEXT.apiUrl}, got ${q(value)}. Use "${DEFAULT_API_URL}" or leave it unset.`,
   apiUrlFromEnvironment: (value: string) =>
     `The PRECLINICAL_API_URL environment variable at synth time must be ${RULE_TEXT.apiUrl}, got ${q(value)}. ` +
     `Fix or unset it (unset means "${DEFAULT_API_URL}").`,

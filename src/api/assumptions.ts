@@ -16,9 +16,10 @@ export const DELETE_SUCCESS_STATUS = 204;
 export const SCOPE_RULE_COUNTS_DISABLED = true;
 
 /**
- * 3. URL and length rules beyond "a valid URL" are undocumented; these are the bounds we enforce, counted in
- * user-perceived characters (grapheme clusters), as Terraform's length() counts them, so that synth, plan
- * and the emulator agree.
+ * 3. URL and length rules beyond "a valid URL" are undocumented; these are the bounds assumed of the API and
+ * enforced by the library, counted in user-perceived characters (grapheme clusters), as Terraform's length()
+ * counts them, so that synth, plan and the emulator agree. The library's rules are stricter still
+ * (rules.ts); the emulator holds requests only to what the API is assumed to accept (apiAccepts there).
  */
 export const MAX_URL_LENGTH = 2048;
 export const MAX_DESCRIPTION_LENGTH = 1000;

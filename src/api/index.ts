@@ -49,13 +49,21 @@ export {
   countCharacters,
 } from "./assumptions";
 export {
+  API_RULE_TEXT,
   DESCRIPTION_PATTERN,
   ENV_NAME_PATTERN,
+  FIELD_RULES,
   MAX_TIMEOUT_MS,
+  RULE_TEXT,
   SECRET_PATTERN,
   UUID_PATTERN,
   WEBHOOK_URL_PATTERN,
+  apiAccepts,
   rules,
   validTimeoutMs,
+  type FieldRule,
   type Rule,
 } from "./rules";
+
+/** @deprecated The same as DEFAULT_API_KEY_ENV_VAR, under its name in 0.1.0. */
+export { DEFAULT_API_KEY_ENV_VAR as DEFAULT_API_KEY_ENV } from "./assumptions";

@@ -1,9 +1,10 @@
 /**
  * The rules a webhook's fields must follow, defined once as data: the construct checks literals with them
  * at synth time and turns the patterns into Terraform preconditions for tokens; the provider checks them in
- * ValidateResourceConfig; the emulator answers 400 by them. The patterns are written so that JavaScript and
- * RE2 (Terraform's regex engine) read them the same way; lengths count user-perceived characters, as
- * Terraform's length() does.
+ * ValidateResourceConfig. The emulator holds requests to what the API itself accepts (apiAccepts), which
+ * every value these rules allow passes. The patterns are written so that JavaScript and RE2 (Terraform's
+ * regex engine) read them the same way; lengths count user-perceived characters, as Terraform's length()
+ * does.
  */
 import {
   MAX_DESCRIPTION_LENGTH,
@@ -54,16 +55,66 @@ export const MAX_TIMEOUT_MS = 600_000;
 // eslint-disable-next-line no-control-regex -- control characters are what this rule refuses
 const CONTROL_CHARACTERS = /[\x00-\x1f\x7f-\x9f]/;
 
+/** A rule on a webhook field as data: a pattern, and a length range in user-perceived characters. */
+export interface FieldRule {
+  readonly pattern: string;
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * The webhook fields' rules: the predicates below and the construct's plan-time preconditions are both made
+ * from this table, so the two cannot disagree.
+ */
+export const FIELD_RULES = {
+  url: { pattern: WEBHOOK_URL_PATTERN, min: 1, max: MAX_URL_LENGTH },
+  description: { pattern: DESCRIPTION_PATTERN, min: 0, max: MAX_DESCRIPTION_LENGTH },
+  secret: { pattern: SECRET_PATTERN, min: MIN_SECRET_LENGTH, max: MAX_SECRET_LENGTH },
+} as const satisfies Record<string, FieldRule>;
+
+const follows = (rule: FieldRule, value: string) => test(rule.pattern, value) && within(value, rule.min, rule.max);
+
 /** One predicate per rule: true when the value is allowed. */
 export const rules = {
-  url: (v: string) => test(WEBHOOK_URL_PATTERN, v) && within(v, 1, MAX_URL_LENGTH),
+  url: (v: string) => follows(FIELD_RULES.url, v),
   agentId: (v: string) => test(UUID_PATTERN, v),
-  description: (v: string) => test(DESCRIPTION_PATTERN, v) && within(v, 0, MAX_DESCRIPTION_LENGTH),
-  secret: (v: string) => test(SECRET_PATTERN, v) && within(v, MIN_SECRET_LENGTH, MAX_SECRET_LENGTH),
+  description: (v: string) => follows(FIELD_RULES.description, v),
+  secret: (v: string) => follows(FIELD_RULES.secret, v),
   apiUrl: (v: string) => test(WEBHOOK_URL_PATTERN, v),
   apiKeyEnvVar: (v: string) => test(ENV_NAME_PATTERN, v),
   nodeExecutable: (v: string) => v.trim() !== "" && !CONTROL_CHARACTERS.test(v),
 } as const;
+
+/** An absolute http or https URL, as `new URL` reads one, with no surrounding whitespace. */
+function isHttpUrl(value: string): boolean {
+  if (value !== value.trim()) return false;
+  try {
+    const { protocol } = new URL(value);
+    return protocol === "https:" || protocol === "http:";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What the API itself accepts, as assumptions.ts decides what its documentation leaves open ("a valid URL",
+ * and the length bounds). The emulator answers 400 by these and holds a webhook "made in the UI" to them.
+ * The library's own rules above are stricter (https, no credentials, no control characters), so whatever the
+ * library sends passes these too, and a foreign webhook the real API would hold, on plain http say, can
+ * still be seeded for import, adoption and drift tests.
+ */
+export const apiAccepts = {
+  url: (v: string) => isHttpUrl(v) && within(v, FIELD_RULES.url.min, FIELD_RULES.url.max),
+  description: (v: string) => within(v, FIELD_RULES.description.min, FIELD_RULES.description.max),
+  secret: (v: string) => within(v, FIELD_RULES.secret.min, FIELD_RULES.secret.max),
+} as const;
+
+/** What apiAccepts asks for, in the words of the emulator's 400 answers after "must be". */
+export const API_RULE_TEXT: Readonly<Record<keyof typeof apiAccepts, string>> = {
+  url: `an absolute http or https URL of at most ${MAX_URL_LENGTH} characters, without surrounding spaces`,
+  description: `at most ${MAX_DESCRIPTION_LENGTH} characters`,
+  secret: `${MIN_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters`,
+};
 
 export type Rule = keyof typeof rules;
 
@@ -74,7 +125,7 @@ export function validTimeoutMs(value: number): boolean {
 
 /**
  * What each rule asks for, in the words every message uses after "must be": the construct's and the
- * provider's diagnostics and the emulator's 400 answers all read these, so a changed bound changes them all.
+ * provider's diagnostics read these, so a changed bound changes them all.
  */
 export const RULE_TEXT: Readonly<Record<Rule | "timeoutMs", string>> = {
   url:

@@ -82,7 +82,8 @@ export class PreclinicalConnection extends Construct {
     const stack = TerraformStack.of(scope);
     const existing = stack.node.tryFindChild(PreclinicalConnection.DEFAULT_ID);
     if (PreclinicalConnection.isPreclinicalConnection(existing)) return existing;
-    // One resource type per stack: the default takes that of the stack's ledger, if it has one yet.
+    // One resource type per stack: the default takes that of the stack's ledger, if it has one yet; a ledger's
+    // resource type also puts the default connection on the provisioner engine.
     const resourceType = PreclinicalLedger.resourceTypeOf(stack);
     return new PreclinicalConnection(stack, PreclinicalConnection.DEFAULT_ID, { resourceType });
   }

@@ -3,8 +3,7 @@
  * Terraform preconditions (the same regular expressions, in RE2) to values only known at plan time.
  */
 import { Fn, Op, Token, type IResolvable, type Precondition } from "cdktf";
-import { MAX_DESCRIPTION_LENGTH, MAX_SECRET_LENGTH, MAX_URL_LENGTH, MIN_SECRET_LENGTH } from "../api/assumptions";
-import { DESCRIPTION_PATTERN, SECRET_PATTERN, UUID_PATTERN, WEBHOOK_URL_PATTERN, rules, type Rule } from "../api/rules";
+import { FIELD_RULES, UUID_PATTERN, rules, type FieldRule, type Rule } from "../api/rules";
 import { messages, quote } from "../messages";
 import { hclLiteral } from "./hcl";
 import type { PreclinicalWebhookProps } from "./webhook";
@@ -14,10 +13,14 @@ const matches = (pattern: string, value: string): IResolvable => Fn.can(Fn.regex
 const lengthWithin = (value: string, min: number, max: number): IResolvable =>
   min > 0 ? Op.and(Op.gte(Fn.lengthOf(value), min), Op.lte(Fn.lengthOf(value), max)) : Op.lte(Fn.lengthOf(value), max);
 
+/** A field rule of ../api/rules.ts as a Terraform condition over a token. */
+const follows = (rule: FieldRule, value: string): IResolvable =>
+  Op.and(matches(rule.pattern, value), lengthWithin(value, rule.min, rule.max));
+
 /** The plan-time twin of each rule: a precondition over a token, with the same message. */
 export const preconditions = {
   url: (value: string): Precondition => ({
-    condition: Op.and(matches(WEBHOOK_URL_PATTERN, value), lengthWithin(value, 1, MAX_URL_LENGTH)),
+    condition: follows(FIELD_RULES.url, value),
     errorMessage: messages.urlRule(`"${value}"`),
   }),
   agentId: (value: string): Precondition => ({
@@ -25,7 +28,7 @@ export const preconditions = {
     errorMessage: messages.agentIdRule(`"${value}"`),
   }),
   description: (value: string): Precondition => ({
-    condition: Op.and(matches(DESCRIPTION_PATTERN, value), lengthWithin(value, 0, MAX_DESCRIPTION_LENGTH)),
+    condition: follows(FIELD_RULES.description, value),
     errorMessage: messages.descriptionRule(`"${value}"`),
   }),
   isEnabled: (value: IResolvable): Precondition => ({
@@ -34,7 +37,7 @@ export const preconditions = {
   }),
   // The message never quotes the secret: Terraform would refuse a sensitive value there anyway.
   secret: (value: string): Precondition => ({
-    condition: Op.and(matches(SECRET_PATTERN, value), lengthWithin(value, MIN_SECRET_LENGTH, MAX_SECRET_LENGTH)),
+    condition: follows(FIELD_RULES.secret, value),
     errorMessage: messages.secretRule(),
   }),
 };

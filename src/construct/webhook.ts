@@ -15,7 +15,7 @@ import { declareWithProvider } from "./provider-engine";
 import type { PreclinicalWebhookResource } from "./provider-binding";
 import { declareWithProvisioners, type ProvisionerResources } from "./provisioner-engine";
 import type { ConnectionSettings } from "./settings";
-import { escapeTemplate } from "./hcl";
+import { literal } from "./hcl";
 import { secretFingerprint } from "./secret";
 import { preconditions, tokenPreconditions, validateLiterals } from "./validation";
 
@@ -213,12 +213,6 @@ function connectionOf(webhook: Construct, props: PreclinicalWebhookProps): Conne
   }
   const base = PreclinicalConnection.defaultFor(webhook).settings;
   return props.apiKeyEnvVar === undefined ? base : resolveConnection({ apiKeyEnvVar: props.apiKeyEnvVar }, base);
-}
-
-/** A user string as Terraform must see it: literals escaped for templates, tokens as they are. */
-function literal(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  return Token.isUnresolved(value) ? value : escapeTemplate(value);
 }
 
 /** The webhooks of each App (construct tree root), in the order they were created. */

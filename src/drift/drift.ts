@@ -162,8 +162,8 @@ function compare(applied: AppliedWebhook, live: Webhook | undefined): DriftItem 
     path: applied.path,
     address: applied.address,
   };
-  const reapply =
-    `Run \`terraform apply -replace='${applied.address}'\` in the stack folder to restore the declared ` + "webhook.";
+  const command = `terraform apply -replace='${applied.address}'`;
+  const reapply = `Run \`${command}\` in the stack folder to restore the declared webhook.`;
   if (!live) {
     return { ...base, status: DriftStatus.DELETED, changes: [], action: `Deleted out of band. ${reapply}` };
   }

@@ -1,6 +1,7 @@
 /**
  * A local emulator of the Preclinical webhooks API, on node:http only; where the API documentation is
- * silent it follows ../api/assumptions.ts, as the client does. Besides the API under /api/v1 it has fault
+ * silent it follows ../api/assumptions.ts, as the client does, and it accepts what the API is assumed to
+ * accept (apiAccepts in ../api/rules.ts), more than the library lets a program declare. Besides the API under /api/v1 it has fault
  * injection, a request log and control endpoints under /_emulator for tests.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";

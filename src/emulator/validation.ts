@@ -1,10 +1,10 @@
 /**
  * Validation of webhook request bodies, shared by create, update and seeding. Shapes come from the
- * shared request schemas; the field rules from ../api/rules.ts.
+ * shared request schemas; the field bounds from ../api/rules.ts (apiAccepts).
  */
 import { safeParse, type core } from "zod/mini";
 import { ErrorCodes, PUT_ACCEPTS_NULL_DESCRIPTION } from "../api/assumptions";
-import { RULE_TEXT, rules } from "../api/rules";
+import { API_RULE_TEXT, apiAccepts } from "../api/rules";
 import {
   CreateWebhookRequestSchema,
   UpdateWebhookRequestSchema,
@@ -54,14 +54,14 @@ export function parseWithSchema<S extends core.$ZodType>(schema: S, body: Record
 }
 
 /**
- * The rules beyond JSON types, for whichever of the fields are present: the same predicates the construct
- * and the provider check (../api/rules.ts), so a value the library accepts is one the emulator accepts.
+ * The rules beyond JSON types, for whichever of the fields are present: what the API is assumed to accept
+ * (apiAccepts in ../api/rules.ts), a wider set than the library lets a user declare.
  */
 function checkFieldRules(input: { url?: string; description?: string | null; secret?: string }): void {
   for (const field of ["url", "description", "secret"] as const) {
     const value = input[field];
-    if (typeof value === "string" && !rules[field](value)) {
-      throw invalidField(field, `${field} must be ${RULE_TEXT[field]}`);
+    if (typeof value === "string" && !apiAccepts[field](value)) {
+      throw invalidField(field, `${field} must be ${API_RULE_TEXT[field]}`);
     }
   }
 }

@@ -20,7 +20,10 @@ export enum ProvisionerCommand {
 export const Env = {
   /** The API base URL. */
   API_URL: "PRECLINICAL_API_URL",
-  /** The NAME of the variable that holds the API key on the runner (the key itself is never in config). */
+  /**
+   * The NAME of the variable that holds the API key on the runner (the key itself is never in config). The
+   * value keeps its first name: deployed stacks' provisioners pass it.
+   */
   API_KEY_ENV_VAR: "PRECLINICAL_API_KEY_ENV",
   /** The construct path, for messages. */
   PATH: "PRECLINICAL_CONSTRUCT_PATH",
@@ -56,6 +59,7 @@ export const Env = {
  */
 export const Trigger = {
   API_URL: "api_url",
+  /** Keeps its first name: it is a trigger key in deployed state, and a new one would replace resources. */
   API_KEY_ENV_VAR: "api_key_env",
   AGENT_ID: "agent_id",
   URL: "url",

@@ -1,12 +1,6 @@
 /** The schemas of the provider block and of `preclinical_webhook`: what a configuration writes and the state keeps. */
-import {
-  DEFAULT_API_KEY_ENV_VAR,
-  DEFAULT_API_URL,
-  MAX_DESCRIPTION_LENGTH,
-  MAX_SECRET_LENGTH,
-  MIN_SECRET_LENGTH,
-} from "../../api/assumptions";
-import { MAX_TIMEOUT_MS } from "../../api/rules";
+import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL } from "../../api/assumptions";
+import { MAX_TIMEOUT_MS, RULE_TEXT } from "../../api/rules";
 import type { BlockSchema } from "../protocol/definition";
 
 export const WEBHOOK_TYPE = "preclinical_webhook";
@@ -21,12 +15,12 @@ export const WEBHOOK_SCHEMA: BlockSchema = {
     url: {
       type: "string",
       required: true,
-      description: "Where Preclinical POSTs: an absolute https URL (plain http only on loopback hosts).",
+      description: `Where Preclinical POSTs: ${RULE_TEXT.url}.`,
     },
     description: {
       type: "string",
       optional: true,
-      description: `Free text, at most ${MAX_DESCRIPTION_LENGTH} characters.`,
+      description: `Free text, ${RULE_TEXT.description}.`,
     },
     agent_id: {
       type: "string",
@@ -47,7 +41,7 @@ export const WEBHOOK_SCHEMA: BlockSchema = {
       sensitive: true,
       writeOnly: true,
       description:
-        `The signing secret, ${MIN_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters. Write-only (Terraform 1.11+): ` +
+        `The signing secret, ${RULE_TEXT.secret}. Write-only (Terraform 1.11+): ` +
         "never stored in the plan or the state. Sent on create, and again whenever secret_version changes.",
     },
     secret_version: {
