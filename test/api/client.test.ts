@@ -3,14 +3,14 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PreclinicalClient, isAgentNotFound, isAlreadyExists, isNotFound, PreclinicalApiError } from "../../src/api";
 import { AGENT_A, AGENT_B, UNKNOWN_AGENT, UNKNOWN_AGENT_ANSWERS } from "../support/agents";
-import { apiRequests, client, useApiClients } from "../support/api-client";
-import { emulator, withEmulator } from "../support/emulator";
+import { client, useApiClients } from "../support/api-client";
+import { apiRequests, emulator, withEmulator } from "../support/emulator";
 import { SECRET } from "../support/inputs";
 
 useApiClients();
 
 describe("operations", () => {
-  test("create, get, list with and without the agent filter, update, test delivery, delete", async () => {
+  test("create, get, list with and without the agent filter, update, test delivery and delete all work", async () => {
     const api = client();
     const org = await api.createWebhook({
       url: "https://hooks.example.com/org",

@@ -2,9 +2,10 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PreclinicalApiError, PreclinicalNetworkError, PreclinicalResponseError } from "../../src/api";
-import { apiRequests, client, useApiClients } from "../support/api-client";
-import { emulator, KEY } from "../support/emulator";
+import { client, useApiClients } from "../support/api-client";
+import { apiRequests, emulator, KEY } from "../support/emulator";
 import { SECRET } from "../support/inputs";
+import { closedPort } from "../support/net";
 
 useApiClients();
 
@@ -116,10 +117,7 @@ describe("timeouts", () => {
   });
 
   test("an unreachable API fails within the deadline and says to check the URL", async () => {
-    const dead = createServer();
-    await new Promise<void>((r) => dead.listen(0, "127.0.0.1", r));
-    const port = (dead.address() as AddressInfo).port;
-    await new Promise((r) => dead.close(r)); // nothing listens on this port now
+    const port = await closedPort();
     const started = Date.now();
     const err = await client({ baseUrl: `http://127.0.0.1:${port}/api/v1`, deadlineMs: 2000 })
       .listWebhooks()

@@ -6,8 +6,7 @@ import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook, ProvisionerResourceType } from "../../src";
 import { messages } from "../../src/messages";
 import { onProvisioners } from "../support/engines";
-
-const URL = "https://hooks.example.com/preclinical";
+import { HOOK_URL } from "../support/inputs";
 
 function synthJson(stack: TerraformStack) {
   return JSON.parse(Testing.synth(stack));
@@ -20,7 +19,7 @@ describe("nodeExecutable", () => {
   test("is escaped for Terraform templates like every literal", () => {
     const stack = newStack();
     const connection = new PreclinicalConnection(stack, "c", { nodeExecutable: "/opt/${tools}/node" });
-    const hook = new PreclinicalWebhook(stack, "hook", { url: URL, connection });
+    const hook = new PreclinicalWebhook(stack, "hook", { url: HOOK_URL, connection });
     const config = synthJson(stack).resource.terraform_data[hook.configResource.friendlyUniqueId];
     expect(config.provisioner[0]["local-exec"].environment.PRECLINICAL_NODE).toBe("/opt/$${tools}/node");
   });
@@ -46,7 +45,7 @@ describe("plan-time checks", () => {
   test("an isEnabled token gets a precondition that accepts only true and false", () => {
     const stack = newStack();
     const enabled = new TerraformVariable(stack, "enabled", { type: "bool" });
-    const hook = new PreclinicalWebhook(stack, "hook", { url: URL, isEnabled: enabled.booleanValue });
+    const hook = new PreclinicalWebhook(stack, "hook", { url: HOOK_URL, isEnabled: enabled.booleanValue });
     const config = synthJson(stack).resource.terraform_data[hook.configResource.friendlyUniqueId];
     expect(config.lifecycle.precondition).toEqual([
       {
@@ -59,7 +58,7 @@ describe("plan-time checks", () => {
   test("the secret fingerprint marks its input sensitive first, so nonsensitive() is valid on Terraform 1.4 to 1.6", () => {
     const stack = newStack();
     const secret = new TerraformVariable(stack, "secret", { type: "string" }); // not declared sensitive
-    const hook = new PreclinicalWebhook(stack, "hook", { url: URL, secret: secret.stringValue });
+    const hook = new PreclinicalWebhook(stack, "hook", { url: HOOK_URL, secret: secret.stringValue });
     const config = synthJson(stack).resource.terraform_data[hook.configResource.friendlyUniqueId];
     expect(config.triggers_replace.secret_fingerprint).toBe(
       '${nonsensitive(substr(sha256(sensitive(join("", ["preclinical-webhook-secret:v1:stack/hook:", var.secret]))), 0, 16))}',
@@ -71,9 +70,9 @@ describe("a stack on null_resource", () => {
   test("webhooks without a connection, or with their own apiUrl, follow the stack's resource type", () => {
     const stack = new TerraformStack(Testing.app(), "stack");
     new PreclinicalConnection(stack, "c", { resourceType: ProvisionerResourceType.NULL_RESOURCE });
-    const plain = new PreclinicalWebhook(stack, "plain", { url: URL });
+    const plain = new PreclinicalWebhook(stack, "plain", { url: HOOK_URL });
     const own = new PreclinicalWebhook(stack, "own", {
-      url: URL,
+      url: HOOK_URL,
       agentId: "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
       apiUrl: "https://eu.preclinical.dev/api/v1",
     });

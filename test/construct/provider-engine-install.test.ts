@@ -16,8 +16,8 @@ import {
 } from "../../src/construct";
 import { providerBundlePath, providerLockHash } from "../../src/provider/install";
 import { version as VERSION } from "../../package.json";
+import { HOOK_URL } from "../support/inputs";
 
-const URL = "https://hooks.example.com/preclinical";
 const HOSTS = ["registry.terraform.io", "registry.opentofu.org"];
 const PLATFORMS = ["linux_amd64", "linux_arm64", "darwin_amd64", "darwin_arm64"];
 const EXECUTABLE = `terraform-provider-preclinical_v${VERSION}`;
@@ -41,7 +41,7 @@ function tempFolder(): string {
 function providerStack(app = Testing.app()): TerraformStack {
   const stack = new TerraformStack(app, "stack");
   const connection = new PreclinicalConnection(stack, "Conn", { engine: PreclinicalEngine.PROVIDER });
-  new PreclinicalWebhook(stack, "Hook", { url: URL, connection });
+  new PreclinicalWebhook(stack, "Hook", { url: HOOK_URL, connection });
   return stack;
 }
 
@@ -184,7 +184,11 @@ describe("which stacks get the provider", () => {
         engine: PreclinicalEngine.PROVISIONERS,
         resourceType: ProvisionerResourceType.NULL_RESOURCE,
       });
-      new PreclinicalWebhook(legacy, "Hook", { url: URL, agentId: "6ba7b810-9dad-11d1-80b4-00c04fd430c8", connection });
+      new PreclinicalWebhook(legacy, "Hook", {
+        url: HOOK_URL,
+        agentId: "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+        connection,
+      });
     });
 
     const laidOut = (stack: string) => ({

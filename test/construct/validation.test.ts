@@ -44,7 +44,7 @@ function convergeEnvironment(stack: TerraformStack, hook: PreclinicalWebhook): R
 // ---------------------------------------------------------------------------------------------------------
 
 describe("accepted values reach the converge environment exactly", () => {
-  test.each(accepted)("`%s`: %s", (prop, _what, value, expected) => {
+  test.each(accepted)("`%s` (%s) is accepted", (prop, _what, value, expected) => {
     // Given / When
     const { stack, hook } = webhookWith(prop, value);
 
@@ -76,7 +76,7 @@ function expectedMessage(prop: Prop, value: string): string {
 }
 
 describe("rejected values fail the constructor with the rule's message", () => {
-  test.each(rejected.filter(([prop]) => prop !== "secret"))("`%s`: %s", (prop, _what, value) => {
+  test.each(rejected.filter(([prop]) => prop !== "secret"))("`%s` (%s) is refused", (prop, _what, value) => {
     // Given / When
     const error = thrown(() => webhookWith(prop, value));
 
@@ -87,7 +87,7 @@ describe("rejected values fail the constructor with the rule's message", () => {
   });
 
   test.each(rejected.filter(([prop]) => prop === "secret"))(
-    "`%s`: %s, and the value is not shown",
+    "`%s` (%s) is refused without showing the value",
     (prop, _what, value) => {
       const error = thrown(() => webhookWith(prop, value));
 
@@ -181,7 +181,7 @@ describe("quote", () => {
     expect(quote(`a${control}b`)).toBe(`"a\\u${control.charCodeAt(0).toString(16).padStart(4, "0")}b"`);
   });
 
-  test("over 120 characters: the first 100 and the length", () => {
+  test("shortens a value over 120 characters to its first 100 and its length", () => {
     expect(quote("x".repeat(121))).toBe(JSON.stringify(`${"x".repeat(100)}… (121 characters)`));
   });
 

@@ -8,11 +8,11 @@ import { DEFAULT_API_URL } from "../../src/api/assumptions";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src/construct";
 import { AGENT_A, AGENT_B } from "../support/agents";
 import { HOOK_URL } from "../support/inputs";
-import { bareStack, block, newStack, oneWebhook, run, synth } from "../support/synth";
+import { bareStack, block, localExec, newStack, oneWebhook, synth } from "../support/synth";
 import { thrown } from "../support/thrown";
 
 describe("defaults", () => {
-  test("enabled, the production API, the PRECLINICAL_API_KEY variable, no adoption, node on the PATH", () => {
+  test("a webhook is enabled, uses the production API and the PRECLINICAL_API_KEY variable, adopts nothing and runs node from the PATH", () => {
     const { hook, json } = oneWebhook();
     const config = block(json, hook.configResource);
 
@@ -21,11 +21,11 @@ describe("defaults", () => {
       api_url: "https://app.preclinical.dev/api/v1",
       api_key_env: "PRECLINICAL_API_KEY",
     });
-    expect(run(block(json, hook.scopeResource), "claim").environment).toMatchObject({
+    expect(localExec(block(json, hook.scopeResource), "claim").environment).toMatchObject({
       PRECLINICAL_ADOPT_EXISTING: "false",
       PRECLINICAL_NODE: "node",
     });
-    expect(run(config, "converge").environment).not.toHaveProperty("PRECLINICAL_REQUEST_TIMEOUT_MS");
+    expect(localExec(config, "converge").environment).not.toHaveProperty("PRECLINICAL_REQUEST_TIMEOUT_MS");
   });
 
   test("PRECLINICAL_API_URL at synth time overrides the default API URL (trailing slash dropped)", () => {
@@ -35,7 +35,7 @@ describe("defaults", () => {
     const { hook, json } = oneWebhook();
 
     expect(block(json, hook.scopeResource).triggers_replace.api_url).toBe("http://localhost:4010/api/v1");
-    expect(run(block(json, hook.configResource), "converge").environment.PRECLINICAL_API_URL).toBe(
+    expect(localExec(block(json, hook.configResource), "converge").environment.PRECLINICAL_API_URL).toBe(
       "http://localhost:4010/api/v1",
     );
   });
@@ -90,7 +90,7 @@ describe("connections", () => {
       api_key_env: "EU_KEY",
       agent_id: "",
     });
-    expect(run(block(json, custom.configResource), "converge").environment).toMatchObject({
+    expect(localExec(block(json, custom.configResource), "converge").environment).toMatchObject({
       PRECLINICAL_API_URL: "https://eu.preclinical.dev/api/v1",
       PRECLINICAL_API_KEY_ENV: "EU_KEY",
     });
@@ -119,7 +119,7 @@ describe("connections", () => {
         api_url: "https://staging.preclinical.dev/api/v1",
         api_key_env: "STAGING_KEY",
       });
-      expect(run(block(json, hook.configResource), "converge").environment).toMatchObject({
+      expect(localExec(block(json, hook.configResource), "converge").environment).toMatchObject({
         PRECLINICAL_API_URL: "https://staging.preclinical.dev/api/v1",
         PRECLINICAL_API_KEY_ENV: "STAGING_KEY",
         PRECLINICAL_REQUEST_TIMEOUT_MS: "5000",

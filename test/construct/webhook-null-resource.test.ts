@@ -10,7 +10,7 @@ import { DEFAULT_API_URL } from "../../src/api/assumptions";
 import { PreclinicalConnection, PreclinicalWebhook, ProvisionerResourceType } from "../../src/construct";
 import { AGENT_A } from "../support/agents";
 import { HOOK_URL } from "../support/inputs";
-import { bareStack, block, ledgers, run, type Json } from "../support/synth";
+import { bareStack, block, ledgers, localExec, type Json } from "../support/synth";
 
 Testing.setupJest();
 
@@ -64,12 +64,12 @@ describe("ProvisionerResourceType.NULL_RESOURCE", () => {
     const { hook, text } = nullStack();
     const json = JSON.parse(text) as Json;
 
-    expect(run(block(json, hook.scopeResource), "delete").environment).toMatchObject({
+    expect(localExec(block(json, hook.scopeResource), "delete").environment).toMatchObject({
       PRECLINICAL_API_URL: '${self.triggers["api_url"]}',
       PRECLINICAL_API_KEY_ENV: '${self.triggers["api_key_env"]}',
       PRECLINICAL_AGENT_ID: '${self.triggers["agent_id"]}',
     });
     const [ledger] = ledgers(json);
-    expect(run(ledger, "reconcile").environment.PRECLINICAL_LEDGER_PREVIOUS).toBe("${jsonencode(self.triggers)}");
+    expect(localExec(ledger, "reconcile").environment.PRECLINICAL_LEDGER_PREVIOUS).toBe("${jsonencode(self.triggers)}");
   });
 });

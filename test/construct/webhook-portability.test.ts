@@ -9,7 +9,7 @@ import { Testing } from "cdktf";
 import { PreclinicalWebhook } from "../../src/construct";
 import { AGENT_A } from "../support/agents";
 import { HOOK_URL, SECRET } from "../support/inputs";
-import { allResources, ledgers, newStack, oneWebhook, provisioners, run, type Json } from "../support/synth";
+import { allResources, ledgers, localExec, newStack, oneWebhook, provisioners, type Json } from "../support/synth";
 
 describe("portability", () => {
   const machinePaths = () => [
@@ -47,7 +47,7 @@ describe("portability", () => {
       for (const machinePath of machinePaths()) expect(text).not.toContain(machinePath);
 
       const [ledger] = ledgers(JSON.parse(text) as Json);
-      const cli = run(ledger, "reconcile").environment.PRECLINICAL_CLI;
+      const cli = localExec(ledger, "reconcile").environment.PRECLINICAL_CLI;
       expect(fs.existsSync(path.join(stackDir, cli))).toBe(true);
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { PreclinicalWebhook } from "../../src/construct";
 import { AGENT_A } from "../support/agents";
 import { onProvisioners } from "../support/engines";
 import { HOOK_URL, SECRET } from "../support/inputs";
-import { block, fingerprint, ledgers, newStack, oneWebhook, provisioners, run, synth } from "../support/synth";
+import { block, fingerprint, ledgers, localExec, newStack, oneWebhook, provisioners, synth } from "../support/synth";
 
 Testing.setupJest();
 
@@ -37,7 +37,7 @@ describe("the scope resource", () => {
       api_key_env: "PRECLINICAL_API_KEY",
       agent_id: AGENT_A,
     });
-    const claim = run(scope, "claim");
+    const claim = localExec(scope, "claim");
     expect(claim.when).toBe("create");
     expect(claim.environment).toMatchObject({
       PRECLINICAL_API_URL: DEFAULT_API_URL,
@@ -54,7 +54,7 @@ describe("the scope resource", () => {
 
     // A destroy provisioner may read only `self`: the scope must come from the old triggers.
     expect(provisioners(scope)).toHaveLength(2);
-    const del = run(scope, "delete");
+    const del = localExec(scope, "delete");
     expect(del.when).toBe("destroy");
     expect(del.environment).toMatchObject({
       PRECLINICAL_API_URL: '${self.triggers_replace["api_url"]}',
@@ -90,7 +90,7 @@ describe("the config resource", () => {
     });
     expect(config.depends_on).toEqual([`terraform_data.${hook.scopeResource.friendlyUniqueId}`]);
     expect(provisioners(config)).toHaveLength(1);
-    const converge = run(config, "converge");
+    const converge = localExec(config, "converge");
     expect(converge.when).toBe("create");
     expect(converge.environment).toMatchObject({
       PRECLINICAL_API_URL: DEFAULT_API_URL,
@@ -116,8 +116,8 @@ describe("the config resource", () => {
       "url",
     ]);
     // No description means "send null", which the CLI reads from the variable's absence.
-    expect(run(config, "converge").environment).not.toHaveProperty("PRECLINICAL_WEBHOOK_DESCRIPTION");
-    expect(run(config, "converge").environment).not.toHaveProperty("PRECLINICAL_WEBHOOK_SECRET");
+    expect(localExec(config, "converge").environment).not.toHaveProperty("PRECLINICAL_WEBHOOK_DESCRIPTION");
+    expect(localExec(config, "converge").environment).not.toHaveProperty("PRECLINICAL_WEBHOOK_SECRET");
   });
 
   test("an empty description is declared, not absent", () => {
@@ -125,7 +125,7 @@ describe("the config resource", () => {
     const config = block(json, hook.configResource);
 
     expect(config.triggers_replace.description).toBe("");
-    expect(run(config, "converge").environment.PRECLINICAL_WEBHOOK_DESCRIPTION).toBe("");
+    expect(localExec(config, "converge").environment.PRECLINICAL_WEBHOOK_DESCRIPTION).toBe("");
   });
 
   test("isEnabled from a variable reaches the trigger and the environment as a string", () => {
@@ -135,12 +135,12 @@ describe("the config resource", () => {
     const config = block(synth(stack), hook.configResource);
 
     expect(config.triggers_replace.is_enabled).toBe("${tostring(var.enabled)}");
-    expect(run(config, "converge").environment.PRECLINICAL_WEBHOOK_IS_ENABLED).toBe("${tostring(var.enabled)}");
+    expect(localExec(config, "converge").environment.PRECLINICAL_WEBHOOK_IS_ENABLED).toBe("${tostring(var.enabled)}");
   });
 });
 
 describe("the ledger", () => {
-  test("one per stack: triggers map each construct path to its scope, destroy reconciles old against current", () => {
+  test("is one per stack, maps each construct path to its scope and reconciles old against current on destroy", () => {
     // Given: two webhooks in one stack
     const stack = newStack();
     new PreclinicalWebhook(stack, "Org", { url: HOOK_URL });
@@ -157,7 +157,7 @@ describe("the ledger", () => {
       "stack/Org": JSON.stringify({ apiUrl: DEFAULT_API_URL, apiKeyEnv: "PRECLINICAL_API_KEY", agentId: null }),
     });
     expect(provisioners(ledger)).toHaveLength(1);
-    const reconcile = run(ledger, "reconcile");
+    const reconcile = localExec(ledger, "reconcile");
     expect(reconcile.when).toBe("destroy");
     expect(reconcile.environment.PRECLINICAL_LEDGER_PREVIOUS).toBe("${jsonencode(self.triggers_replace)}");
     // The current map is literal text (a destroy provisioner cannot read the configuration otherwise).
@@ -173,7 +173,7 @@ describe("the ledger", () => {
     const [ledger] = ledgers(synth(stack));
 
     expect(JSON.parse(ledger.triggers_replace["stack/Hook"]).agentId).toBe("${var.agent_id}");
-    const current = JSON.parse(run(ledger, "reconcile").environment.PRECLINICAL_LEDGER_CURRENT);
+    const current = JSON.parse(localExec(ledger, "reconcile").environment.PRECLINICAL_LEDGER_CURRENT);
     expect(JSON.parse(current["stack/Hook"]).agentId).toBe("(known at plan time)");
   });
 
@@ -196,10 +196,10 @@ describe("adoptExisting", () => {
     const adopting = oneWebhook({ agentId: AGENT_A, adoptExisting: true });
 
     // Then: only the claim environment differs
-    expect(run(block(adopting.json, adopting.hook.scopeResource), "claim").environment.PRECLINICAL_ADOPT_EXISTING).toBe(
-      "true",
-    );
-    expect(run(block(plain.json, plain.hook.scopeResource), "claim").environment.PRECLINICAL_ADOPT_EXISTING).toBe(
+    expect(
+      localExec(block(adopting.json, adopting.hook.scopeResource), "claim").environment.PRECLINICAL_ADOPT_EXISTING,
+    ).toBe("true");
+    expect(localExec(block(plain.json, plain.hook.scopeResource), "claim").environment.PRECLINICAL_ADOPT_EXISTING).toBe(
       "false",
     );
     for (const resource of ["scopeResource", "configResource"] as const) {

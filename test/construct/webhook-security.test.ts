@@ -17,7 +17,7 @@ import {
   newStack,
   oneWebhook,
   provisioners,
-  run,
+  localExec,
   synth,
 } from "../support/synth";
 
@@ -80,7 +80,7 @@ describe("security", () => {
           `${configAt}.triggers_replace.secret_fingerprint`,
         ].sort(),
       );
-      expect(run(config, "converge").environment.PRECLINICAL_WEBHOOK_SECRET).toBe("${var.webhook_secret}");
+      expect(localExec(config, "converge").environment.PRECLINICAL_WEBHOOK_SECRET).toBe("${var.webhook_secret}");
     });
 
     test("its fingerprint is a non-sensitive, salted, shortened SHA-256 computed by Terraform", () => {
@@ -138,7 +138,7 @@ describe("Terraform template sequences in literal values", () => {
 
     // When
     const config = block(json, hook.configResource);
-    const env = run(config, "converge").environment;
+    const env = localExec(config, "converge").environment;
 
     // Then
     expect(config.triggers_replace.url).toBe("https://hooks.example.com/x?a=$${b}&c=%%{d}");
@@ -152,7 +152,7 @@ describe("Terraform template sequences in literal values", () => {
     const { hook, json } = oneWebhook({ secret });
     const config = block(json, hook.configResource);
 
-    expect(run(config, "converge").environment.PRECLINICAL_WEBHOOK_SECRET).toBe("abc$${def}%%{ghi}-0123456789");
+    expect(localExec(config, "converge").environment.PRECLINICAL_WEBHOOK_SECRET).toBe("abc$${def}%%{ghi}-0123456789");
     expect(config.triggers_replace.secret_fingerprint).toBe(fingerprint("stack/Hook", secret));
   });
 
@@ -163,7 +163,7 @@ describe("Terraform template sequences in literal values", () => {
 
     const [ledger] = ledgers(json);
     expect(Object.keys(ledger.triggers_replace)).toEqual(["stack/Hook$${x}"]);
-    expect(run(ledger, "reconcile").environment.PRECLINICAL_LEDGER_CURRENT).toContain('"stack/Hook$${x}"');
+    expect(localExec(ledger, "reconcile").environment.PRECLINICAL_LEDGER_CURRENT).toContain('"stack/Hook$${x}"');
     const paths = allResources(json)
       .flatMap(([, , body]) => provisioners(body))
       .map((p) => p.environment.PRECLINICAL_CONSTRUCT_PATH)
@@ -176,7 +176,7 @@ describe("Terraform template sequences in literal values", () => {
     const escaped = "https://api.example.com/api/v1?x=$${y}";
 
     expect(block(json, hook.scopeResource).triggers_replace.api_url).toBe(escaped);
-    expect(run(block(json, hook.configResource), "converge").environment.PRECLINICAL_API_URL).toBe(escaped);
+    expect(localExec(block(json, hook.configResource), "converge").environment.PRECLINICAL_API_URL).toBe(escaped);
     expect(JSON.parse(ledgers(json)[0].triggers_replace["stack/Hook"]).apiUrl).toBe(escaped);
   });
 });

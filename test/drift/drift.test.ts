@@ -9,18 +9,18 @@ import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "..
 import { PreclinicalClient } from "../../src/api";
 import { runDrift } from "../../src/drift/bin";
 import { DriftStatus, type DriftReport } from "../../src/drift/drift";
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
 import { AGENT_A, AGENT_B } from "../support/agents";
-import { Workspace } from "../support/terraform";
-import { describeWithTerraform } from "../support/describe";
+import { cdktfWs, describeWithTerraform, useCdktfWorkspace } from "../support/e2e";
+import { emulator, KEY, useSharedEmulator } from "../support/emulator";
 
 const SECRET = "whsec_drift_" + "Pq2wE5".repeat(5);
 
+useSharedEmulator({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
+useCdktfWorkspace(SECRET);
+
 describeWithTerraform("preclinical-drift", () => {
-  let emulator: PreclinicalEmulator;
-  let ws: Workspace;
   let api: PreclinicalClient;
-  const env = () => ({ ...process.env, PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY });
+  const env = () => ({ ...process.env, PRECLINICAL_API_KEY: KEY });
 
   const program = (stack: TerraformStack) => {
     const secret = new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true });
@@ -41,7 +41,7 @@ describeWithTerraform("preclinical-drift", () => {
     const out: string[] = [];
     const err: string[] = [];
     const code = await runDrift(
-      ["--stack-dir", ws.lastStackDir, ...flags],
+      ["--stack-dir", cdktfWs.lastStackDir, ...flags],
       env(),
       (s) => out.push(s),
       (s) => err.push(s),
@@ -49,22 +49,15 @@ describeWithTerraform("preclinical-drift", () => {
     return { code, out: out.join("\n"), err: err.join("\n") };
   }
 
-  beforeAll(async () => {
-    emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
-    api = new PreclinicalClient({ apiKey: EMULATOR_DEFAULT_API_KEY, baseUrl: emulator.url });
+  beforeAll(() => {
+    api = new PreclinicalClient({ apiKey: KEY, baseUrl: emulator.url });
   });
-  afterAll(async () => {
-    await api.close();
-    await emulator.close();
-  });
+  afterAll(() => api.close());
   beforeEach(async () => {
-    emulator.reset();
-    ws = new Workspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY, TF_VAR_webhook_secret: SECRET });
-    expect((await ws.deploy(program)).code).toBe(0);
+    expect((await cdktfWs.deploy(program)).code).toBe(0);
   });
-  afterEach(() => ws.cleanup());
 
-  test("in sync: exit 0, every webhook listed, and a note that secrets cannot be compared", async () => {
+  test("a stack in sync exits 0, lists every webhook and notes that secrets cannot be compared", async () => {
     const result = await drift();
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/^in sync\s+organization-level scope\s+webhooks\/org\s/m);
@@ -73,7 +66,7 @@ describeWithTerraform("preclinical-drift", () => {
     expect(result.out).toContain("All 2 webhooks are in sync.");
   });
 
-  test("changed out of band: exit 2, names the fields with applied and live values, and the fix", async () => {
+  test("a webhook changed out of band exits 2, naming the fields with applied and live values, and the fix", async () => {
     const org = (await api.findScopeWebhook(null))!;
     await api.updateWebhook(org.id, { url: "https://evil.example.com/x", is_enabled: false });
     const result = await drift("--json");
@@ -89,7 +82,7 @@ describeWithTerraform("preclinical-drift", () => {
     expect(report.items.find((i) => i.path === "webhooks/a")!.status).toBe(DriftStatus.IN_SYNC);
   });
 
-  test("deleted out of band, and an unmanaged webhook: both reported; --ignore-unmanaged drops the latter", async () => {
+  test("a webhook deleted out of band and an unmanaged one are both reported, and --ignore-unmanaged drops the latter", async () => {
     const a = (await api.findScopeWebhook(AGENT_A))!;
     await api.deleteWebhook(a.id);
     const other = await api.createWebhook({ url: "https://ui.example.com/b", agent_id: AGENT_B });
@@ -113,10 +106,10 @@ describeWithTerraform("preclinical-drift", () => {
     expect((JSON.parse(ignoring.out) as DriftReport).items.some((i) => i.status === DriftStatus.UNMANAGED)).toBe(false);
   });
 
-  test("errors exit 1 with a message: no API key, no such stack folder", async () => {
+  test("a missing API key and a missing stack folder each exit 1 with a message", async () => {
     const noKey: string[] = [];
     const code = await runDrift(
-      ["--stack-dir", ws.lastStackDir],
+      ["--stack-dir", cdktfWs.lastStackDir],
       { ...process.env, PRECLINICAL_API_KEY: "" },
       () => undefined,
       (s) => noKey.push(s),
@@ -141,7 +134,7 @@ describeWithTerraform("preclinical-drift", () => {
     await api.updateWebhook(org.id, { description: "edited in the UI" });
     const bin = path.resolve(__dirname, "../../dist/src/drift/bin.js");
     const code = await new Promise<number>((resolve) =>
-      execFile("node", [bin, "--stack-dir", ws.lastStackDir], { env: env() }, (error) =>
+      execFile("node", [bin, "--stack-dir", cdktfWs.lastStackDir], { env: env() }, (error) =>
         resolve(error ? Number(error.code) : 0),
       ),
     );

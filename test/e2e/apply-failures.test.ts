@@ -2,26 +2,17 @@
  * Bad conditions at apply time, with the real terraform binary: each fails the apply within a bounded time,
  * with a message that says what to do, and prints neither the API key nor the webhook secret.
  */
-import { createServer } from "node:net";
 import { TerraformVariable, type TerraformStack } from "cdktf";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src";
-import { EMULATOR_DEFAULT_API_KEY } from "../../src/emulator";
 import { AGENT_A, UNKNOWN_AGENT } from "../support/agents";
+import { describeWithTerraform } from "../support/e2e";
+import { emulator, KEY, useSharedEmulator } from "../support/emulator";
+import { closedPort } from "../support/net";
 import { Workspace } from "../support/terraform";
-import { describeWithTerraform } from "../support/describe";
-import { emulator, useSharedEmulator } from "../support/emulator";
 
 const SECRET = "whsec_failures_" + "Gf6hJ8".repeat(5);
 const WRONG_KEY = "sk_live_" + "W".repeat(40);
 const DEADLINE_MS = 4000;
-
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}/api/v1`;
-}
 
 describeWithTerraform("apply-time failures (real terraform)", () => {
   useSharedEmulator({ agents: [{ id: AGENT_A }] });
@@ -52,20 +43,20 @@ describeWithTerraform("apply-time failures (real terraform)", () => {
       "an unknown agent",
       async () => ({
         program: program(emulator.url, UNKNOWN_AGENT),
-        key: EMULATOR_DEFAULT_API_KEY,
+        key: KEY,
       }),
       new RegExp(`Agent ${UNKNOWN_AGENT} \\(\`agentId\` of webhooks/hook\\) does not exist`),
     ],
     [
       "an unreachable API",
-      async () => ({ program: program(await closedPortUrl()), key: EMULATOR_DEFAULT_API_KEY }),
+      async () => ({ program: program(`http://127.0.0.1:${await closedPort()}/api/v1`), key: KEY }),
       /ECONNREFUSED.+Check the API URL/s,
     ],
     [
       "an answer that is not JSON",
       async () => {
         emulator.injectFault({ path: "/webhooks", times: 100, fault: { kind: "notJson" } });
-        return { program: program(emulator.url), key: EMULATOR_DEFAULT_API_KEY };
+        return { program: program(emulator.url), key: KEY };
       },
       /not JSON.+ends in\s+\/api\/v1/s,
     ],
@@ -73,7 +64,7 @@ describeWithTerraform("apply-time failures (real terraform)", () => {
       "an answer that fails the schema",
       async () => {
         emulator.injectFault({ path: "/webhooks", times: 100, fault: { kind: "badSchema" } });
-        return { program: program(emulator.url), key: EMULATOR_DEFAULT_API_KEY };
+        return { program: program(emulator.url), key: KEY };
       },
       /does not match the documented\s+schema/,
     ],

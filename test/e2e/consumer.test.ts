@@ -9,8 +9,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
-import { describeWithTerraform } from "../support/describe";
+import { PreclinicalEmulator } from "../../src/emulator";
+import { describeWithTerraform } from "../support/e2e";
+import { KEY } from "../support/emulator";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -108,7 +109,7 @@ const SETUPS: [string, Setup][] = [
 
 describeWithTerraform("a fresh app that installs the packed library", () => {
   test.each(SETUPS)(
-    "on %s: one copy of each, strict type-check, deploy and destroy",
+    "on %s gets one copy of each, passes a strict type-check, deploys and destroys",
     async (_, setup) => {
       // Given: a new app with its own pinned cdktf (or cdktn), constructs and CLI, and the packed library
       const app = path.join(work, `app-${setup.core}-${setup.version}`);
@@ -161,7 +162,7 @@ describeWithTerraform("a fresh app that installs the packed library", () => {
         ...process.env,
         CHECKPOINT_DISABLE: "1",
         EMULATOR_URL: emulator.url,
-        PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY,
+        PRECLINICAL_API_KEY: KEY,
         TF_VAR_webhook_secret: SECRET,
         FORCE_COLOR: "0",
       };

@@ -4,7 +4,7 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { describeWithTerraform } from "../support/describe";
+import { describeWithTerraform } from "../support/e2e";
 
 const repo = path.resolve(__dirname, "..", "..");
 

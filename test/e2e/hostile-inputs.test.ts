@@ -5,32 +5,23 @@
 import * as fs from "node:fs";
 import type { TerraformStack } from "cdktf";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src";
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
+import { cdktfWs, describeWithTerraform, useCdktfWorkspace } from "../support/e2e";
+import { emulator, KEY, useSharedEmulator } from "../support/emulator";
 import { HOSTILE_DESCRIPTIONS, HOSTILE_URLS, MARK } from "../support/inputs";
-import { Workspace } from "../support/terraform";
-import { describeWithTerraform } from "../support/describe";
 
 const agent = (i: number) => `00000000-0000-4000-9000-${String(i).padStart(12, "0")}`;
+const cases = [
+  ...HOSTILE_DESCRIPTIONS.map((description) => ({ url: "https://hooks.example.com/safe", description })),
+  ...HOSTILE_URLS.map((url) => ({ url, description: "hostile url" })),
+];
+
+useSharedEmulator({ agents: cases.map((_, i) => ({ id: agent(i) })) });
+beforeAll(() => fs.rmSync(MARK, { force: true }));
+afterAll(() => fs.rmSync(MARK, { force: true }));
+// No secret: the program declares no webhook_secret variable.
+useCdktfWorkspace();
 
 describeWithTerraform("hostile inputs (real terraform against the emulator)", () => {
-  let emulator: PreclinicalEmulator;
-  let ws: Workspace;
-  const cases = [
-    ...HOSTILE_DESCRIPTIONS.map((description) => ({ url: "https://hooks.example.com/safe", description })),
-    ...HOSTILE_URLS.map((url) => ({ url, description: "hostile url" })),
-  ];
-
-  beforeAll(async () => {
-    emulator = await PreclinicalEmulator.start({ agents: cases.map((_, i) => ({ id: agent(i) })) });
-    ws = new Workspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY });
-    fs.rmSync(MARK, { force: true });
-  });
-  afterAll(async () => {
-    ws.cleanup();
-    await emulator.close();
-    fs.rmSync(MARK, { force: true });
-  });
-
   test(`${cases.length} shell- and template-like values reach the API verbatim, and none executes`, async () => {
     const program = (stack: TerraformStack) => {
       const connection = new PreclinicalConnection(stack, "preclinical", {
@@ -39,7 +30,7 @@ describeWithTerraform("hostile inputs (real terraform against the emulator)", ()
       });
       cases.forEach((c, i) => new PreclinicalWebhook(stack, `hostile-${i}`, { ...c, agentId: agent(i), connection }));
     };
-    const result = await ws.deploy(program);
+    const result = await cdktfWs.deploy(program);
     expect(result.code).toBe(0);
 
     const stored = emulator.webhooks();
@@ -49,11 +40,11 @@ describeWithTerraform("hostile inputs (real terraform against the emulator)", ()
     });
     expect(received).toEqual(cases);
     expect(fs.existsSync(MARK)).toBe(false);
-    expect(result.output).not.toContain(EMULATOR_DEFAULT_API_KEY);
+    expect(result.output).not.toContain(KEY);
 
     // And a second deploy sees no change: what Terraform stored equals what the program declares.
     emulator.clearRequests();
-    const again = await ws.deploy(program);
+    const again = await cdktfWs.deploy(program);
     expect(again.output).toContain("No changes.");
     expect(emulator.requests()).toHaveLength(0);
   });

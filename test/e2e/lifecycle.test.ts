@@ -7,11 +7,9 @@ import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook, type Prec
 import { PreclinicalEmulator } from "../../src/emulator";
 import { AGENT_A, AGENT_B, UNKNOWN_AGENT } from "../support/agents";
 import { applySummary, type Program } from "../support/terraform";
-import { describeWithTerraform, useWorkspace, ws } from "../support/describe";
-import { emulator, useSharedEmulator } from "../support/emulator";
-
-const SECRET = "whsec_e2e_" + "Kq3vX9".repeat(6);
-const ROTATED = "whsec_rotated_" + "Zt7pW2".repeat(6);
+import { cdktfWs, describeWithTerraform, useCdktfWorkspace } from "../support/e2e";
+import { apiRequests, byAgent, emulator, useSharedEmulator } from "../support/emulator";
+import { SECRET, SECRET_2 } from "../support/inputs";
 
 type Decl = { id: string } & Omit<PreclinicalWebhookProps, "connection" | "secret"> & { withSecret?: boolean };
 
@@ -35,36 +33,34 @@ function program(...decls: Decl[]): Program {
   };
 }
 
-const requests = (method?: string) => emulator.requests().filter((r) => !method || r.method === method);
 const hooks = () => emulator.webhooks();
-const byAgent = (agentId: string | null) => hooks().find((w) => w.agent_id === agentId);
 
 useSharedEmulator({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
-useWorkspace(SECRET);
+useCdktfWorkspace(SECRET);
 
 describeWithTerraform("PreclinicalWebhook lifecycle (real terraform against the emulator)", () => {
   const org: Decl = { id: "org", url: "https://hooks.example.com/org", description: "All agents", withSecret: true };
   const triage: Decl = { id: "triage", url: "https://hooks.example.com/triage", agentId: AGENT_A, isEnabled: true };
 
   test("1+2. a deploy creates exactly the declared webhooks; a second deploy makes no request and runs nothing", async () => {
-    const first = await ws.deploy(program(org, triage));
+    const first = await cdktfWs.deploy(program(org, triage));
     expect(first.code).toBe(0);
     expect(hooks()).toHaveLength(2);
     expect(byAgent(null)).toMatchObject({ url: org.url, description: "All agents", is_enabled: true, secret: SECRET });
     expect(byAgent(AGENT_A)).toMatchObject({ url: triage.url, description: null, is_enabled: true, secret: null });
-    expect(requests("POST")).toHaveLength(2);
-    expect(requests("PUT")).toHaveLength(0);
+    expect(apiRequests("POST")).toHaveLength(2);
+    expect(apiRequests("PUT")).toHaveLength(0);
 
     emulator.clearRequests();
-    const second = await ws.deploy(program(org, triage));
+    const second = await cdktfWs.deploy(program(org, triage));
     expect(second.code).toBe(0);
     expect(applySummary(second)).toBe("no changes");
     expect(second.output).not.toMatch(/Provisioning with 'local-exec'/);
-    expect(requests()).toHaveLength(0);
+    expect(apiRequests()).toHaveLength(0);
   });
 
   test("3. changing url, description, isEnabled or the secret updates the same webhook in place", async () => {
-    expect((await ws.deploy(program(org, triage))).code).toBe(0);
+    expect((await cdktfWs.deploy(program(org, triage))).code).toBe(0);
     const orgId = byAgent(null)!.id;
     const triageId = byAgent(AGENT_A)!.id;
 
@@ -96,20 +92,20 @@ describeWithTerraform("PreclinicalWebhook lifecycle (real terraform against the 
           { ...org, url: "https://hooks.example.com/org-v2", description: "Renamed" },
           { ...triage, isEnabled: false },
         ],
-        { TF_VAR_webhook_secret: ROTATED },
-        () => expect(byAgent(null)!.secret).toBe(ROTATED),
+        { TF_VAR_webhook_secret: SECRET_2 },
+        () => expect(byAgent(null)!.secret).toBe(SECRET_2),
       ],
     ];
     for (const [field, decls, env, check] of steps) {
       emulator.clearRequests();
-      const result = await ws.deploy(program(...decls), env);
+      const result = await cdktfWs.deploy(program(...decls), env);
       expect({ field, code: result.code }).toEqual({ field, code: 0 });
       check();
       expect({
         field,
-        puts: requests("PUT").length,
-        posts: requests("POST").length,
-        deletes: requests("DELETE").length,
+        puts: apiRequests("PUT").length,
+        posts: apiRequests("POST").length,
+        deletes: apiRequests("DELETE").length,
       }).toEqual({
         field,
         puts: 1,
@@ -125,62 +121,62 @@ describeWithTerraform("PreclinicalWebhook lifecycle (real terraform against the 
   });
 
   test("4. changing agentId deletes the old scope's webhook and creates one in the new scope", async () => {
-    expect((await ws.deploy(program(triage))).code).toBe(0);
+    expect((await cdktfWs.deploy(program(triage))).code).toBe(0);
     const oldId = byAgent(AGENT_A)!.id;
     emulator.clearRequests();
 
-    const result = await ws.deploy(program({ ...triage, agentId: AGENT_B }));
+    const result = await cdktfWs.deploy(program({ ...triage, agentId: AGENT_B }));
     expect(result.code).toBe(0);
     expect(byAgent(AGENT_A)).toBeUndefined();
     expect(byAgent(AGENT_B)).toMatchObject({ url: triage.url });
     expect(byAgent(AGENT_B)!.id).not.toBe(oldId);
-    expect(requests("DELETE").map((r) => r.path)).toEqual([`/api/v1/webhooks/${oldId}`]);
-    expect(requests("POST")).toHaveLength(1);
+    expect(apiRequests("DELETE").map((r) => r.path)).toEqual([`/api/v1/webhooks/${oldId}`]);
+    expect(apiRequests("POST")).toHaveLength(1);
   });
 
   test("5. destroy deletes every webhook of the stack, and leaves others alone", async () => {
     const foreign = emulator.seedWebhook("default", { url: "https://ui.example.com/other", agent_id: AGENT_B });
-    expect((await ws.deploy(program(org, triage))).code).toBe(0);
-    const result = await ws.destroy(program(org, triage));
+    expect((await cdktfWs.deploy(program(org, triage))).code).toBe(0);
+    const result = await cdktfWs.destroy(program(org, triage));
     expect(result.code).toBe(0);
     expect(hooks().map((w) => w.id)).toEqual([foreign.id]);
   });
 
   test("6. removing a webhook from the program deletes it; the others are untouched", async () => {
-    expect((await ws.deploy(program(org, triage))).code).toBe(0);
+    expect((await cdktfWs.deploy(program(org, triage))).code).toBe(0);
     const orgBefore = byAgent(null)!;
     emulator.clearRequests();
 
-    const result = await ws.deploy(program(org));
+    const result = await cdktfWs.deploy(program(org));
     expect(result.code).toBe(0);
     expect(hooks()).toEqual([orgBefore]);
-    expect(requests("DELETE")).toHaveLength(1);
-    expect(requests("PUT")).toHaveLength(0);
+    expect(apiRequests("DELETE")).toHaveLength(1);
+    expect(apiRequests("PUT")).toHaveLength(0);
 
     emulator.clearRequests();
-    const again = await ws.deploy(program(org));
+    const again = await cdktfWs.deploy(program(org));
     expect(applySummary(again)).toBe("no changes");
-    expect(requests()).toHaveLength(0);
+    expect(apiRequests()).toHaveLength(0);
   });
 
   test("6b. removing the last webhooks deletes them too, as long as the stack keeps its PreclinicalConnection", async () => {
-    expect((await ws.deploy(program(org, triage))).code).toBe(0);
-    const result = await ws.deploy(program()); // the connection alone
+    expect((await cdktfWs.deploy(program(org, triage))).code).toBe(0);
+    const result = await cdktfWs.deploy(program()); // the connection alone
     expect(result.code).toBe(0);
     expect(hooks()).toHaveLength(0);
-    expect(requests("DELETE")).toHaveLength(2);
+    expect(apiRequests("DELETE")).toHaveLength(2);
   });
 
   test("7. an existing webhook the stack did not create fails the deploy, unless adoptExisting takes it over", async () => {
     const made = emulator.seedWebhook("default", { url: "https://ui.example.com/by-hand", description: "from the UI" });
 
-    const refused = await ws.deploy(program(org));
+    const refused = await cdktfWs.deploy(program(org));
     expect(refused.code).not.toBe(0);
     expect(refused.output).toContain(`The organization-level scope already holds webhook ${made.id}`);
     expect(refused.output).toContain("adoptExisting: true");
     expect(hooks()).toEqual([made]);
 
-    const adopted = await ws.deploy(program({ ...org, adoptExisting: true }));
+    const adopted = await cdktfWs.deploy(program({ ...org, adoptExisting: true }));
     expect(adopted.code).toBe(0);
     expect(hooks()).toHaveLength(1);
     expect(byAgent(null)).toMatchObject({ id: made.id, url: org.url, description: "All agents", secret: SECRET });
@@ -188,14 +184,14 @@ describeWithTerraform("PreclinicalWebhook lifecycle (real terraform against the 
 
   test("8. a failed API call fails the apply with the client's message; the next deploy converges without duplicates", async () => {
     emulator.injectFault({ method: "POST", path: "/webhooks", times: 50, fault: { kind: "status", status: 503 } });
-    const failed = await ws.deploy(program(org, triage));
+    const failed = await cdktfWs.deploy(program(org, triage));
     expect(failed.code).not.toBe(0);
     expect(failed.output).toMatch(/POST \/webhooks failed: 503/);
     expect(failed.output).toMatch(/run the deploy again/);
     expect(hooks()).toHaveLength(0);
 
     emulator.clearFaults();
-    const next = await ws.deploy(program(org, triage));
+    const next = await cdktfWs.deploy(program(org, triage));
     expect(next.code).toBe(0);
     expect(hooks()).toHaveLength(2);
   });
@@ -208,28 +204,28 @@ describeWithTerraform("PreclinicalWebhook lifecycle (real terraform against the 
       times: 50,
       fault: { kind: "applyThenFail", status: 500 },
     });
-    const failed = await ws.deploy(program(triage));
+    const failed = await cdktfWs.deploy(program(triage));
     expect(failed.code).not.toBe(0);
     expect(hooks()).toHaveLength(1);
     const id = hooks()[0].id;
 
     emulator.clearFaults();
-    const next = await ws.deploy(program(triage));
+    const next = await cdktfWs.deploy(program(triage));
     expect(next.code).toBe(0);
     expect(hooks().map((w) => w.id)).toEqual([id]);
   });
 
   test("renaming a construct keeps its webhook: the ledger keeps a scope still declared, adoptExisting takes it over", async () => {
-    expect((await ws.deploy(program(triage))).code).toBe(0);
+    expect((await cdktfWs.deploy(program(triage))).code).toBe(0);
     const id = byAgent(AGENT_A)!.id;
 
-    const renamed = await ws.deploy(program({ ...triage, id: "triage-renamed", adoptExisting: true }));
+    const renamed = await cdktfWs.deploy(program({ ...triage, id: "triage-renamed", adoptExisting: true }));
     expect(renamed.code).toBe(0);
     expect(hooks().map((w) => w.id)).toEqual([id]);
-    expect(requests("DELETE")).toHaveLength(0);
+    expect(apiRequests("DELETE")).toHaveLength(0);
   });
 
-  test("two organizations in one stack: each connection uses its own key variable", async () => {
+  test("with two organizations in one stack, each connection uses its own key variable", async () => {
     const orgs = await PreclinicalEmulator.start({ organizations: { sk_test_org_a: "a", sk_test_org_b: "b" } });
     try {
       const twoOrgs: Program = (stack) => {
@@ -247,11 +243,11 @@ describeWithTerraform("PreclinicalWebhook lifecycle (real terraform against the 
         new PreclinicalWebhook(stack, "org-b", { url: "https://hooks.example.com/b", connection: b });
       };
       const env = { ORG_A_KEY: "sk_test_org_a", ORG_B_KEY: "sk_test_org_b" };
-      expect((await ws.deploy(twoOrgs, env)).code).toBe(0);
+      expect((await cdktfWs.deploy(twoOrgs, env)).code).toBe(0);
       expect(orgs.webhooks("a").map((w) => w.url)).toEqual(["https://hooks.example.com/a"]);
       expect(orgs.webhooks("b").map((w) => w.url)).toEqual(["https://hooks.example.com/b"]);
 
-      expect((await ws.destroy(twoOrgs, env)).code).toBe(0);
+      expect((await cdktfWs.destroy(twoOrgs, env)).code).toBe(0);
       expect(orgs.webhooks()).toHaveLength(0);
     } finally {
       await orgs.close();
@@ -259,16 +255,16 @@ describeWithTerraform("PreclinicalWebhook lifecycle (real terraform against the 
   });
 
   test("an unknown agent fails the apply with a message that names the agent and the construct", async () => {
-    const result = await ws.deploy(program({ ...triage, agentId: UNKNOWN_AGENT }));
+    const result = await cdktfWs.deploy(program({ ...triage, agentId: UNKNOWN_AGENT }));
     expect(result.code).not.toBe(0);
     expect(result.output).toContain(`Agent ${UNKNOWN_AGENT} (\`agentId\` of webhooks/triage) does not exist`);
     expect(hooks()).toHaveLength(0);
   });
 
   test("a missing API key fails the apply with the variable's name and no request", async () => {
-    const result = await ws.deploy(program(triage), { PRECLINICAL_API_KEY: "" });
+    const result = await cdktfWs.deploy(program(triage), { PRECLINICAL_API_KEY: "" });
     expect(result.code).not.toBe(0);
     expect(result.output).toContain("The environment variable PRECLINICAL_API_KEY is not set");
-    expect(requests()).toHaveLength(0);
+    expect(apiRequests()).toHaveLength(0);
   });
 });

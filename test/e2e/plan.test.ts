@@ -3,26 +3,16 @@
  */
 import { TerraformVariable, type TerraformStack } from "cdktf";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src";
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
 import { messages } from "../../src/messages";
 import { AGENT_A } from "../support/agents";
-import { Workspace } from "../support/terraform";
-import { describeWithTerraform } from "../support/describe";
+import { cdktfWs, describeWithTerraform, useCdktfWorkspace } from "../support/e2e";
+import { emulator, useSharedEmulator } from "../support/emulator";
+
+useSharedEmulator({ agents: [{ id: AGENT_A }] });
+// No secret: these programs declare no webhook_secret variable.
+useCdktfWorkspace();
 
 describeWithTerraform("terraform plan (real terraform)", () => {
-  let emulator: PreclinicalEmulator;
-  let ws: Workspace;
-
-  beforeAll(async () => {
-    emulator = await PreclinicalEmulator.start({ agents: [{ id: AGENT_A }] });
-  });
-  afterAll(() => emulator.close());
-  beforeEach(() => {
-    emulator.reset();
-    ws = new Workspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY });
-  });
-  afterEach(() => ws.cleanup());
-
   /** Webhook props from Terraform variables, as a pipeline passes per-environment values. */
   const fromVariables = (stack: TerraformStack) => {
     const url = new TerraformVariable(stack, "url", { type: "string" });
@@ -52,7 +42,7 @@ describeWithTerraform("terraform plan (real terraform)", () => {
       messages.urlRule('"https://hooks.example.com/a\u00a0b"'),
     ],
   ])("a %s known only at plan time is checked by a precondition before any API call", async (_, vars, message) => {
-    const result = await ws.plan(fromVariables, vars);
+    const result = await cdktfWs.plan(fromVariables, vars);
     expect(result.code).not.toBe(0);
     expect(result.output).toContain("Resource precondition failed");
     // Terraform wraps long messages: compare with whitespace folded.
@@ -73,14 +63,14 @@ describeWithTerraform("terraform plan (real terraform)", () => {
         connection,
       });
     };
-    const result = await ws.plan(program, { TF_VAR_enabled: "yes" });
+    const result = await cdktfWs.plan(program, { TF_VAR_enabled: "yes" });
     expect(result.code).not.toBe(0);
     expect(result.output.replace(/[\s│]+/g, " ")).toContain(messages.isEnabledRule('"yes"').replace(/\s+/g, " "));
     expect(emulator.requests()).toHaveLength(0);
   });
 
   test("valid plan-time values deploy", async () => {
-    const result = await ws.deploy(fromVariables, {
+    const result = await cdktfWs.deploy(fromVariables, {
       TF_VAR_url: "https://hooks.example.com/x",
       TF_VAR_agent_id: AGENT_A,
     });
@@ -96,12 +86,12 @@ describeWithTerraform("terraform plan (real terraform)", () => {
       });
       new PreclinicalWebhook(stack, "triage", { url, agentId: AGENT_A, isEnabled, connection });
     };
-    const created = await ws.plan(program("https://hooks.example.com/a", true));
+    const created = await cdktfWs.plan(program("https://hooks.example.com/a", true));
     expect(created.output).toMatch(/terraform_data\.triage_config_\w+ will be created/);
     expect(created.output).toMatch(/\burl\s+= "https:\/\/hooks\.example\.com\/a"/);
-    expect((await ws.deploy(program("https://hooks.example.com/a", true))).code).toBe(0);
+    expect((await cdktfWs.deploy(program("https://hooks.example.com/a", true))).code).toBe(0);
 
-    const changed = await ws.plan(program("https://hooks.example.com/b", false));
+    const changed = await cdktfWs.plan(program("https://hooks.example.com/b", false));
     expect(changed.output).toMatch(/terraform_data\.triage_config_\w+ must be replaced/);
     expect(changed.output).toMatch(
       /~ url\s+= "https:\/\/hooks\.example\.com\/a" -> "https:\/\/hooks\.example\.com\/b"/,

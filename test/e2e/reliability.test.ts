@@ -7,7 +7,7 @@
  */
 import { PreclinicalEngine } from "../../src";
 import { runChaos } from "../support/chaos";
-import { describeWithTerraform } from "../support/describe";
+import { describeWithTerraform } from "../support/e2e";
 
 describeWithTerraform("fault-injected deploys (real terraform against the emulator)", () => {
   test.each([PreclinicalEngine.PROVIDER, PreclinicalEngine.PROVISIONERS])(

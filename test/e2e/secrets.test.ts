@@ -5,27 +5,14 @@
  */
 import { TerraformVariable, type TerraformStack } from "cdktf";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src";
-import { PreclinicalEmulator } from "../../src/emulator";
-import { Workspace } from "../support/terraform";
-import { describeWithTerraform, expectNoLeaks } from "../support/describe";
+import { cdktfWs, describeWithTerraform, expectNoLeaks, useCdktfWorkspace } from "../support/e2e";
+import { emulator, useSharedEmulator } from "../support/emulator";
+import { LEAK_CHECK_API_KEY, SECRET, SECRET_2 } from "../support/inputs";
 
-const API_KEY = "sk_live_" + "LeakCheckKey0123456789abcdefghijklmnopqr".slice(0, 40);
-const SECRET = "whsec_leakcheck_" + "Vb8nM4".repeat(5);
-const ROTATED = "whsec_rotatedleak_" + "Hj5kL1".repeat(5);
+useSharedEmulator({ organizations: { [LEAK_CHECK_API_KEY]: "acme" } });
+useCdktfWorkspace(SECRET, LEAK_CHECK_API_KEY, { PRECLINICAL_DEBUG: "1" });
 
 describeWithTerraform("secret hygiene (real terraform against the emulator)", () => {
-  let emulator: PreclinicalEmulator;
-  let ws: Workspace;
-
-  beforeAll(async () => {
-    emulator = await PreclinicalEmulator.start({ organizations: { [API_KEY]: "acme" } });
-    ws = new Workspace({ PRECLINICAL_API_KEY: API_KEY, TF_VAR_webhook_secret: SECRET, PRECLINICAL_DEBUG: "1" });
-  });
-  afterAll(async () => {
-    ws.cleanup();
-    await emulator.close();
-  });
-
   const program = (url: string) => (stack: TerraformStack) => {
     const secret = new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true });
     const connection = new PreclinicalConnection(stack, "preclinical", {
@@ -38,27 +25,29 @@ describeWithTerraform("secret hygiene (real terraform against the emulator)", ()
 
   test("no secret or key in synthesized files, state, backups or any terraform output", async () => {
     // Given a deploy, a rotation, and a rotation whose PUT fails with an answer that echoes both values
-    expect((await ws.deploy(program("https://hooks.example.com/a"))).code).toBe(0);
+    expect((await cdktfWs.deploy(program("https://hooks.example.com/a"))).code).toBe(0);
     expect(emulator.webhooks("acme")[0].secret).toBe(SECRET);
 
-    expect((await ws.deploy(program("https://hooks.example.com/b"), { TF_VAR_webhook_secret: ROTATED })).code).toBe(0);
-    expect(emulator.webhooks("acme")[0].secret).toBe(ROTATED);
+    expect(
+      (await cdktfWs.deploy(program("https://hooks.example.com/b"), { TF_VAR_webhook_secret: SECRET_2 })).code,
+    ).toBe(0);
+    expect(emulator.webhooks("acme")[0].secret).toBe(SECRET_2);
 
     // The failing answer echoes the values this request carried (the CLI cannot know, nor mask, others).
-    const echo = JSON.stringify({ error: `rejected ${SECRET} for ${API_KEY}`, code: "INVALID_FIELD_VALUE" });
+    const echo = JSON.stringify({ error: `rejected ${SECRET} for ${LEAK_CHECK_API_KEY}`, code: "INVALID_FIELD_VALUE" });
     emulator.injectFault({ method: "PUT", path: "/webhooks", fault: { kind: "status", status: 400, body: echo } });
-    const failed = await ws.deploy(program("https://hooks.example.com/c"), { TF_VAR_webhook_secret: SECRET });
+    const failed = await cdktfWs.deploy(program("https://hooks.example.com/c"), { TF_VAR_webhook_secret: SECRET });
     expect(failed.code).not.toBe(0);
     expect(failed.output).toContain("PUT /webhooks/"); // the failure is explained...
     expect(failed.output).toContain("[REDACTED]"); // ...with the echoed values masked
-    expect((await ws.destroy(program("https://hooks.example.com/c"))).code).toBe(0);
+    expect((await cdktfWs.destroy(program("https://hooks.example.com/c"))).code).toBe(0);
     expect(emulator.webhooks("acme")).toHaveLength(0);
 
     // Then none of the artifacts contains either secret or the key
-    const files = ws.files();
+    const files = cdktfWs.files();
     expect(files.some((f) => f.endsWith("cdk.tf.json"))).toBe(true);
     expect(files.some((f) => f.endsWith("terraform.tfstate"))).toBe(true);
     expect(files.some((f) => f.endsWith("terraform.tfstate.backup"))).toBe(true);
-    expectNoLeaks(ws, [SECRET, ROTATED, API_KEY]);
+    expectNoLeaks(cdktfWs, [SECRET, SECRET_2, LEAK_CHECK_API_KEY]);
   });
 });

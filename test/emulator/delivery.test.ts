@@ -5,6 +5,7 @@ import { NON_LOOPBACK_MESSAGE } from "../../src/emulator";
 import { AGENT_A } from "../support/agents";
 import { useSharedEmulator } from "../support/emulator";
 import { call, createWebhook } from "../support/emulator-http";
+import { closedPort } from "../support/net";
 
 useSharedEmulator();
 
@@ -77,11 +78,7 @@ describe("POST /webhooks/{id}/test", () => {
   });
 
   test("answers 200 with success false and no http_status when nothing listens at the loopback URL", async () => {
-    const dead = createServer();
-    await new Promise<void>((resolve) => dead.listen(0, "127.0.0.1", resolve));
-    const port = (dead.address() as AddressInfo).port;
-    await new Promise((resolve) => dead.close(resolve));
-    const hook = await createWebhook({ url: `http://127.0.0.1:${port}/hook` });
+    const hook = await createWebhook({ url: `http://127.0.0.1:${await closedPort()}/hook` });
 
     const answer = await call("POST", `/webhooks/${hook.id}/test`);
 

@@ -4,7 +4,7 @@ import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseCommandLine } from "../../src/emulator/bin";
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
+import { PreclinicalEmulator } from "../../src/emulator";
 import { AGENT_A } from "../support/agents";
 import { emulator, KEY, useSharedEmulator } from "../support/emulator";
 import { call } from "../support/emulator-http";
@@ -13,7 +13,7 @@ useSharedEmulator();
 
 describe("PreclinicalEmulator.start", () => {
   test("uses the documented default key and serves /api/v1 on a random loopback port", () => {
-    expect(EMULATOR_DEFAULT_API_KEY).toMatch(/^sk_test_[A-Za-z0-9]{40}$/);
+    expect(KEY).toMatch(/^sk_test_[A-Za-z0-9]{40}$/);
     expect(emulator.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
     expect(new URL(emulator.url).port).not.toBe("0");
   });

@@ -1,11 +1,9 @@
 import { ErrorCodes, MIN_SECRET_LENGTH } from "../../src/api/assumptions";
 import { ApiErrorBodySchema, WebhookListSchema, WebhookSchema } from "../../src/api/schemas";
-import { AGENT_A, AGENT_B } from "../support/agents";
+import { AGENT_A, AGENT_B, UNKNOWN_WEBHOOK_ID } from "../support/agents";
 import { emulator, useSharedEmulator } from "../support/emulator";
 import { call, control, createWebhook, expectError } from "../support/emulator-http";
 import { HOOK_URL, SECRET } from "../support/inputs";
-
-const MISSING_ID = "11111111-2222-4333-8444-555555555555";
 
 useSharedEmulator();
 
@@ -159,8 +157,8 @@ describe("the router", () => {
 
   test.each([
     ["DELETE", "/webhooks"],
-    ["PATCH", `/webhooks/${MISSING_ID}`],
-    ["GET", `/webhooks/${MISSING_ID}/test`],
+    ["PATCH", `/webhooks/${UNKNOWN_WEBHOOK_ID}`],
+    ["GET", `/webhooks/${UNKNOWN_WEBHOOK_ID}/test`],
     ["POST", `/agents/${AGENT_A}`],
   ])("answers %s %s with 405, an Allow header and a JSON error body", async (method, path) => {
     const answer = await call(method, path);

@@ -11,7 +11,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protobuf from "protobufjs";
-import { EMULATOR_DEFAULT_API_KEY } from "../../src/emulator";
 import { createServerCertificate } from "../../src/provider/protocol/certificate";
 import { decodeObject, encodeObject } from "../../src/provider/protocol/codec";
 import { objectType as objectTypeOf } from "../../src/provider/protocol/definition";
@@ -21,7 +20,7 @@ import { HANDSHAKE, protocolRoot, serviceDefinition } from "../../src/provider/p
 import { preclinicalProvider } from "../../src/provider/provider";
 import { PROVIDER_SCHEMA, WEBHOOK_SCHEMA } from "../../src/provider/webhook/schema";
 import { AGENT_A } from "../support/agents";
-import { emulator, useSharedEmulator } from "../support/emulator";
+import { emulator, KEY, useSharedEmulator } from "../support/emulator";
 
 const BUNDLE = path.resolve(__dirname, "..", "..", "dist", "provider", "terraform-provider-preclinical.cjs");
 const HANDSHAKE_LINE = /^1\|6\|unix\|([^|]+)\|grpc\|([A-Za-z0-9+/]+)$/;
@@ -267,7 +266,7 @@ describe("StopProvider", () => {
   async function configured() {
     const lines: string[] = [];
     const log = new Logger((line) => lines.push(line));
-    const handlers = providerHandlers(preclinicalProvider(log, { PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY }), log);
+    const handlers = providerHandlers(preclinicalProvider(log, { PRECLINICAL_API_KEY: KEY }), log);
     const configure = await handlers.ConfigureProvider({
       terraform_version: "1.11.4",
       config: {

@@ -6,7 +6,7 @@
 import { messages } from "../../src/messages";
 import { DiagnosticsError } from "../../src/provider/protocol/definition";
 import { UNKNOWN, type ObjectValue } from "../../src/provider/protocol/values";
-import { AGENT_A, AGENT_B, UNKNOWN_AGENT } from "../support/agents";
+import { AGENT_A, AGENT_B, UNKNOWN_WEBHOOK_ID } from "../support/agents";
 import { URL_1, URL_2, stateOf, useWebhookEmulator, webhook } from "../support/webhook-resource";
 import { SECRET } from "../support/inputs";
 
@@ -152,9 +152,8 @@ describe("import", () => {
     await expect(resource.import(`agent/${AGENT_A}`)).rejects.toMatchObject({
       diagnostics: [expect.objectContaining({ detail: messages.importNothingInScope(AGENT_A) })],
     });
-    // A UUID that no webhook has as its id.
-    await expect(resource.import(UNKNOWN_AGENT)).rejects.toMatchObject({
-      diagnostics: [expect.objectContaining({ detail: messages.importNoSuchWebhook(UNKNOWN_AGENT) })],
+    await expect(resource.import(UNKNOWN_WEBHOOK_ID)).rejects.toMatchObject({
+      diagnostics: [expect.objectContaining({ detail: messages.importNoSuchWebhook(UNKNOWN_WEBHOOK_ID) })],
     });
   });
 });

@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { Env } from "../../src/provisioner/protocol";
-import { CONSTRUCT_PATH, env, hookOf } from "../support/provisioner";
+import { CONSTRUCT_PATH, env } from "../support/provisioner";
 import { HOOK_URL, SECRET } from "../support/inputs";
-import { KEY, useSharedEmulator } from "../support/emulator";
+import { byAgent, KEY, useSharedEmulator } from "../support/emulator";
 
 const ROOT = resolve(__dirname, "../..");
 const BUNDLE = join(ROOT, "dist/provisioner/preclinical-provisioner.cjs");
@@ -27,7 +27,7 @@ describe("the bundled CLI", () => {
   }, 120_000);
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-  test("converge runs from a folder without node_modules: exit 0, created, prints neither secret nor key", async () => {
+  test("converge runs from a folder without node_modules, exits 0, creates the webhook and prints neither secret nor key", async () => {
     // Given a clean environment: PATH and the provisioner's variables only (no NODE_PATH)
     const childEnv = { PATH: process.env.PATH ?? "", ...env({ [Env.SECRET]: SECRET }) } as Record<string, string>;
     // When Terraform's local-exec would run it
@@ -37,7 +37,7 @@ describe("the bundled CLI", () => {
       timeout: 15_000,
     });
     // Then (execFile rejects on a non-zero exit code)
-    const created = hookOf(null)!;
+    const created = byAgent(null)!;
     expect(created).toMatchObject({ url: HOOK_URL, secret: SECRET });
     expect(stdout.split("\n")).toContain(`preclinical: ${CONSTRUCT_PATH}: created webhook ${created.id}`);
     expect(stderr).toBe("");

@@ -4,13 +4,13 @@
  */
 import { Env } from "../../src/provisioner/protocol";
 import { AGENT_A } from "../support/agents";
-import { CONSTRUCT_PATH, env, requests, run } from "../support/provisioner";
-import { emulator, useSharedEmulator } from "../support/emulator";
+import { CONSTRUCT_PATH, env, run } from "../support/provisioner";
+import { apiRequests, emulator, useSharedEmulator } from "../support/emulator";
 
 useSharedEmulator();
 
 describe("claim", () => {
-  test("a free scope: exit 0, says it is free", async () => {
+  test("a free scope exits 0 and says it is free", async () => {
     // Given an empty organization
     // When the agent scope is claimed
     const result = await run(["claim"], env({ [Env.AGENT_ID]: AGENT_A }));
@@ -18,14 +18,14 @@ describe("claim", () => {
     expect(result.code).toBe(0);
     expect(result.out).toEqual([`preclinical: ${CONSTRUCT_PATH}: the scope of agent ${AGENT_A} is free`]);
     expect(result.err).toEqual([]);
-    expect(requests().map((r) => r.method)).toEqual(["GET"]);
+    expect(apiRequests().map((r) => r.method)).toEqual(["GET"]);
   });
 
   test.each([
     ["agent", AGENT_A, `scope of agent ${AGENT_A}`],
     ["organization", null, "organization-level scope"],
   ])(
-    "the %s scope held by a webhook made in the UI: exit 1, names scope, id, adoptExisting and path",
+    "the %s scope held by a webhook made in the UI exits 1, naming the scope, the id, adoptExisting and the path",
     async (_, agentId, scope) => {
       // Given a webhook this stack did not create holds the scope
       const seeded = emulator.seedWebhook("default", { url: "https://ui.example.com/hook", agent_id: agentId });
@@ -40,12 +40,12 @@ describe("claim", () => {
       expect(message).toContain(seeded.id);
       expect(message).toContain("`adoptExisting: true`");
       expect(message).toContain(CONSTRUCT_PATH);
-      expect(requests().every((r) => r.method === "GET")).toBe(true);
+      expect(apiRequests().every((r) => r.method === "GET")).toBe(true);
       expect(emulator.webhooks()).toHaveLength(1);
     },
   );
 
-  test("a held scope with PRECLINICAL_ADOPT_EXISTING=true: exit 0, adopting, nothing changed", async () => {
+  test("a held scope with PRECLINICAL_ADOPT_EXISTING=true exits 0 and is adopted, with nothing changed", async () => {
     // Given a webhook made in the UI
     const seeded = emulator.seedWebhook("default", {
       url: "https://ui.example.com/hook",
@@ -59,7 +59,7 @@ describe("claim", () => {
     expect(result.out).toEqual([
       `preclinical: ${CONSTRUCT_PATH}: adopting webhook ${seeded.id} that already holds the scope of agent ${AGENT_A}`,
     ]);
-    expect(requests().map((r) => r.method)).toEqual(["GET"]);
+    expect(apiRequests().map((r) => r.method)).toEqual(["GET"]);
     expect(emulator.webhooks()).toEqual([seeded]);
   });
 });

@@ -8,8 +8,8 @@ import type { AddressInfo } from "node:net";
 import type { PreclinicalEmulator } from "../../src/emulator";
 import { Env } from "../../src/provisioner/protocol";
 import { AGENT_A, AGENT_B, UNKNOWN_AGENT, UNKNOWN_AGENT_ANSWERS } from "../support/agents";
-import { emulator, useSharedEmulator, withEmulator } from "../support/emulator";
-import { CONSTRUCT_PATH, env, hookOf, requests, run } from "../support/provisioner";
+import { apiRequests, byAgent, emulator, useSharedEmulator, withEmulator } from "../support/emulator";
+import { CONSTRUCT_PATH, env, run } from "../support/provisioner";
 import { HOOK_URL, SECRET } from "../support/inputs";
 
 /**
@@ -71,16 +71,16 @@ describe("converge", () => {
   });
   afterEach(() => proxy.close());
 
-  test("an empty scope: POST with exactly the declared fields; the secret is stored", async () => {
+  test("an empty scope gets one POST with exactly the declared fields, and the secret is stored", async () => {
     // Given an empty agent scope and a declaration without description
     // When converging
     const result = await run(["converge"], env({ [Env.AGENT_ID]: AGENT_A, [Env.SECRET]: SECRET }, proxy.url));
     // Then one POST carries exactly url, is_enabled, secret and agent_id
     expect(result.code).toBe(0);
-    const created = hookOf(AGENT_A)!;
+    const created = byAgent(AGENT_A)!;
     expect(result.out).toEqual([`preclinical: ${CONSTRUCT_PATH}: created webhook ${created.id}`]);
     expect(proxy.sent("POST")).toEqual([{ url: HOOK_URL, is_enabled: true, secret: SECRET, agent_id: AGENT_A }]);
-    expect(requests("PUT")).toHaveLength(0);
+    expect(apiRequests("PUT")).toHaveLength(0);
     expect(created).toMatchObject({ url: HOOK_URL, description: null, is_enabled: true, secret: SECRET });
   });
 
@@ -90,10 +90,10 @@ describe("converge", () => {
     // Then the body has description "" and no agent_id or secret
     expect(result.code).toBe(0);
     expect(proxy.sent("POST")).toEqual([{ url: HOOK_URL, is_enabled: false, description: "" }]);
-    expect(hookOf(null)).toMatchObject({ description: "", is_enabled: false, secret: null });
+    expect(byAgent(null)).toMatchObject({ description: "", is_enabled: false, secret: null });
   });
 
-  test("a held scope: PUT to the same id; absent description -> null, absent secret -> secret unchanged; no POST", async () => {
+  test("a held scope gets a PUT to the same id that clears an absent description and keeps the secret, and no POST", async () => {
     // Given the scope holds a webhook with a description and a secret
     const seeded = emulator.seedWebhook("default", {
       url: "https://old.example.com/hook",
@@ -107,11 +107,11 @@ describe("converge", () => {
     // Then the same webhook is updated in place
     expect(result.code).toBe(0);
     expect(result.out).toEqual([`preclinical: ${CONSTRUCT_PATH}: updated webhook ${seeded.id} in place`]);
-    expect(requests("POST")).toHaveLength(0);
-    expect(requests("PUT").map((r) => r.path)).toEqual([`/api/v1/webhooks/${seeded.id}`]);
+    expect(apiRequests("POST")).toHaveLength(0);
+    expect(apiRequests("PUT").map((r) => r.path)).toEqual([`/api/v1/webhooks/${seeded.id}`]);
     expect(proxy.sent("PUT")).toEqual([{ url: HOOK_URL, description: null, is_enabled: true }]);
     expect(emulator.webhooks()).toHaveLength(1);
-    expect(hookOf(AGENT_A)).toMatchObject({
+    expect(byAgent(AGENT_A)).toMatchObject({
       id: seeded.id,
       url: HOOK_URL,
       description: null,
@@ -120,7 +120,7 @@ describe("converge", () => {
     });
   });
 
-  test("a held scope with a declared secret and description: the PUT carries both", async () => {
+  test("a held scope with a declared secret and description gets a PUT that carries both", async () => {
     // Given a webhook without secret
     const seeded = emulator.seedWebhook("default", { url: "https://old.example.com/hook" });
     // When converging with a secret and description
@@ -128,7 +128,7 @@ describe("converge", () => {
     // Then
     expect(result.code).toBe(0);
     expect(proxy.sent("PUT")).toEqual([{ url: HOOK_URL, description: "All agents", is_enabled: true, secret: SECRET }]);
-    expect(hookOf(null)).toMatchObject({ id: seeded.id, description: "All agents", secret: SECRET });
+    expect(byAgent(null)).toMatchObject({ id: seeded.id, description: "All agents", secret: SECRET });
   });
 
   test("the organization-level scope and an agent scope do not interfere", async () => {
@@ -138,24 +138,24 @@ describe("converge", () => {
     const org = await run(["converge"], env({ [Env.AGENT_ID]: "" }));
     // Then it creates the organization webhook, leaving the agent's alone
     expect(org.code).toBe(0);
-    expect(requests("PUT")).toHaveLength(0);
-    expect(hookOf(null)).toMatchObject({ url: HOOK_URL });
-    expect(hookOf(AGENT_A)).toEqual(agentHook);
+    expect(apiRequests("PUT")).toHaveLength(0);
+    expect(byAgent(null)).toMatchObject({ url: HOOK_URL });
+    expect(byAgent(AGENT_A)).toEqual(agentHook);
 
     // And when converging another agent's scope, while both exist
     emulator.clearRequests();
     const other = await run(["converge"], env({ [Env.AGENT_ID]: AGENT_B, [Env.URL]: "https://b.example.com/hook" }));
     // Then it creates that agent's webhook, and the organization one is untouched
     expect(other.code).toBe(0);
-    expect(requests("PUT")).toHaveLength(0);
-    expect(requests("POST")).toHaveLength(1);
-    expect(hookOf(AGENT_B)).toMatchObject({ url: "https://b.example.com/hook" });
-    expect(hookOf(null)).toMatchObject({ url: HOOK_URL });
-    expect(hookOf(AGENT_A)).toEqual(agentHook);
+    expect(apiRequests("PUT")).toHaveLength(0);
+    expect(apiRequests("POST")).toHaveLength(1);
+    expect(byAgent(AGENT_B)).toMatchObject({ url: "https://b.example.com/hook" });
+    expect(byAgent(null)).toMatchObject({ url: HOOK_URL });
+    expect(byAgent(AGENT_A)).toEqual(agentHook);
   });
 
   test.each(UNKNOWN_AGENT_ANSWERS)(
-    "an unknown agent answered %i %s: exit 1, says the agent does not exist",
+    "an unknown agent answered %i %s exits 1 and says the agent does not exist",
     async (status, code) => {
       await withEmulator({ unknownAgent: { status, code } }, async (other) => {
         // Given an emulator that knows no agents
@@ -180,6 +180,6 @@ describe("converge rejects a value the construct could not have written", () => 
     const result = await run(["converge"], env({ [Env.IS_ENABLED]: value }));
     expect(result.code).toBe(1);
     expect(result.text).toContain("`isEnabled` must be true or false");
-    expect(requests()).toHaveLength(0);
+    expect(apiRequests()).toHaveLength(0);
   });
 });

@@ -4,8 +4,8 @@
  */
 import { Env } from "../../src/provisioner/protocol";
 import { AGENT_A, AGENT_B } from "../support/agents";
-import { CONSTRUCT_PATH, env, requests, run } from "../support/provisioner";
-import { emulator, useSharedEmulator } from "../support/emulator";
+import { CONSTRUCT_PATH, env, run } from "../support/provisioner";
+import { apiRequests, emulator, useSharedEmulator } from "../support/emulator";
 
 useSharedEmulator();
 
@@ -20,7 +20,7 @@ describe("delete", () => {
     // Then only agent A's webhook is gone
     expect(result.code).toBe(0);
     expect(result.out).toEqual([`preclinical: ${CONSTRUCT_PATH}: deleted webhook ${a.id}`]);
-    expect(requests("DELETE").map((r) => r.path)).toEqual([`/api/v1/webhooks/${a.id}`]);
+    expect(apiRequests("DELETE").map((r) => r.path)).toEqual([`/api/v1/webhooks/${a.id}`]);
     expect(emulator.webhooks().map((w) => w.id)).toEqual([b.id, org.id]);
   });
 
@@ -32,11 +32,11 @@ describe("delete", () => {
     const result = await run(["delete"], env({ [Env.AGENT_ID]: "" }));
     // Then
     expect(result.code).toBe(0);
-    expect(requests("DELETE").map((r) => r.path)).toEqual([`/api/v1/webhooks/${org.id}`]);
+    expect(apiRequests("DELETE").map((r) => r.path)).toEqual([`/api/v1/webhooks/${org.id}`]);
     expect(emulator.webhooks().map((w) => w.id)).toEqual([a.id]);
   });
 
-  test("an empty scope: exit 0, nothing to delete, no DELETE sent", async () => {
+  test("an empty scope exits 0, says there is nothing to delete and sends no DELETE", async () => {
     // Given only another agent's webhook
     emulator.seedWebhook("default", { url: "https://b.example.com/hook", agent_id: AGENT_B });
     // When deleting agent A's scope
@@ -46,7 +46,7 @@ describe("delete", () => {
     expect(result.out).toEqual([
       `preclinical: ${CONSTRUCT_PATH}: the scope of agent ${AGENT_A} holds no webhook; nothing to delete`,
     ]);
-    expect(requests("DELETE")).toHaveLength(0);
+    expect(apiRequests("DELETE")).toHaveLength(0);
     expect(emulator.webhooks()).toHaveLength(1);
   });
 
@@ -62,6 +62,6 @@ describe("delete", () => {
     // Then
     expect(result.code).toBe(0);
     expect(result.out).toEqual([`preclinical: ${CONSTRUCT_PATH}: webhook ${a.id} was already deleted`]);
-    expect(requests("DELETE")).toHaveLength(1); // a 404 is not retried
+    expect(apiRequests("DELETE")).toHaveLength(1); // a 404 is not retried
   });
 });

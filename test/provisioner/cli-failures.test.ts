@@ -2,24 +2,15 @@
  * How every command of the CLI fails: a missing or wrong API key, an unreachable API, an answer that is not
  * JSON, an unknown command, a missing variable. The CLI runs in-process against the emulator.
  */
-import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { Env } from "../../src/provisioner/protocol";
-import { env, requests, run } from "../support/provisioner";
-import { emulator, useSharedEmulator } from "../support/emulator";
-
-/** A loopback port on which nothing listens. */
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
+import { env, run } from "../support/provisioner";
+import { apiRequests, emulator, useSharedEmulator } from "../support/emulator";
+import { closedPort } from "../support/net";
 
 useSharedEmulator();
 
 describe("failures", () => {
-  test("a missing API key variable: exit 1, names the variable, sends no request", async () => {
+  test("a missing API key variable exits 1, names the variable and sends no request", async () => {
     // Given the key variable is named but not set
     const result = await run(
       ["converge"],
@@ -29,17 +20,17 @@ describe("failures", () => {
     expect(result.code).toBe(1);
     expect(result.err).toHaveLength(1);
     expect(result.err[0]).toContain("The environment variable MY_PRECLINICAL_KEY is not set");
-    expect(requests()).toEqual([]);
+    expect(apiRequests()).toEqual([]);
   });
 
   test.each(["claim", "delete"])("a missing API key variable on %s sends no request either", async (command) => {
     const result = await run([command], env({ PRECLINICAL_API_KEY: undefined }));
     expect(result.code).toBe(1);
     expect(result.err[0]).toContain("The environment variable PRECLINICAL_API_KEY is not set");
-    expect(requests()).toEqual([]);
+    expect(apiRequests()).toEqual([]);
   });
 
-  test("a wrong key: exit 1 with the 401 message naming the variable, without the key", async () => {
+  test("a wrong key exits 1 with the 401 message, naming the variable but not the key", async () => {
     // Given a key the API does not know, in a custom variable
     const wrong = "sk_live_" + "WrongKey".repeat(5);
     const result = await run(
@@ -51,10 +42,10 @@ describe("failures", () => {
     expect(result.err).toHaveLength(1);
     expect(result.err[0]).toContain("rejected the API key in CI_KEY (401)");
     expect(result.text).not.toContain(wrong);
-    expect(requests().map((r) => r.status)).toEqual([401]); // 401 is not retried
+    expect(apiRequests().map((r) => r.status)).toEqual([401]); // 401 is not retried
   });
 
-  test("an unreachable API: exit 1 within the deadline, suggests checking the URL", async () => {
+  test("an unreachable API exits 1 within the deadline and suggests checking the URL", async () => {
     // Given nothing listens on the port
     const url = `http://127.0.0.1:${await closedPort()}/api/v1`;
     // When converging with a 1.5 s deadline
@@ -68,7 +59,7 @@ describe("failures", () => {
     expect(result.err[0]).toContain("Check the API URL");
   });
 
-  test("a 200 answer that is not JSON: the message points at /api/v1", async () => {
+  test("a 200 answer that is not JSON exits 1 with a message that points at /api/v1", async () => {
     // Given a proxy or web page answers instead of the API
     emulator.injectFault({ method: "GET", path: "/webhooks", fault: { kind: "notJson" } });
     const result = await run(["claim"], env());
@@ -79,17 +70,20 @@ describe("failures", () => {
     expect(result.err[0]).toContain("/api/v1");
   });
 
-  test.each([[[]], [["apply"]], [["CLAIM"]]])("an unknown command %j: exit 2 with usage, no request", async (args) => {
-    const result = await run(args, env());
-    expect(result.code).toBe(2);
-    expect(result.out).toEqual([]);
-    expect(result.err).toHaveLength(1);
-    expect(result.err[0]).toMatch(/^usage: preclinical-provisioner <claim\|converge\|delete\|reconcile>/);
-    expect(requests()).toEqual([]);
-  });
+  test.each([[[]], [["apply"]], [["CLAIM"]]])(
+    "an unknown command %j exits 2 with the usage and sends no request",
+    async (args) => {
+      const result = await run(args, env());
+      expect(result.code).toBe(2);
+      expect(result.out).toEqual([]);
+      expect(result.err).toHaveLength(1);
+      expect(result.err[0]).toMatch(/^usage: preclinical-provisioner <claim\|converge\|delete\|reconcile>/);
+      expect(apiRequests()).toEqual([]);
+    },
+  );
 
   test.each([["toString"], ["constructor"], ["hasOwnProperty"], ["__proto__"]])(
-    "an inherited property name %s as command: exit 2 with usage",
+    "an inherited property name %s as command exits 2 with the usage",
     async (command) => {
       const result = await run([command], env());
       expect(result.code).toBe(2);
@@ -104,13 +98,13 @@ describe("failures", () => {
     ["converge", Env.URL],
     ["converge", Env.IS_ENABLED],
     ["reconcile", Env.LEDGER_PREVIOUS],
-  ])("%s without %s: exit 1, says to run cdktf synth again", async (command, missing) => {
+  ])("%s without %s exits 1 and says to run cdktf synth again", async (command, missing) => {
     const base = command === "reconcile" ? { [Env.LEDGER_CURRENT]: "{}" } : {};
     const result = await run([command], env({ ...base, [missing]: undefined }));
     expect(result.code).toBe(1);
     expect(result.err).toHaveLength(1);
     expect(result.err[0]).toContain(`The provisioner was started without ${missing}`);
     expect(result.err[0]).toContain("run cdktf synth again");
-    expect(requests().filter((r) => r.method !== "GET")).toEqual([]);
+    expect(apiRequests().filter((r) => r.method !== "GET")).toEqual([]);
   });
 });

@@ -4,8 +4,8 @@
  */
 import { Env, PLAN_TIME_AGENT, encodeLedgerEntry, type LedgerEntry } from "../../src/provisioner/protocol";
 import { AGENT_A, AGENT_B } from "../support/agents";
-import { emulator, useSharedEmulator, withEmulator } from "../support/emulator";
-import { env, requests, run } from "../support/provisioner";
+import { apiRequests, emulator, useSharedEmulator, withEmulator } from "../support/emulator";
+import { env, run } from "../support/provisioner";
 
 /** One ledger as the construct writes it: construct path -> encoded entry. */
 function ledger(entries: Record<string, Partial<LedgerEntry>>, apiUrl: string = emulator.url): string {
@@ -45,7 +45,7 @@ describe("reconcile", () => {
       `preclinical: stack/b: deleted webhook ${a.id}`,
       `preclinical: stack/c: removed, but its scope of agent ${AGENT_B} is still declared; kept`,
     ]);
-    expect(requests("DELETE").map((r) => r.path)).toEqual([`/api/v1/webhooks/${a.id}`]);
+    expect(apiRequests("DELETE").map((r) => r.path)).toEqual([`/api/v1/webhooks/${a.id}`]);
     expect(emulator.webhooks().map((w) => w.id)).toEqual([org.id, b.id]);
   });
 
@@ -65,7 +65,7 @@ describe("reconcile", () => {
     expect(result.code).toBe(0);
     expect(result.text).toContain(`stack/b: removed, but its scope of agent ${AGENT_A} was not deleted`);
     expect(emulator.webhooks().map((w) => w.id)).toEqual([a.id]);
-    expect(requests("DELETE").map((r) => r.path)).toEqual([`/api/v1/webhooks/${org.id}`]);
+    expect(apiRequests("DELETE").map((r) => r.path)).toEqual([`/api/v1/webhooks/${org.id}`]);
   });
 
   /** Two removed constructs whose DELETE of agent A's webhook is always answered 500; the ledger sets no path. */
@@ -90,7 +90,7 @@ describe("reconcile", () => {
     return { a, b, result };
   }
 
-  test("one delete that keeps failing: the others are still deleted; exit 1 says they are still recorded", async () => {
+  test("a delete that keeps failing does not stop the others, and exit 1 says it is still recorded", async () => {
     // Given two removed constructs, and DELETE of agent A's webhook always answered 500
     // When reconciling
     const { a, b, result } = await reconcileWithFailingDelete();
@@ -98,14 +98,14 @@ describe("reconcile", () => {
     expect(result.code).toBe(1);
     expect(result.out).toEqual([`preclinical: stack/b: deleted webhook ${b.id}`]);
     expect(emulator.webhooks().map((w) => w.id)).toEqual([a.id]);
-    expect(requests("DELETE").filter((r) => r.path.endsWith(a.id)).length).toBeGreaterThan(1); // 500 was retried
+    expect(apiRequests("DELETE").filter((r) => r.path.endsWith(a.id)).length).toBeGreaterThan(1); // 500 was retried
     expect(result.err).toHaveLength(1);
     expect(result.err[0]).toContain(`could not delete the webhook of the scope of agent ${AGENT_A}`);
     expect(result.err[0]).toContain("1 webhook(s) of removed constructs could not be deleted");
     expect(result.err[0]).toContain("still recorded");
   });
 
-  test("one delete that keeps failing: the message names the removed construct's path", async () => {
+  test("a delete that keeps failing is reported with the removed construct's path", async () => {
     const { result } = await reconcileWithFailingDelete();
     expect(result.err[0]).toContain(`stack/a: could not delete the webhook of the scope of agent ${AGENT_A}`);
   });
@@ -157,7 +157,7 @@ describe("reconcile", () => {
     );
   });
 
-  test("an undecodable ledger entry: exit 1 with a message, not a rejected promise", async () => {
+  test("an undecodable ledger entry exits 1 with a message, not a rejected promise", async () => {
     const previous = JSON.stringify({ "stack/old": JSON.stringify({ apiUrl: emulator.url, agentId: null }) });
     const result = await run(["reconcile"], env({ [Env.LEDGER_PREVIOUS]: previous, [Env.LEDGER_CURRENT]: "{}" }));
     expect(result.code).toBe(1);

@@ -7,6 +7,9 @@ export const AGENT_B = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
 export const AGENT_C = "6ba7b812-9dad-11d1-80b4-00c04fd430c8";
 export const UNKNOWN_AGENT = "00000000-0000-4000-8000-000000000000";
 
+/** A well-formed webhook id that no emulator issues (it draws random UUIDs), so it names no webhook. */
+export const UNKNOWN_WEBHOOK_ID = "11111111-2222-4333-8444-555555555555";
+
 /**
  * The answers an API may give for an unknown agent: the documentation names neither status nor code, so the
  * client and the CLI must recognise all four (the emulator's `unknownAgent` option gives each).

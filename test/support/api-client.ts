@@ -27,8 +27,3 @@ export function client(overrides: Partial<PreclinicalClientOptions> = {}): Precl
   clients.push(c);
   return c;
 }
-
-/** The emulator's request log, optionally of one method only. */
-export function apiRequests(method?: string) {
-  return emulator.requests().filter((r) => method === undefined || r.method === method);
-}

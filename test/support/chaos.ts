@@ -5,7 +5,8 @@
  */
 import type { TerraformStack } from "cdktf";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src";
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator, type FaultKind } from "../../src/emulator";
+import { PreclinicalEmulator, type FaultKind } from "../../src/emulator";
+import { KEY } from "./emulator";
 import { Workspace, type Program, type RunResult } from "./terraform";
 
 /** Every kind of fault the issue names, drawn uniformly. */
@@ -60,7 +61,7 @@ export async function runChaos(options: {
   const emulator = await PreclinicalEmulator.start({
     agents: Array.from({ length: webhooks + 1 }, (_, i) => ({ id: agentId(i) })),
   });
-  const ws = new Workspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY });
+  const ws = new Workspace({ PRECLINICAL_API_KEY: KEY });
   const foreign = emulator.seedWebhook("default", {
     url: "https://ui.example.com/foreign",
     agent_id: agentId(webhooks),

@@ -1,27 +1,55 @@
-/** Jest helpers for the end-to-end tests (kept apart from ./terraform.ts, which scripts use outside jest). */
+/**
+ * Jest fixtures of the end-to-end tests: `describeWithTerraform`, a fresh workspace per test of either kind
+ * (useCdktfWorkspace: a cdktf Workspace, ./terraform.ts; useHclWorkspace: an HclWorkspace with a hand-written
+ * main.tf.json, ./hcl-workspace.ts), and the leak check. Kept apart from those two files, which scripts use
+ * outside jest.
+ */
 import * as fs from "node:fs";
-import { EMULATOR_DEFAULT_API_KEY } from "../../src/emulator";
+import { KEY } from "./emulator";
+import type { HclWorkspace } from "./hcl-workspace";
 import { Workspace, terraformAvailable } from "./terraform";
+import { webhookWorkspace } from "./webhook-config";
 
 /** `describe` that runs only where terraform exists (and fails loudly in CI where it does not). */
 export const describeWithTerraform: jest.Describe = terraformAvailable() ? describe : describe.skip;
 
 /**
- * The test's workspace, made by the beforeEach that useWorkspace registers. It is a live binding, as
+ * The test's cdktf workspace, made by the beforeEach that useCdktfWorkspace registers. It is a live binding, as
  * ./emulator.ts's `emulator` is: importers always see the current test's workspace.
  */
-export let ws: Workspace;
+export let cdktfWs: Workspace;
 
 /**
- * Gives each test of the file a fresh Workspace (`ws`) with the API key and the webhook secret
- * (TF_VAR_webhook_secret) in its environment, and removes it after the test. Call it once, at the top level
- * of a test file.
+ * Gives each test of the file a fresh cdktf Workspace (`cdktfWs`) with the API key, the webhook secret
+ * (TF_VAR_webhook_secret, unless `secret` is undefined) and `env` in its environment, and removes it after the
+ * test. Call it once, at the top level of a test file.
  */
-export function useWorkspace(secret: string, apiKey: string = EMULATOR_DEFAULT_API_KEY): void {
+export function useCdktfWorkspace(secret?: string, apiKey: string = KEY, env: Record<string, string> = {}): void {
   beforeEach(() => {
-    ws = new Workspace({ PRECLINICAL_API_KEY: apiKey, TF_VAR_webhook_secret: secret });
+    cdktfWs = new Workspace({
+      PRECLINICAL_API_KEY: apiKey,
+      ...(secret !== undefined && { TF_VAR_webhook_secret: secret }),
+      ...env,
+    });
   });
-  afterEach(() => ws.cleanup());
+  afterEach(() => cdktfWs.cleanup());
+}
+
+/**
+ * The test's plain-Terraform workspace, made by the beforeEach that useHclWorkspace registers. It is a live
+ * binding, as ./emulator.ts's `emulator` is: importers always see the current test's workspace.
+ */
+export let hclWs: HclWorkspace;
+
+/**
+ * Gives each test of the file a fresh webhookWorkspace(secret, apiKey) (`hclWs`, ./webhook-config.ts), and
+ * removes it after the test. Call it once, at the top level of a test file.
+ */
+export function useHclWorkspace(secret: string, apiKey: string = KEY): void {
+  beforeEach(() => {
+    hclWs = webhookWorkspace(secret, apiKey);
+  });
+  afterEach(() => hclWs.cleanup());
 }
 
 /**

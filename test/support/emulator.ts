@@ -37,3 +37,13 @@ export function useSharedEmulator(
   afterEach(() => emulator.reset());
   afterAll(() => emulator.close());
 }
+
+/** The shared emulator's request log, optionally of one method only. */
+export function apiRequests(method?: string) {
+  return emulator.requests().filter((r) => method === undefined || r.method === method);
+}
+
+/** The shared emulator's webhook of a scope (`null`: the organization-level scope) in one organization. */
+export function byAgent(agentId: string | null, organization = "default") {
+  return emulator.webhooks(organization).find((w) => w.agent_id === agentId);
+}

@@ -3,7 +3,9 @@ import * as path from "node:path";
 import { AGENT_A } from "./agents";
 /**
  * Literal inputs of every webhook prop, accepted and rejected: the validation table of
- * test/construct/validation.test.ts, and the count of bad inputs that scripts/reliability.ts reports.
+ * test/construct/validation.test.ts, and the count of bad inputs that scripts/reliability.ts reports. Also
+ * the values all tests share: HOOK_URL, a webhook URL; SECRET and SECRET_2, a webhook secret and a second one
+ * for rotations; and LEAK_CHECK_API_KEY, the API key of the secret-hygiene tests.
  */
 
 export const HOOK_URL = "https://hooks.example.com/preclinical";
@@ -11,6 +13,8 @@ export const SECRET_16 = "0123456789abcdef";
 /** A webhook secret, and a second one for rotations. Tests search every artifact for them. */
 export const SECRET = "whsec_" + "s3cr3t".repeat(8);
 export const SECRET_2 = "whsec_" + "r0tat3d".repeat(6);
+/** An API key other than the emulator's default (give it an organization), which secret-hygiene tests search for. */
+export const LEAK_CHECK_API_KEY = "sk_live_" + "LeakCheckKey0123456789abcdefghijklmnopqr".slice(0, 40);
 export const HOST = "https://hooks.example.com/";
 
 export type Prop = "url" | "agentId" | "description" | "secret" | "apiUrl" | "apiKeyEnvVar";

@@ -8,12 +8,10 @@ import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook, type Prec
 import type { RequestLogEntry } from "../../src/emulator";
 import { AGENT_A } from "./agents";
 import type { Program } from "./terraform";
+import { SECRET_VARIABLE } from "./webhook-config";
 
 export { PreclinicalEngine };
 export { changeInUi, deleteInUi, flat, writeRequests } from "./webhook-config";
-
-/** The variable that carries the webhook secret (TF_VAR_webhook_secret). */
-export const SECRET_VARIABLE = "webhook_secret";
 
 /** One webhook of a program: its construct id, its props, and whether it takes the secret from the variable. */
 export type Decl = { id: string } & Omit<PreclinicalWebhookProps, "connection" | "secret"> & {

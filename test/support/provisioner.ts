@@ -1,8 +1,8 @@
 /**
  * Runs the provisioner CLI (src/provisioner/cli.ts) in-process against the real emulator on a random
  * loopback port: the PRECLINICAL_* environment the construct would set, one command run with
- * `runProvisioner`, and what it printed and what reached the API. Shared by the test/provisioner tests, which
- * call useSharedEmulator() (./emulator.ts).
+ * `runProvisioner`, and what it printed. Shared by the test/provisioner tests, which call useSharedEmulator()
+ * and read what reached the API with apiRequests() and byAgent() (./emulator.ts).
  */
 import { runProvisioner } from "../../src/provisioner/cli";
 import { Env } from "../../src/provisioner/protocol";
@@ -46,11 +46,3 @@ export async function run(args: readonly string[], environment: Environment): Pr
   const lines = [...out, ...err];
   return { code, out, err, lines, text: lines.join("\n") };
 }
-
-/** The emulator's request log, optionally of one method only. */
-export const requests = (method?: string) =>
-  emulator.requests().filter((r) => method === undefined || r.method === method);
-
-/** The webhook of a scope (`null`: the organization-level scope) in one organization of the emulator. */
-export const hookOf = (agentId: string | null, organization = "default") =>
-  emulator.webhooks(organization).find((w) => w.agent_id === agentId);

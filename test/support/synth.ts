@@ -56,8 +56,8 @@ export function provisioners(resource: Json): LocalExec[] {
   return (resource.provisioner as Json[]).map((p) => p["local-exec"] as LocalExec);
 }
 
-/** The one provisioner of `resource` that runs `command`. */
-export function run(resource: Json, command: string): LocalExec {
+/** The one local-exec provisioner of `resource` that runs `command`. */
+export function localExec(resource: Json, command: string): LocalExec {
   const found = provisioners(resource).filter((p) => p.command.endsWith(` ${command}`));
   expect(found).toHaveLength(1);
   return found[0];

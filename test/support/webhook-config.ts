@@ -2,10 +2,10 @@
  * Hand-written `main.tf.json` configurations of the `preclinical` provider for the end-to-end tests in
  * test/provider/e2e: the provider block (pointed at the emulator, small timeouts), a sensitive, ephemeral
  * variable for the webhook secret, `preclinical_webhook` resources, an `<name>_id` output per resource, and
- * import blocks. Also a fresh workspace per test (useWorkspace), and helpers to count requests and to
- * change webhooks "in the UI".
+ * import blocks. Also the workspace those tests use (webhookWorkspace; ./e2e.ts's useHclWorkspace gives each test
+ * a fresh one), and helpers to count requests and to change webhooks "in the UI".
  */
-import { EMULATOR_DEFAULT_API_KEY } from "../../src/emulator";
+import { KEY } from "./emulator";
 import { HclWorkspace } from "./hcl-workspace";
 
 /** One `preclinical_webhook` as written in the configuration; `secret: true` reads it from var.webhook_secret. */
@@ -66,25 +66,8 @@ export function webhookConfig({
 }
 
 /** A workspace with the emulator's API key and a webhook secret in its environment. */
-export function webhookWorkspace(secret: string, apiKey: string = EMULATOR_DEFAULT_API_KEY): HclWorkspace {
+export function webhookWorkspace(secret: string, apiKey: string = KEY): HclWorkspace {
   return new HclWorkspace({ PRECLINICAL_API_KEY: apiKey, TF_VAR_webhook_secret: secret });
-}
-
-/**
- * The test's workspace, made by the beforeEach that useWorkspace registers. It is a live binding, as
- * ./emulator.ts's `emulator` is: importers always see the current test's workspace.
- */
-export let ws: HclWorkspace;
-
-/**
- * Gives each test of the file a fresh webhookWorkspace(secret, apiKey) (`ws`), and removes it after the test.
- * Call it once, at the top level of a test file.
- */
-export function useWorkspace(secret: string, apiKey: string = EMULATOR_DEFAULT_API_KEY): void {
-  beforeEach(() => {
-    ws = webhookWorkspace(secret, apiKey);
-  });
-  afterEach(() => ws.cleanup());
 }
 
 /** The webhook-collection list requests (`GET /api/v1/webhooks`, any query) of a request log. */
@@ -102,13 +85,13 @@ export async function changeInUi(
   apiUrl: string,
   id: string,
   patch: Record<string, unknown>,
-  apiKey = EMULATOR_DEFAULT_API_KEY,
+  apiKey = KEY,
 ): Promise<void> {
   await sendInUi("PUT", `${apiUrl}/webhooks/${id}`, apiKey, patch);
 }
 
 /** A webhook deleted "in the Preclinical UI". */
-export async function deleteInUi(apiUrl: string, id: string, apiKey = EMULATOR_DEFAULT_API_KEY): Promise<void> {
+export async function deleteInUi(apiUrl: string, id: string, apiKey = KEY): Promise<void> {
   await sendInUi("DELETE", `${apiUrl}/webhooks/${id}`, apiKey);
 }
 

@@ -4,17 +4,12 @@
  * PreclinicalClient that talks to a real emulator on a random port.
  */
 import { PreclinicalClient } from "../../src/api/client";
-import {
-  EMULATOR_DEFAULT_API_KEY,
-  PreclinicalEmulator,
-  type SeedWebhookInput,
-  type StoredWebhook,
-} from "../../src/emulator";
+import { PreclinicalEmulator, type SeedWebhookInput, type StoredWebhook } from "../../src/emulator";
 import type { ClientInfo, ResourceDefinition } from "../../src/provider/protocol/definition";
 import type { ObjectValue, Value } from "../../src/provider/protocol/values";
 import { webhookResource } from "../../src/provider/webhook/resource";
 import { createSession, type Session } from "../../src/provider/webhook/session";
-import { emulator as shared, useSharedEmulator } from "./emulator";
+import { KEY, emulator as shared, useSharedEmulator } from "./emulator";
 
 export const URL_1 = "https://hooks.example.com/one";
 export const URL_2 = "https://hooks.example.com/two";
@@ -94,7 +89,7 @@ export function useWebhookEmulator(): WebhookEmulator {
     await Promise.all(clients.splice(0).map((c) => c.close()));
   });
 
-  function newSession(apiKey = EMULATOR_DEFAULT_API_KEY): Session {
+  function newSession(apiKey = KEY): Session {
     const client = new PreclinicalClient({
       apiKey,
       baseUrl: emulator().url,

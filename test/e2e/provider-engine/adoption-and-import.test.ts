@@ -6,8 +6,8 @@
  */
 import { PreclinicalWebhook } from "../../../src";
 import { AGENT_A } from "../../support/agents";
-import { describeWithTerraform, useWorkspace, ws } from "../../support/describe";
-import { emulator, useSharedEmulator } from "../../support/emulator";
+import { cdktfWs, describeWithTerraform, useCdktfWorkspace } from "../../support/e2e";
+import { byAgent, emulator, useSharedEmulator } from "../../support/emulator";
 import {
   PreclinicalEngine,
   WEBHOOKS,
@@ -25,11 +25,11 @@ const { org, triage } = WEBHOOKS;
 
 const program = (...decls: Decl[]) =>
   webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url }, ...decls);
-const byAgent = (agentId: string | null) => emulator.webhooks().find((w) => w.agent_id === agentId);
-const output = async (name: string) => (await ws.terraform(ws.lastStackDir, ["output", "-raw", name])).stdout.trim();
+const output = async (name: string) =>
+  (await cdktfWs.terraform(cdktfWs.lastStackDir, ["output", "-raw", name])).stdout.trim();
 
 useSharedEmulator({ agents: [{ id: AGENT_A }] });
-useWorkspace(SECRET);
+useCdktfWorkspace(SECRET);
 
 describeWithTerraform(
   "provider engine: adopting, importing and moving existing webhooks (cdktf synth + terraform + emulator)",
@@ -44,7 +44,7 @@ describeWithTerraform(
       const uiTriage = emulator.seedWebhook("default", { url: "https://ui.example.com/triage", agent_id: AGENT_A });
 
       // When deploying without adoptExisting
-      const refused = await ws.deploy(program(org, triage));
+      const refused = await cdktfWs.deploy(program(org, triage));
 
       // Then the plan fails for each, naming its holder, and nothing is written
       expect(refused.code).not.toBe(0);
@@ -58,7 +58,9 @@ describeWithTerraform(
 
       // When deploying with adoptExisting on both
       emulator.clearRequests();
-      const adopted = await ws.deploy(program({ ...org, adoptExisting: true }, { ...triage, adoptExisting: true }));
+      const adopted = await cdktfWs.deploy(
+        program({ ...org, adoptExisting: true }, { ...triage, adoptExisting: true }),
+      );
 
       // Then the plan warned which webhooks it takes over, and the apply converged them in place: same ids, no POST
       expect(adopted.code).toBe(0);
@@ -77,7 +79,7 @@ describeWithTerraform(
 
       // And the next deploy has nothing to do
       emulator.clearRequests();
-      const again = await ws.deploy(program({ ...org, adoptExisting: true }, { ...triage, adoptExisting: true }));
+      const again = await cdktfWs.deploy(program({ ...org, adoptExisting: true }, { ...triage, adoptExisting: true }));
       expect(again.output).toContain("No changes.");
       expect(writeRequests(emulator.requests())).toEqual([]);
     });
@@ -88,7 +90,7 @@ describeWithTerraform(
       const uiTriage = emulator.seedWebhook("default", { url: triage.url, agent_id: AGENT_A });
 
       // When deploying a program whose webhooks import them
-      const imported = await ws.deploy(
+      const imported = await cdktfWs.deploy(
         program({ ...org, importFrom: "organization" }, { ...triage, importFrom: uiTriage.id }),
       );
 
@@ -102,7 +104,7 @@ describeWithTerraform(
 
       // When deploying the program without importFrom
       emulator.clearRequests();
-      const after = await ws.deploy(program(org, triage));
+      const after = await cdktfWs.deploy(program(org, triage));
 
       // Then there is nothing left to do
       expect(after.code).toBe(0);
@@ -113,14 +115,14 @@ describeWithTerraform(
 
     test("renaming a construct with moveFromId(<old address>) on the new resource keeps its webhook: same id, no write", async () => {
       // Given a deployed webhook, and its address as `terraform state list` shows it
-      expect((await ws.deploy(program(triage))).code).toBe(0);
+      expect((await cdktfWs.deploy(program(triage))).code).toBe(0);
       const id = byAgent(AGENT_A)!.id;
-      const oldAddress = (await ws.terraform(ws.lastStackDir, ["state", "list"])).stdout.trim();
+      const oldAddress = (await cdktfWs.terraform(cdktfWs.lastStackDir, ["state", "list"])).stdout.trim();
       expect(oldAddress).toMatch(/^preclinical_webhook\.triage_webhook_[0-9A-F]{8}$/);
       emulator.clearRequests();
 
       // When the construct is renamed, its resource moved from the old address
-      const renamed = await ws.deploy((stack) => {
+      const renamed = await cdktfWs.deploy((stack) => {
         program({ ...triage, id: "triage-renamed" })(stack);
         const hook = stack.node.findChild("triage-renamed") as PreclinicalWebhook;
         hook.webhookResource.moveFromId(oldAddress);
@@ -137,10 +139,10 @@ describeWithTerraform(
     // destroyed in the same apply, so the scope is empty when the new one looks for a webhook to adopt. The plan
     // says so; moving the state (the test above) is the way that keeps the id.
     test("renaming a construct with adoptExisting leaves one webhook in the scope, and the plan warns that a rename creates it anew", async () => {
-      expect((await ws.deploy(program(triage))).code).toBe(0);
+      expect((await cdktfWs.deploy(program(triage))).code).toBe(0);
       const id = byAgent(AGENT_A)!.id;
 
-      const renamed = await ws.deploy(program({ ...triage, id: "triage-renamed", adoptExisting: true }));
+      const renamed = await cdktfWs.deploy(program({ ...triage, id: "triage-renamed", adoptExisting: true }));
 
       expect(renamed.code).toBe(0);
       expect(flat(renamed.output)).toContain(`holds webhook ${id}`);
@@ -151,7 +153,7 @@ describeWithTerraform(
     });
 
     test("importFrom('agent/<uuid>') of a scope that holds nothing fails the deploy with no write", async () => {
-      const failed = await ws.deploy(program({ ...triage, importFrom: `agent/${AGENT_A}` }));
+      const failed = await cdktfWs.deploy(program({ ...triage, importFrom: `agent/${AGENT_A}` }));
 
       expect(failed.code).not.toBe(0);
       expect(flat(failed.output)).toContain("Cannot import the Preclinical webhook");

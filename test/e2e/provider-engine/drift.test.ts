@@ -4,8 +4,8 @@
  * values back, on the same id while the webhook exists, or anew (with the new id as the output) once deleted.
  */
 import { AGENT_A } from "../../support/agents";
-import { describeWithTerraform, useWorkspace, ws } from "../../support/describe";
-import { emulator, useSharedEmulator } from "../../support/emulator";
+import { cdktfWs, describeWithTerraform, useCdktfWorkspace } from "../../support/e2e";
+import { byAgent, emulator, useSharedEmulator } from "../../support/emulator";
 import {
   PreclinicalEngine,
   WEBHOOKS,
@@ -23,14 +23,15 @@ const SECRET = "whsec_e2e_" + "Dr1ftC".repeat(6);
 const { org } = WEBHOOKS;
 const triage: Decl = { ...WEBHOOKS.triage, outputId: true };
 const program = () => webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url }, org, triage);
-const byAgent = (agentId: string | null) => emulator.webhooks().find((w) => w.agent_id === agentId);
-const planInStack = () => ws.terraform(ws.lastStackDir, ["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
-const output = async (name: string) => (await ws.terraform(ws.lastStackDir, ["output", "-raw", name])).stdout.trim();
+const planInStack = () =>
+  cdktfWs.terraform(cdktfWs.lastStackDir, ["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
+const output = async (name: string) =>
+  (await cdktfWs.terraform(cdktfWs.lastStackDir, ["output", "-raw", name])).stdout.trim();
 
 useSharedEmulator({ agents: [{ id: AGENT_A }] });
-useWorkspace(SECRET);
+useCdktfWorkspace(SECRET);
 beforeEach(async () => {
-  expect((await ws.deploy(program())).code).toBe(0);
+  expect((await cdktfWs.deploy(program())).code).toBe(0);
 });
 
 describeWithTerraform("provider engine: drift made in the Preclinical UI (cdktf synth + terraform + emulator)", () => {
@@ -58,7 +59,7 @@ describeWithTerraform("provider engine: drift made in the Preclinical UI (cdktf 
 
     // When deploying the same program
     emulator.clearRequests();
-    const repaired = await ws.deploy(program());
+    const repaired = await cdktfWs.deploy(program());
 
     // Then one PUT per webhook put the code's values back, on the same ids; no webhook was created
     expect(repaired.code).toBe(0);
@@ -85,7 +86,7 @@ describeWithTerraform("provider engine: drift made in the Preclinical UI (cdktf 
     expect(plan.code).toBe(2);
     expect(plan.output).toMatch(/# preclinical_webhook\.org_webhook_[0-9A-F]{8} will be created/);
     expect(plan.output).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
-    const recreated = await ws.deploy(program());
+    const recreated = await cdktfWs.deploy(program());
 
     // Then one POST made it again, with the secret; the other webhook is untouched
     expect(recreated.code).toBe(0);

@@ -6,8 +6,8 @@
 import { TerraformOutput } from "cdktf";
 import { PreclinicalWebhook } from "../../../src";
 import { AGENT_A, AGENT_B } from "../../support/agents";
-import { describeWithTerraform, useWorkspace, ws } from "../../support/describe";
-import { emulator, useSharedEmulator } from "../../support/emulator";
+import { cdktfWs, describeWithTerraform, useCdktfWorkspace } from "../../support/e2e";
+import { byAgent, emulator, useSharedEmulator } from "../../support/emulator";
 import {
   PreclinicalEngine,
   WEBHOOKS,
@@ -26,20 +26,20 @@ const { org, triage } = WEBHOOKS;
 const program = (...decls: Decl[]) =>
   webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url }, ...decls);
 const writes = () => writeCounts(emulator.requests());
-const byAgent = (agentId: string | null) => emulator.webhooks().find((w) => w.agent_id === agentId);
 const ids = () =>
   emulator
     .webhooks()
     .map((w) => w.id)
     .sort();
-const output = async (name: string) => (await ws.terraform(ws.lastStackDir, ["output", "-raw", name])).stdout.trim();
+const output = async (name: string) =>
+  (await cdktfWs.terraform(cdktfWs.lastStackDir, ["output", "-raw", name])).stdout.trim();
 
 useSharedEmulator({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
-useWorkspace(SECRET);
+useCdktfWorkspace(SECRET);
 
 describeWithTerraform("provider engine: lifecycle (cdktf synth + terraform + emulator)", () => {
   test("a first deploy creates exactly the declared webhooks, with their fields and the secret from a sensitive variable, and outputs webhookId and createdAt", async () => {
-    const result = await ws.deploy((stack) => {
+    const result = await cdktfWs.deploy((stack) => {
       program(org, { ...triage, isEnabled: false })(stack);
       const hook = stack.node.findChild("triage") as PreclinicalWebhook;
       new TerraformOutput(stack, "triage_created_at", { value: hook.createdAt });
@@ -57,10 +57,10 @@ describeWithTerraform("provider engine: lifecycle (cdktf synth + terraform + emu
   });
 
   test("a second deploy of the same program says No changes and writes nothing", async () => {
-    expect((await ws.deploy(program(org, triage))).code).toBe(0);
+    expect((await cdktfWs.deploy(program(org, triage))).code).toBe(0);
     emulator.clearRequests();
 
-    const again = await ws.deploy(program(org, triage));
+    const again = await cdktfWs.deploy(program(org, triage));
 
     expect(again.code).toBe(0);
     expect(again.output).toContain("No changes.");
@@ -68,7 +68,7 @@ describeWithTerraform("provider engine: lifecycle (cdktf synth + terraform + emu
   });
 
   test("changing url, description or isEnabled updates the same webhook in place with one PUT, and leaves its secret", async () => {
-    expect((await ws.deploy(program(org, triage))).code).toBe(0);
+    expect((await cdktfWs.deploy(program(org, triage))).code).toBe(0);
     const before = ids();
     const orgId = byAgent(null)!.id;
     const triageId = byAgent(AGENT_A)!.id;
@@ -98,7 +98,7 @@ describeWithTerraform("provider engine: lifecycle (cdktf synth + terraform + emu
     ];
     for (const [field, decls, id, expected] of steps) {
       emulator.clearRequests();
-      const result = await ws.deploy(program(...decls));
+      const result = await cdktfWs.deploy(program(...decls));
       expect({ field, code: result.code, summary: applySummary(result) }).toEqual({
         field,
         code: 0,
@@ -115,11 +115,11 @@ describeWithTerraform("provider engine: lifecycle (cdktf synth + terraform + emu
   });
 
   test("changing only TF_VAR_webhook_secret changes the fingerprint in secret_version, and one PUT sends the new secret", async () => {
-    expect((await ws.deploy(program(org, triage))).code).toBe(0);
+    expect((await cdktfWs.deploy(program(org, triage))).code).toBe(0);
     const orgId = byAgent(null)!.id;
     emulator.clearRequests();
 
-    const rotated = await ws.deploy(program(org, triage), { TF_VAR_webhook_secret: ROTATED });
+    const rotated = await cdktfWs.deploy(program(org, triage), { TF_VAR_webhook_secret: ROTATED });
 
     expect(rotated.code).toBe(0);
     expect(rotated.output).toMatch(/~ secret_version\s+= "[0-9a-f]{16}" -> "[0-9a-f]{16}"/);
@@ -129,17 +129,17 @@ describeWithTerraform("provider engine: lifecycle (cdktf synth + terraform + emu
 
     // And the rotated secret, deployed again, is no change
     emulator.clearRequests();
-    const again = await ws.deploy(program(org, triage), { TF_VAR_webhook_secret: ROTATED });
+    const again = await cdktfWs.deploy(program(org, triage), { TF_VAR_webhook_secret: ROTATED });
     expect(again.output).toContain("No changes.");
     expect(writes()).toEqual({ POST: 0, PUT: 0, DELETE: 0 });
   });
 
   test("changing agentId deletes the old scope's webhook and creates one in the new scope", async () => {
-    expect((await ws.deploy(program(triage))).code).toBe(0);
+    expect((await cdktfWs.deploy(program(triage))).code).toBe(0);
     const oldId = byAgent(AGENT_A)!.id;
     emulator.clearRequests();
 
-    const moved = await ws.deploy(program({ ...triage, agentId: AGENT_B }));
+    const moved = await cdktfWs.deploy(program({ ...triage, agentId: AGENT_B }));
 
     expect(moved.code).toBe(0);
     expect(moved.output).toMatch(/must be replaced/);
@@ -151,18 +151,18 @@ describeWithTerraform("provider engine: lifecycle (cdktf synth + terraform + emu
   });
 
   test("removing a webhook from the code deletes it with one DELETE; removing the last one too, while the connection stays", async () => {
-    expect((await ws.deploy(program(org, triage))).code).toBe(0);
+    expect((await cdktfWs.deploy(program(org, triage))).code).toBe(0);
     const orgBefore = byAgent(null)!;
     const triageId = byAgent(AGENT_A)!.id;
     emulator.clearRequests();
 
-    const removed = await ws.deploy(program(org));
+    const removed = await cdktfWs.deploy(program(org));
     expect(removed.code).toBe(0);
     expect(writeRequests(emulator.requests())).toEqual([`DELETE /api/v1/webhooks/${triageId}`]);
     expect(emulator.webhooks()).toEqual([orgBefore]);
 
     emulator.clearRequests();
-    const last = await ws.deploy(program()); // the connection alone
+    const last = await cdktfWs.deploy(program()); // the connection alone
     expect(last.code).toBe(0);
     expect(writeRequests(emulator.requests())).toEqual([`DELETE /api/v1/webhooks/${orgBefore.id}`]);
     expect(emulator.webhooks()).toHaveLength(0);
@@ -170,10 +170,10 @@ describeWithTerraform("provider engine: lifecycle (cdktf synth + terraform + emu
 
   test("destroy deletes every webhook of the stack, and leaves a webhook it does not manage alone", async () => {
     const foreign = emulator.seedWebhook("default", { url: "https://ui.example.com/other", agent_id: AGENT_B });
-    expect((await ws.deploy(program(org, triage))).code).toBe(0);
+    expect((await cdktfWs.deploy(program(org, triage))).code).toBe(0);
     emulator.clearRequests();
 
-    const destroyed = await ws.destroy(program(org, triage));
+    const destroyed = await cdktfWs.destroy(program(org, triage));
 
     expect(destroyed.code).toBe(0);
     expect(writes()).toEqual({ POST: 0, PUT: 0, DELETE: 2 });

@@ -4,7 +4,7 @@
  * The provider takes over the webhooks the provisioners made: same ids, no POST, no DELETE, no duplicate.
  */
 import { AGENT_A, AGENT_B } from "../../support/agents";
-import { describeWithTerraform, useWorkspace, ws } from "../../support/describe";
+import { cdktfWs, describeWithTerraform, useCdktfWorkspace } from "../../support/e2e";
 import { emulator, useSharedEmulator } from "../../support/emulator";
 import {
   PreclinicalEngine,
@@ -30,14 +30,14 @@ const adopting = webhooks.map((d) => ({ ...d, adoptExisting: true }));
 const snapshot = () => emulator.webhooks().map(({ updated_at: _, ...w }) => w);
 
 useSharedEmulator({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
-useWorkspace(SECRET);
+useCdktfWorkspace(SECRET);
 
 describeWithTerraform(
   "provider engine: migrating a stack from the provisioner engine (cdktf synth + terraform + emulator)",
   () => {
     test("switching the engine to PROVIDER fails at plan without adoptExisting; with adoptExisting on each webhook it keeps every id, with no POST and no DELETE; dropping adoptExisting then writes nothing", async () => {
       // Given a stack deployed with the provisioner engine: an org webhook and two agent webhooks, with a secret
-      const provisioned = await ws.deploy(program(PreclinicalEngine.PROVISIONERS, webhooks));
+      const provisioned = await cdktfWs.deploy(program(PreclinicalEngine.PROVISIONERS, webhooks));
       expect(provisioned.code).toBe(0);
       expect(provisioned.output).toContain("Provisioning with 'local-exec'");
       const before = snapshot();
@@ -46,7 +46,7 @@ describeWithTerraform(
 
       // When the engine is switched without adoptExisting
       emulator.clearRequests();
-      const refused = await ws.deploy(program(PreclinicalEngine.PROVIDER, webhooks));
+      const refused = await cdktfWs.deploy(program(PreclinicalEngine.PROVIDER, webhooks));
 
       // Then the plan fails, naming each scope's holder, before anything is written or destroyed
       expect(refused.code).not.toBe(0);
@@ -56,7 +56,7 @@ describeWithTerraform(
 
       // When the same program is deployed with the provider engine, each webhook adopting its scope's holder
       emulator.clearRequests();
-      const migrated = await ws.deploy(program(PreclinicalEngine.PROVIDER, adopting));
+      const migrated = await cdktfWs.deploy(program(PreclinicalEngine.PROVIDER, adopting));
 
       // Then every webhook keeps its id and fields; nothing was created or deleted
       expect(migrated.code).toBe(0);
@@ -66,14 +66,14 @@ describeWithTerraform(
 
       // When adoptExisting is dropped
       emulator.clearRequests();
-      const settled = await ws.deploy(program(PreclinicalEngine.PROVIDER, webhooks));
+      const settled = await cdktfWs.deploy(program(PreclinicalEngine.PROVIDER, webhooks));
 
       // Then the API sees no write, and the stack is in a steady state
       expect(settled.code).toBe(0);
       expect(writeRequests(emulator.requests())).toEqual([]);
       expect(snapshot()).toEqual(before);
       emulator.clearRequests();
-      const steady = await ws.deploy(program(PreclinicalEngine.PROVIDER, webhooks));
+      const steady = await cdktfWs.deploy(program(PreclinicalEngine.PROVIDER, webhooks));
       expect(applySummary(steady)).toBe("no changes");
       expect(writeRequests(emulator.requests())).toEqual([]);
     });

@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describeWithTerraform, expectNoLeaks, useWorkspace, ws } from "../../support/describe";
+import { cdktfWs, describeWithTerraform, expectNoLeaks, useCdktfWorkspace } from "../../support/e2e";
 import { emulator, useSharedEmulator } from "../../support/emulator";
 import { HOSTILE_DESCRIPTIONS, HOSTILE_URLS, MARK } from "../../support/inputs";
 import { zipEntries } from "../../support/zip";
@@ -31,13 +31,13 @@ const program = (...decls: Decl[]) =>
 useSharedEmulator({ organizations: { [API_KEY]: ORG }, agents: cases.map((_, i) => ({ id: agent(i) })) });
 beforeAll(() => fs.rmSync(MARK, { force: true }));
 afterAll(() => fs.rmSync(MARK, { force: true }));
-useWorkspace(SECRET, API_KEY);
+useCdktfWorkspace(SECRET, API_KEY);
 
 describeWithTerraform("provider engine: hostile inputs and secret hygiene (cdktf synth + terraform + emulator)", () => {
   test(`${cases.length} shell- and template-like descriptions and URLs reach the API verbatim, none executes, and a second deploy sees no change`, async () => {
     const hostile = program(...cases.map((c, i) => ({ id: `hostile-${i}`, ...c, agentId: agent(i) })));
 
-    const result = await ws.deploy(hostile);
+    const result = await cdktfWs.deploy(hostile);
 
     expect(result.code).toBe(0);
     const stored = emulator.webhooks(ORG);
@@ -50,7 +50,7 @@ describeWithTerraform("provider engine: hostile inputs and secret hygiene (cdktf
 
     // What the state holds equals what the program declares: nothing to do, nothing written
     emulator.clearRequests();
-    const again = await ws.deploy(hostile);
+    const again = await cdktfWs.deploy(hostile);
     expect(applySummary(again)).toBe("no changes");
     expect(writeRequests(emulator.requests())).toEqual([]);
     expect(fs.existsSync(MARK)).toBe(false);
@@ -66,9 +66,9 @@ describeWithTerraform("provider engine: hostile inputs and secret hygiene (cdktf
     });
 
     // Given a create, then a rotation with TF_LOG=debug
-    expect((await ws.deploy(program(org("https://hooks.example.com/a")))).code).toBe(0);
+    expect((await cdktfWs.deploy(program(org("https://hooks.example.com/a")))).code).toBe(0);
     expect(emulator.webhooks(ORG)[0].secret).toBe(SECRET);
-    const debug = await ws.deploy(program(org("https://hooks.example.com/b")), {
+    const debug = await cdktfWs.deploy(program(org("https://hooks.example.com/b")), {
       TF_VAR_webhook_secret: ROTATED,
       TF_LOG: "debug",
     });
@@ -81,27 +81,27 @@ describeWithTerraform("provider engine: hostile inputs and secret hygiene (cdktf
     // And drift repaired while the rotated secret is in the environment, then an update whose error echoes both values
     await changeInUi(emulator.url, id, { is_enabled: false }, API_KEY);
     expect(
-      (await ws.deploy(program(org("https://hooks.example.com/b")), { TF_VAR_webhook_secret: ROTATED })).code,
+      (await cdktfWs.deploy(program(org("https://hooks.example.com/b")), { TF_VAR_webhook_secret: ROTATED })).code,
     ).toBe(0);
     const echo = JSON.stringify({ error: `rejected ${SECRET} for ${API_KEY}`, code: "INVALID_FIELD_VALUE" });
     emulator.injectFault({ method: "PUT", path: "/webhooks", fault: { kind: "status", status: 400, body: echo } });
-    const failed = await ws.deploy(program(org("https://hooks.example.com/c")));
+    const failed = await cdktfWs.deploy(program(org("https://hooks.example.com/c")));
     expect(failed.code).not.toBe(0);
     expect(failed.output).toContain("Could not update the Preclinical webhook"); // the failure is explained...
     expect(failed.output).toContain("[REDACTED]"); // ...with the echoed values masked
 
     // And the state shown, the output read, and the stack destroyed
-    expect((await ws.terraform(ws.lastStackDir, ["show", "-json"])).code).toBe(0);
-    expect((await ws.terraform(ws.lastStackDir, ["output", "-json"])).code).toBe(0);
-    expect((await ws.destroy(program(org("https://hooks.example.com/c")))).code).toBe(0);
+    expect((await cdktfWs.terraform(cdktfWs.lastStackDir, ["show", "-json"])).code).toBe(0);
+    expect((await cdktfWs.terraform(cdktfWs.lastStackDir, ["output", "-json"])).code).toBe(0);
+    expect((await cdktfWs.destroy(program(org("https://hooks.example.com/c")))).code).toBe(0);
     expect(emulator.webhooks(ORG)).toHaveLength(0);
 
     // Then no artifact holds either secret or the key
-    const files = ws.files();
+    const files = cdktfWs.files();
     for (const name of ["cdk.tf.json", "terraform.tfstate", "terraform.tfstate.backup", ".terraform.lock.hcl"]) {
       expect({ name, found: files.some((f) => f.endsWith(`/${name}`)) }).toEqual({ name, found: true });
     }
-    expectNoLeaks(ws, [SECRET, ROTATED, API_KEY]);
+    expectNoLeaks(cdktfWs, [SECRET, ROTATED, API_KEY]);
   });
 
   // `cdktf diff` runs `terraform plan -out plan` in the stack folder, and Terraform writes the values of
@@ -110,12 +110,12 @@ describeWithTerraform("provider engine: hostile inputs and secret hygiene (cdktf
   test("with an ephemeral secret variable and secretVersion, a saved plan as cdktf diff writes it holds neither the secret nor the API key, and the secret reaches the API", async () => {
     const ephemeral = (...decls: Decl[]) =>
       webhookProgram({ engine: PreclinicalEngine.PROVIDER, apiUrl: emulator.url, ephemeralSecret: true }, ...decls);
-    const stackDir = ws.synth(
+    const stackDir = cdktfWs.synth(
       ephemeral({ id: "org", url: "https://hooks.example.com/a", withSecret: true, secretVersion: "2026-11" }),
     );
-    expect((await ws.terraform(stackDir, ["init", "-input=false", "-no-color"])).code).toBe(0);
+    expect((await cdktfWs.terraform(stackDir, ["init", "-input=false", "-no-color"])).code).toBe(0);
 
-    const plan = await ws.terraform(stackDir, ["plan", "-input=false", "-no-color", "-out", "plan"]);
+    const plan = await cdktfWs.terraform(stackDir, ["plan", "-input=false", "-no-color", "-out", "plan"]);
 
     expect(plan.code).toBe(0);
     const entries = zipEntries(fs.readFileSync(path.join(stackDir, "plan")));
@@ -124,7 +124,7 @@ describeWithTerraform("provider engine: hostile inputs and secret hygiene (cdktf
       .filter((e) => [SECRET, API_KEY].some((v) => e.data.toString("latin1").includes(v)))
       .map((e) => e.name);
     expect(holding).toEqual([]);
-    expect((await ws.terraform(stackDir, ["apply", "-input=false", "-no-color", "-auto-approve"])).code).toBe(0);
+    expect((await cdktfWs.terraform(stackDir, ["apply", "-input=false", "-no-color", "-auto-approve"])).code).toBe(0);
     expect(emulator.webhooks(ORG)[0]).toMatchObject({ url: "https://hooks.example.com/a", secret: SECRET });
   });
 });

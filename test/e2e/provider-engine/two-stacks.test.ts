@@ -3,8 +3,9 @@
  * disjoint agents: neither deploy touches the other's webhooks, and a scope the other stack already holds
  * fails the plan with the holder's id before anything is written.
  */
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../../src/emulator";
-import { describeWithTerraform } from "../../support/describe";
+import { PreclinicalEmulator } from "../../../src/emulator";
+import { describeWithTerraform } from "../../support/e2e";
+import { KEY } from "../../support/emulator";
 import { PreclinicalEngine, flat, webhookProgram, writeRequests, type Decl } from "../../support/provider-engine";
 import { Workspace, applySummary } from "../../support/terraform";
 
@@ -46,7 +47,7 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 beforeEach(async () => {
   emulator.reset();
-  const env = { PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY, TF_VAR_webhook_secret: SECRET };
+  const env = { PRECLINICAL_API_KEY: KEY, TF_VAR_webhook_secret: SECRET };
   teamA = new Workspace(env, "team-a");
   teamB = new Workspace(env, "team-b");
 });

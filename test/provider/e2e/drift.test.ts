@@ -4,17 +4,15 @@
  * creating the webhook anew when it was deleted.
  */
 import { AGENT_A } from "../../support/agents";
-import { describeWithTerraform } from "../../support/describe";
-import { emulator, useSharedEmulator } from "../../support/emulator";
+import { describeWithTerraform, hclWs, useHclWorkspace } from "../../support/e2e";
+import { apiRequests, byAgent, emulator, useSharedEmulator } from "../../support/emulator";
 import { applySummary } from "../../support/hcl-workspace";
 import {
   changeInUi,
   deleteInUi,
   listRequests,
-  useWorkspace,
   webhookConfig,
   writeRequests,
-  ws,
   type WebhookDecl,
 } from "../../support/webhook-config";
 
@@ -24,13 +22,10 @@ const org: WebhookDecl = { url: "https://hooks.example.com/org", description: "A
 const triage: WebhookDecl = { url: "https://hooks.example.com/triage", agent_id: AGENT_A };
 const config = () => webhookConfig({ apiUrl: emulator.url, webhooks: { org, triage } });
 
-const requests = () => emulator.requests();
-const byAgent = (agentId: string | null) => emulator.webhooks().find((w) => w.agent_id === agentId);
-
 useSharedEmulator({ agents: [{ id: AGENT_A }] });
-useWorkspace(SECRET);
+useHclWorkspace(SECRET);
 beforeEach(async () => {
-  expect((await ws.apply(config())).code).toBe(0);
+  expect((await hclWs.apply(config())).code).toBe(0);
 });
 
 describeWithTerraform("drift made in the Preclinical UI (terraform + bundled provider + emulator)", () => {
@@ -42,7 +37,7 @@ describeWithTerraform("drift made in the Preclinical UI (terraform + bundled pro
     emulator.clearRequests();
 
     // When planning
-    const plan = await ws.plan();
+    const plan = await hclWs.plan();
 
     // Then the plan shows both changes, from the UI's value to the configured one, and nothing else
     expect(plan.code).toBe(2);
@@ -54,17 +49,17 @@ describeWithTerraform("drift made in the Preclinical UI (terraform + bundled pro
     expect(plan.output).toContain("preclinical_webhook.triage will be updated in-place");
     expect(plan.output).toMatch(/~ is_enabled\s+= false -> true/);
     expect(plan.output).toContain("Plan: 0 to add, 2 to change, 0 to destroy.");
-    expect(writeRequests(requests())).toEqual([]);
-    expect(listRequests(requests())).toBe(1);
+    expect(writeRequests(apiRequests())).toEqual([]);
+    expect(listRequests(apiRequests())).toBe(1);
 
     // When applying
     emulator.clearRequests();
-    const apply = await ws.apply();
+    const apply = await hclWs.apply();
 
     // Then one PUT per webhook repaired it, on the same ids, and the secret was not touched
     expect(apply.code).toBe(0);
     expect(applySummary(apply)).toBe("0 added, 2 changed, 0 destroyed");
-    expect(writeRequests(requests()).sort()).toEqual(
+    expect(writeRequests(apiRequests()).sort()).toEqual(
       [`PUT /api/v1/webhooks/${orgId}`, `PUT /api/v1/webhooks/${triageId}`].sort(),
     );
     expect(byAgent(null)).toMatchObject({
@@ -78,7 +73,7 @@ describeWithTerraform("drift made in the Preclinical UI (terraform + bundled pro
     expect(emulator.webhooks()).toHaveLength(2);
 
     // And the next plan has nothing left to do
-    expect((await ws.plan()).code).toBe(0);
+    expect((await hclWs.plan()).code).toBe(0);
   });
 
   test("a webhook deleted in the UI is planned for creation, and apply creates it anew with a new id in the output", async () => {
@@ -89,7 +84,7 @@ describeWithTerraform("drift made in the Preclinical UI (terraform + bundled pro
     emulator.clearRequests();
 
     // When planning
-    const plan = await ws.plan();
+    const plan = await hclWs.plan();
 
     // Then terraform sees it gone and will create it; the other webhook is unchanged
     expect(plan.code).toBe(2);
@@ -99,15 +94,15 @@ describeWithTerraform("drift made in the Preclinical UI (terraform + bundled pro
 
     // When applying
     emulator.clearRequests();
-    const apply = await ws.apply();
+    const apply = await hclWs.apply();
 
     // Then one POST made a new webhook for the agent, and the output names its new id
     expect(apply.code).toBe(0);
-    expect(writeRequests(requests())).toEqual(["POST /api/v1/webhooks"]);
+    expect(writeRequests(apiRequests())).toEqual(["POST /api/v1/webhooks"]);
     const recreated = byAgent(AGENT_A)!;
     expect(recreated).toMatchObject({ url: triage.url, is_enabled: true });
     expect(recreated.id).not.toBe(oldId);
-    expect(await ws.output("triage_id")).toBe(recreated.id);
+    expect(await hclWs.output("triage_id")).toBe(recreated.id);
     expect(byAgent(null)!.id).toBe(orgId);
   });
 });

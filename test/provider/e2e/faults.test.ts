@@ -4,9 +4,10 @@
  * the configuration declares, one webhook per scope, and the state naming those very webhooks.
  */
 import { spawn } from "node:child_process";
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator, type StoredWebhook } from "../../../src/emulator";
+import { PreclinicalEmulator, type StoredWebhook } from "../../../src/emulator";
 import { CHAOS_FAULTS } from "../../support/chaos";
-import { describeWithTerraform } from "../../support/describe";
+import { describeWithTerraform } from "../../support/e2e";
+import { KEY } from "../../support/emulator";
 import { HclWorkspace, type RunResult } from "../../support/hcl-workspace";
 
 const agentId = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
@@ -32,7 +33,7 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
   beforeEach(() => emulator.reset());
 
   function workspace(): HclWorkspace {
-    const ws = new HclWorkspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY });
+    const ws = new HclWorkspace({ PRECLINICAL_API_KEY: KEY });
     workspaces.push(ws);
     return ws;
   }
@@ -217,7 +218,7 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
         CHECKPOINT_DISABLE: "1",
         TF_IN_AUTOMATION: "1",
         NO_COLOR: "1",
-        PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY,
+        PRECLINICAL_API_KEY: KEY,
       },
     });
     let output = "";

@@ -4,22 +4,22 @@
  * is none of those or names a scope that holds nothing.
  */
 import { importIdOf, messages } from "../../../src/messages";
-import { AGENT_A, AGENT_B, UNKNOWN_AGENT } from "../../support/agents";
-import { describeWithTerraform } from "../../support/describe";
+import { AGENT_A, AGENT_B, UNKNOWN_WEBHOOK_ID } from "../../support/agents";
+import { describeWithTerraform, hclWs, useHclWorkspace } from "../../support/e2e";
 import { emulator, useSharedEmulator } from "../../support/emulator";
-import { flat, useWorkspace, webhookConfig, writeRequests, ws, type WebhookDecl } from "../../support/webhook-config";
+import { flat, webhookConfig, writeRequests, type WebhookDecl } from "../../support/webhook-config";
 
 const SECRET = "whsec_e2e_" + "1mp0rT".repeat(6);
 
 const config = (webhooks: Record<string, WebhookDecl>, imports?: Record<string, string>) =>
   webhookConfig({ apiUrl: emulator.url, webhooks, imports });
 const importCli = (name: string, id: string) =>
-  ws.terraform(["import", "-input=false", "-no-color", `preclinical_webhook.${name}`, id]);
+  hclWs.terraform(["import", "-input=false", "-no-color", `preclinical_webhook.${name}`, id]);
 const stateIds = async () =>
-  Object.fromEntries(((await ws.state()).values?.root_module?.resources ?? []).map((r) => [r.address, r.values.id]));
+  Object.fromEntries(((await hclWs.state()).values?.root_module?.resources ?? []).map((r) => [r.address, r.values.id]));
 
 useSharedEmulator({ agents: [{ id: AGENT_A }, { id: AGENT_B }] });
-useWorkspace(SECRET);
+useHclWorkspace(SECRET);
 
 describeWithTerraform("importing webhooks made in the UI (terraform + bundled provider + emulator)", () => {
   test("terraform import by id, by organization and by agent/<uuid> adopts each webhook; the matching configuration plans only secret_version", async () => {
@@ -32,14 +32,14 @@ describeWithTerraform("importing webhooks made in the UI (terraform + bundled pr
     });
     const other = emulator.seedWebhook("default", { url: "https://ui.example.com/b", agent_id: AGENT_B });
     // And a configuration that matches them; the org one also sets a secret with its secret_version
-    ws.write(
+    hclWs.write(
       config({
         org: { url: org.url, description: "made by hand", secret: true, secret_version: "v1" },
         paused: { url: paused.url, agent_id: AGENT_A, is_enabled: false },
         other: { url: other.url, agent_id: AGENT_B },
       }),
     );
-    await ws.init();
+    await hclWs.init();
 
     // When importing each by one of the three accepted forms
     for (const [name, id] of [
@@ -63,7 +63,7 @@ describeWithTerraform("importing webhooks made in the UI (terraform + bundled pr
     });
     // And the plan has one change only: secret_version (and so the secret) for the org webhook
     emulator.clearRequests();
-    const plan = await ws.plan();
+    const plan = await hclWs.plan();
     expect(plan.code).toBe(2);
     expect(plan.output).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
     expect(plan.output).toContain("preclinical_webhook.org will be updated in-place");
@@ -73,14 +73,14 @@ describeWithTerraform("importing webhooks made in the UI (terraform + bundled pr
 
     // When applying: one PUT sends the secret, on the same id; the next plan is clean
     emulator.clearRequests();
-    expect((await ws.apply()).code).toBe(0);
+    expect((await hclWs.apply()).code).toBe(0);
     expect(writeRequests(emulator.requests())).toEqual([`PUT /api/v1/webhooks/${org.id}`]);
     expect(emulator.webhooks().find((w) => w.id === org.id)).toMatchObject({
       url: org.url,
       description: "made by hand",
       secret: SECRET,
     });
-    expect((await ws.plan()).code).toBe(0);
+    expect((await hclWs.plan()).code).toBe(0);
   });
 
   test("import blocks plan the imports and apply performs them without a write", async () => {
@@ -95,7 +95,7 @@ describeWithTerraform("importing webhooks made in the UI (terraform + bundled pr
     const imports = { org: "organization", triage: `agent/${AGENT_A}` };
 
     // When planning
-    const plan = await ws.plan(config(webhooks, imports));
+    const plan = await hclWs.plan(config(webhooks, imports));
     // Then terraform plans two imports and nothing else
     expect(plan.code).toBe(2);
     expect(plan.output).toContain("preclinical_webhook.org will be imported");
@@ -104,24 +104,23 @@ describeWithTerraform("importing webhooks made in the UI (terraform + bundled pr
 
     // When applying
     emulator.clearRequests();
-    const apply = await ws.apply();
+    const apply = await hclWs.apply();
     // Then both are imported with the UI's ids, and nothing was written
     expect(apply.code).toBe(0);
     expect(apply.output).toContain("Resources: 2 imported, 0 added, 0 changed, 0 destroyed.");
     expect(writeRequests(emulator.requests())).toEqual([]);
-    expect(await ws.output("org_id")).toBe(org.id);
-    expect(await ws.output("triage_id")).toBe(agent.id);
+    expect(await hclWs.output("org_id")).toBe(org.id);
+    expect(await hclWs.output("triage_id")).toBe(agent.id);
     expect(emulator.webhooks()).toHaveLength(2);
   });
 
   test("an import id of no accepted form, an unknown webhook id and an empty scope are refused with what to do", async () => {
-    ws.write(config({ x: { url: "https://hooks.example.com/x", agent_id: AGENT_B } }));
-    await ws.init();
+    hclWs.write(config({ x: { url: "https://hooks.example.com/x", agent_id: AGENT_B } }));
+    await hclWs.init();
 
-    // UNKNOWN_AGENT stands for a UUID that no webhook has as its id.
     const cases: Array<[string, string]> = [
       ["not-a-webhook", messages.importIdRule("not-a-webhook")],
-      [UNKNOWN_AGENT, messages.importNoSuchWebhook(UNKNOWN_AGENT)],
+      [UNKNOWN_WEBHOOK_ID, messages.importNoSuchWebhook(UNKNOWN_WEBHOOK_ID)],
       [`agent/${AGENT_B}`, messages.importNothingInScope(AGENT_B)],
     ];
     for (const [id, message] of cases) {

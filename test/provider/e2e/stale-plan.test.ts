@@ -5,33 +5,25 @@
  * another field survives it (the one black-box view of a PUT's body).
  */
 import { messages } from "../../../src/messages";
-import { describeWithTerraform } from "../../support/describe";
+import { describeWithTerraform, hclWs, useHclWorkspace } from "../../support/e2e";
 import { emulator, useSharedEmulator } from "../../support/emulator";
-import {
-  changeInUi,
-  deleteInUi,
-  flat,
-  useWorkspace,
-  webhookConfig,
-  writeRequests,
-  ws,
-} from "../../support/webhook-config";
+import { changeInUi, deleteInUi, flat, webhookConfig, writeRequests } from "../../support/webhook-config";
 
 const SECRET = "whsec_e2e_" + "St4leP".repeat(6);
 
 const config = (url: string, description?: string) =>
   webhookConfig({ apiUrl: emulator.url, webhooks: { org: { url, description, secret: true } } });
-const savePlan = () => ws.terraform(["plan", "-out=plan.bin", "-input=false", "-no-color"]);
-const applySaved = () => ws.terraform(["apply", "-input=false", "-no-color", "plan.bin"]);
+const savePlan = () => hclWs.terraform(["plan", "-out=plan.bin", "-input=false", "-no-color"]);
+const applySaved = () => hclWs.terraform(["apply", "-input=false", "-no-color", "plan.bin"]);
 
 useSharedEmulator({});
-useWorkspace(SECRET);
+useHclWorkspace(SECRET);
 
 describeWithTerraform("saved plans applied after a change in the UI (terraform + bundled provider + emulator)", () => {
   test("an update planned for a webhook deleted in the UI since fails saying so, and the next plan creates it anew", async () => {
-    expect((await ws.apply(config("https://hooks.example.com/v1"))).code).toBe(0);
+    expect((await hclWs.apply(config("https://hooks.example.com/v1"))).code).toBe(0);
     const id = emulator.webhooks()[0].id;
-    ws.write(config("https://hooks.example.com/v2"));
+    hclWs.write(config("https://hooks.example.com/v2"));
     expect((await savePlan()).code).toBe(0);
     await deleteInUi(emulator.url, id);
     emulator.clearRequests();
@@ -42,14 +34,14 @@ describeWithTerraform("saved plans applied after a change in the UI (terraform +
     expect(flat(result.output)).toContain(flat(messages.goneSincePlan(id)));
     expect(writeRequests(emulator.requests())).toEqual([`PUT /api/v1/webhooks/${id}`]);
     expect(emulator.webhooks()).toEqual([]);
-    const next = await ws.plan();
+    const next = await hclWs.plan();
     expect(next.code).toBe(2);
     expect(next.output).toContain("preclinical_webhook.org will be created");
   });
 
   test("a create planned for a scope taken in the UI since fails naming the holder, and creates nothing", async () => {
-    ws.write(config("https://hooks.example.com/v1"));
-    await ws.init();
+    hclWs.write(config("https://hooks.example.com/v1"));
+    await hclWs.init();
     expect((await savePlan()).code).toBe(0);
     const holder = emulator.seedWebhook("default", { url: "https://ui.example.com/by-hand" });
     emulator.clearRequests();
@@ -63,9 +55,9 @@ describeWithTerraform("saved plans applied after a change in the UI (terraform +
   });
 
   test("an update sends only the fields it changes: a description changed in the UI after the plan survives a saved url change", async () => {
-    expect((await ws.apply(config("https://hooks.example.com/v1", "as configured"))).code).toBe(0);
+    expect((await hclWs.apply(config("https://hooks.example.com/v1", "as configured"))).code).toBe(0);
     const id = emulator.webhooks()[0].id;
-    ws.write(config("https://hooks.example.com/v2", "as configured"));
+    hclWs.write(config("https://hooks.example.com/v2", "as configured"));
     expect((await savePlan()).code).toBe(0);
     await changeInUi(emulator.url, id, { description: "changed in the UI after the plan", is_enabled: false });
     emulator.clearRequests();

@@ -11,7 +11,7 @@ import { PreclinicalEmulator } from "../../../src/emulator";
 import { providerBundlePath, providerExecutablePath } from "../../../src/provider/install";
 import { HANDSHAKE } from "../../../src/provider/protocol/server";
 import { AGENT_A } from "../../support/agents";
-import { describeWithTerraform } from "../../support/describe";
+import { describeWithTerraform } from "../../support/e2e";
 import { terraformPlatform } from "../../support/hcl-workspace";
 import { webhookConfig, webhookWorkspace } from "../../support/webhook-config";
 
