@@ -6,8 +6,7 @@
 import { TerraformStack, Testing } from "cdktf";
 import { PreclinicalConnection, PreclinicalWebhook, type PreclinicalWebhookProps } from "../../src/construct";
 import { escapeTemplate } from "../../src/construct/hcl";
-import { quote } from "../../src/messages";
-import { messages } from "../../src/messages";
+import { messages, quote } from "../../src/messages";
 import { HOST, SECRET_16, HOOK_URL, accepted, rejected, type Prop } from "../support/inputs";
 import { thrown } from "../support/thrown";
 import { onProvisioners } from "../support/engines";
