@@ -89,6 +89,9 @@ function excerpt(text: string, max = 80): string {
   return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 }
 
+/** Connection failures that mean the API was never reached: the runner's network or the API URL is wrong. */
+export const UNREACHABLE_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
+
 /** How long one attempt may take, and which setting set that. */
 export interface AttemptLimit {
   readonly ms: number;
@@ -105,9 +108,8 @@ export function describeNetworkFailure(err: unknown, limit: AttemptLimit) {
     };
   }
   const cause = e?.code ?? e?.cause?.code ?? "UNKNOWN";
-  const hint =
-    cause === "ECONNREFUSED" || cause === "ENOTFOUND" || cause === "EAI_AGAIN"
-      ? "the API cannot be reached. Check the API URL and the runner's network access."
-      : "the connection was lost. It is safe to run again.";
+  const hint = UNREACHABLE_CODES.has(cause)
+    ? "the API cannot be reached. Check the API URL and the runner's network access."
+    : "the connection was lost. It is safe to run again.";
   return { code: ClientErrorCodes.NETWORK_ERROR, cause, reason: `${cause} (${e?.message ?? "no message"}): ${hint}` };
 }

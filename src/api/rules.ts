@@ -72,7 +72,8 @@ export const FIELD_RULES = {
   secret: { pattern: SECRET_PATTERN, min: MIN_SECRET_LENGTH, max: MAX_SECRET_LENGTH },
 } as const satisfies Record<string, FieldRule>;
 
-const follows = (rule: FieldRule, value: string) => test(rule.pattern, value) && within(value, rule.min, rule.max);
+const inBounds = (rule: FieldRule, value: string) => within(value, rule.min, rule.max);
+const follows = (rule: FieldRule, value: string) => test(rule.pattern, value) && inBounds(rule, value);
 
 /** One predicate per rule: true when the value is allowed. */
 export const rules = {
@@ -104,9 +105,9 @@ function isHttpUrl(value: string): boolean {
  * still be seeded for import, adoption and drift tests.
  */
 export const apiAccepts = {
-  url: (v: string) => isHttpUrl(v) && within(v, FIELD_RULES.url.min, FIELD_RULES.url.max),
-  description: (v: string) => within(v, FIELD_RULES.description.min, FIELD_RULES.description.max),
-  secret: (v: string) => within(v, FIELD_RULES.secret.min, FIELD_RULES.secret.max),
+  url: (v: string) => isHttpUrl(v) && inBounds(FIELD_RULES.url, v),
+  description: (v: string) => inBounds(FIELD_RULES.description, v),
+  secret: (v: string) => inBounds(FIELD_RULES.secret, v),
 } as const;
 
 /** What apiAccepts asks for, in the words of the emulator's 400 answers after "must be". */
@@ -132,10 +133,8 @@ export const RULE_TEXT: Readonly<Record<Rule | "timeoutMs", string>> = {
     `an absolute https URL without credentials, spaces or control characters, at most ${MAX_URL_LENGTH} ` +
     "characters (plain http is allowed only for localhost, 127.x.x.x and [::1])",
   agentId: 'a UUID such as "6ba7b810-9dad-11d1-80b4-00c04fd430c8"',
-  description:
-    `at most ${MAX_DESCRIPTION_LENGTH} characters with no control characters other than tab, newline and ` +
-    "carriage return",
-  secret: `${MIN_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters with no control characters`,
+  description: `${API_RULE_TEXT.description} with no control characters other than tab, newline and carriage return`,
+  secret: `${API_RULE_TEXT.secret} with no control characters`,
   apiUrl: "an absolute https URL (or http on a loopback host, for the emulator)",
   apiKeyEnvVar: "the name of an environment variable (letters, digits and _, not starting with a digit)",
   nodeExecutable: "a literal, non-empty path or command name of Node.js 20+ (it is not shell-expanded)",

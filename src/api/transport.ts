@@ -9,7 +9,14 @@ import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL } from "./assumptions";
 import { ClientErrorCodes, PreclinicalError, PreclinicalNetworkError, redact, type RequestContext } from "./errors";
 import { DEFAULT_RETRY_POLICY, backoffDelayMs, parseRetryAfter, type RetryPolicy } from "./retry";
 import type { ApiSchema } from "./schemas";
-import { apiErrorOf, describeNetworkFailure, parseResponse, type AttemptLimit, type RawResponse } from "./responses";
+import {
+  UNREACHABLE_CODES,
+  apiErrorOf,
+  describeNetworkFailure,
+  parseResponse,
+  type AttemptLimit,
+  type RawResponse,
+} from "./responses";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version";
 
 /** How the client reaches the API. */
@@ -71,7 +78,8 @@ export interface SendOptions<T> {
 /** The least time an attempt is started with; less than that left before the deadline ends the retries. */
 const MIN_ATTEMPT_MS = 250;
 
-const NOT_APPLIED_NETWORK_CODES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "ENOTFOUND", "EAI_AGAIN"]);
+/** Failures that prove a request was never sent: the API was unreachable, or no connection was made in time. */
+const NOT_APPLIED_NETWORK_CODES = new Set([...UNREACHABLE_CODES, "UND_ERR_CONNECT_TIMEOUT"]);
 
 /** Sends requests to one API base URL with one key, over one pool of keep-alive connections. */
 export class Transport {

@@ -11,15 +11,16 @@ const FINGERPRINT_SALT = "preclinical-webhook-secret:v1:";
  * is a literal or a variable (so moving it into a variable is not a change).
  */
 export function secretFingerprint(path: string, secret: string): string {
+  const prefix = `${FINGERPRINT_SALT}${path}:`;
   if (!Token.isUnresolved(secret)) {
     return crypto
       .createHash("sha256")
-      .update(FINGERPRINT_SALT + path + ":" + secret)
+      .update(prefix + secret)
       .digest("hex")
       .slice(0, 16);
   }
   // sensitive() first: before Terraform 1.7, nonsensitive() of a value that is not sensitive (a secret from a
   // variable declared without `sensitive: true`) is an error.
-  const salted = Fn.sensitive(Fn.join("", [escapeTemplate(FINGERPRINT_SALT + path + ":"), secret]));
+  const salted = Fn.sensitive(Fn.join("", [escapeTemplate(prefix), secret]));
   return Fn.nonsensitive(Fn.substr(Fn.sha256(salted), 0, 16));
 }
