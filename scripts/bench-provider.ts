@@ -10,6 +10,7 @@ import { createServerCertificate } from "../src/provider/protocol/certificate";
 import { HANDSHAKE } from "../src/provider/protocol/server";
 import { providerBundlePath } from "../src/provider/install";
 import { HclWorkspace } from "../test/support/hcl-workspace";
+import { bareData, curlStack, webhooks } from "./stacks";
 
 export interface Stat {
   median: number;
@@ -19,45 +20,6 @@ export interface Stat {
 }
 
 type StatOf = (values: number[]) => Stat;
-
-const agent = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
-
-/** `count` webhooks (the first organization-level), as a plain-Terraform user writes them. */
-function webhooks(emulatorUrl: string, count: number): Record<string, unknown> {
-  const resources: Record<string, unknown> = {};
-  for (let i = 0; i < count; i++) {
-    resources[`hook_${i}`] = { url: `https://hooks.example.com/${i}`, ...(i > 0 && { agent_id: agent(i) }) };
-  }
-  return { provider: { preclinical: { api_url: emulatorUrl } }, resource: { preclinical_webhook: resources } };
-}
-
-function bareData(count: number): Record<string, unknown> {
-  const resources: Record<string, unknown> = {};
-  for (let i = 0; i < count; i++) resources[`hook_${i}`] = { input: `https://hooks.example.com/${i}` };
-  return { terraform: {}, resource: { terraform_data: resources } };
-}
-
-/** The ten-minute alternative: POST with curl at create time, nothing else. */
-function curlStack(emulatorUrl: string, count: number): Record<string, unknown> {
-  const resources: Record<string, unknown> = {};
-  for (let i = 0; i < count; i++) {
-    const body = JSON.stringify({ url: `https://hooks.example.com/${i}`, ...(i > 0 && { agent_id: agent(i) }) });
-    resources[`hook_${i}`] = {
-      triggers_replace: { body },
-      provisioner: [
-        {
-          "local-exec": {
-            command:
-              'curl -sS -f -X POST -H "Authorization: Bearer $PRECLINICAL_API_KEY" -H "content-type: application/json" ' +
-              '--data "$BODY" "$API_URL/webhooks" > /dev/null',
-            environment: { BODY: body, API_URL: emulatorUrl },
-          },
-        },
-      ],
-    };
-  }
-  return { terraform: {}, resource: { terraform_data: resources } };
-}
 
 const env = { PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY };
 

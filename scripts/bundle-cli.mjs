@@ -4,12 +4,17 @@
 // esbuild's output depends only on its inputs, so a given version is always the same bytes, which the
 // provider's lock file checksums rely on.
 //
-//   node scripts/bundle-cli.mjs [--outdir DIR]   (default dist; a test builds into a temp folder and compares)
+//   node scripts/bundle-cli.mjs [--outdir DIR] [--sourcemap FILE]
+// --outdir: default dist; a test builds into a temp folder and compares. --sourcemap also writes the provider
+// bundle's source map to FILE (outside the package; scripts/profile-provider.ts reads it to name the code a
+// CPU profile spent its time in). The map changes nothing in the executable.
 import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
-const outdir = process.argv.includes("--outdir") ? process.argv[process.argv.indexOf("--outdir") + 1] : "dist";
+const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const outdir = arg("--outdir") ?? "dist";
+const sourcemap = arg("--sourcemap");
 
 // The bundles need the package's name and version only: an edit elsewhere in package.json must not change
 // their bytes.
@@ -47,8 +52,10 @@ const provider = await build({
   entryPoints: ["src/provider/main.ts"],
   write: false,
   outfile: "provider.cjs",
+  ...(sourcemap && { sourcemap: "external" }),
 });
-const source = provider.outputFiles[0].text;
+const source = provider.outputFiles.find((f) => f.path.endsWith(".cjs")).text;
+if (sourcemap) writeFileSync(sourcemap, provider.outputFiles.find((f) => f.path.endsWith(".map")).text);
 const launcher = await build({
   ...common,
   entryPoints: ["src/provider/launcher.ts"],
