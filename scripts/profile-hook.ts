@@ -3,14 +3,18 @@
  * set by scripts/profile-provider.ts), never into a user's: it watches the process from outside the provider's
  * code and appends one JSON line per process to $PRECLINICAL_PROFILE_OUT at exit:
  * - the CPU time (user + system) and wall time at the handshake line (the first write to stdout) and at exit;
- * - the gRPC calls answered, by name, from the provider's own log lines ("<Call> answered");
- * - the API requests made, by method and path (ids as {id}), from the client's debug lines.
+ * - the gRPC calls Terraform made, by method (the HTTP/2 streams its servers accepted);
+ * - the API requests made, by method and path (ids as {id}), from undici's diagnostics channel.
  * With PRECLINICAL_PROFILE_CPU_DIR set, it also records a V8 CPU profile of the whole process into that folder as
  * <pid>.cpuprofile (Node 20 refuses --cpu-prof in NODE_OPTIONS; the inspector does the same from here).
  * With PRECLINICAL_PROFILE_EXIT_AT_HANDSHAKE=1 the process ends right after its handshake line, without exit
  * handlers (so a code cache is not written): a start-up measurement of exactly that span.
  */
+import * as diagnostics from "node:diagnostics_channel";
 import * as fs from "node:fs";
+// The module object itself (an import would wrap it in getters, which cannot be replaced).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import http2 = require("node:http2");
 import * as inspector from "node:inspector";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -72,6 +76,9 @@ if (out) {
       if (exitAtHandshake) {
         const written = stdoutWrite(chunk, ...rest);
         record("handshake");
+        // The exit handlers that would remove the socket's folder do not run: remove it here.
+        const socket = String(chunk).split("|")[3];
+        if (socket?.startsWith("/")) fs.rmSync(path.dirname(socket), { recursive: true, force: true });
         // No exit handlers, so the span measured ends at the handshake.
         reallyExit.call(process, 0);
         return written;
@@ -80,29 +87,31 @@ if (out) {
     return stdoutWrite(chunk, ...rest);
   }) as typeof process.stdout.write;
 
-  const stderrWrite = process.stderr.write.bind(process.stderr) as (chunk: unknown, ...rest: unknown[]) => boolean;
-  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => {
-    for (const line of String(chunk).split("\n")) {
-      if (!line.startsWith("{")) continue;
-      let message: string;
-      try {
-        message = String((JSON.parse(line) as { "@message"?: unknown })["@message"] ?? "");
-      } catch {
-        continue;
-      }
-      const call = /^(\w+) answered$/.exec(message);
-      if (call) {
-        calls[call[1]] = (calls[call[1]] ?? 0) + 1;
-        firstCall ??= call[1];
-      }
-      const request = /^(GET|POST|PUT|PATCH|DELETE) (\S+): \d+ \(attempt/.exec(message);
-      if (request) {
-        const route = `${request[1]} ${request[2].replace(/\?.*$/, "").replace(/[0-9a-f-]{36}/gi, "{id}")}`;
-        requests[route] = (requests[route] ?? 0) + 1;
-      }
-    }
-    return stderrWrite(chunk, ...rest);
-  }) as typeof process.stderr.write;
+  // gRPC calls: every HTTP/2 stream a server of this process accepts, named by the method of its :path.
+  for (const factory of ["createSecureServer", "createServer"] as const) {
+    const create = http2[factory] as (...args: unknown[]) => http2.Http2Server;
+    (http2 as unknown as Record<string, unknown>)[factory] = (...args: unknown[]) => {
+      const server = create(...args);
+      server.on("stream", (_stream, headers) => {
+        const call =
+          String(headers[":path"] ?? "")
+            .split("/")
+            .pop() || "(no path)";
+        calls[call] = (calls[call] ?? 0) + 1;
+        firstCall ??= call;
+      });
+      return server;
+    };
+  }
+  // API requests: every request undici creates (each attempt of a retried one too).
+  diagnostics.channel("undici:request:create").subscribe((message) => {
+    const { request } = message as { request: { method: string; path: string } };
+    const route = `${request.method} ${request.path
+      .replace(/\?.*$/, "")
+      .replace(/^\/api\/v1/, "")
+      .replace(/[0-9a-f-]{36}/gi, "{id}")}`;
+    requests[route] = (requests[route] ?? 0) + 1;
+  });
 
   let recorded = false;
   const record = (end: string) => {

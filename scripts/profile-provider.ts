@@ -331,6 +331,7 @@ async function creates(emulator: PreclinicalEmulator, cacheHome: string) {
       record: p,
       whole: attribute(profile, map),
       beforeHandshake: attribute(profile, map, -Infinity, p.handshake?.hrtimeUs ?? Infinity),
+      afterHandshake: attribute(profile, map, p.handshake?.hrtimeUs ?? Infinity, Infinity),
     };
   });
   const found = byProcess.filter((x): x is NonNullable<typeof x> => x !== undefined);
@@ -348,21 +349,26 @@ async function creates(emulator: PreclinicalEmulator, cacheHome: string) {
   print("|---|---|---|");
   attributionRows(start, 10, "category");
   print();
+  print("| before the handshake (all processes): top functions | ms | share |");
+  print("|---|---|---|");
+  attributionRows(start, 25, "function");
+  print();
+  print("Each process after its handshake, by package (the five largest):");
+  print();
+  print("| role | ms sampled | largest |");
+  print("|---|---|---|");
+  for (const x of found) {
+    const rows = top(x.afterHandshake.byCategory, x.afterHandshake.totalMs, 5);
+    print(
+      `| ${role(x.record)} | ${x.afterHandshake.totalMs.toFixed(0)} | ${rows.map(([k, ms]) => `${k} ${ms.toFixed(0)}`).join(", ")} |`,
+    );
+  }
+  print();
   const apply = found.find((x) => role(x.record) === "apply");
   if (apply) {
-    const afterStart = sum([apply.whole]);
-    for (const [k, v] of apply.beforeHandshake.byCategory)
-      afterStart.byCategory.set(k, afterStart.byCategory.get(k)! - v);
-    for (const [k, v] of apply.beforeHandshake.byFunction)
-      afterStart.byFunction.set(k, afterStart.byFunction.get(k)! - v);
-    afterStart.totalMs -= apply.beforeHandshake.totalMs;
-    print(`| the apply process after its handshake (${afterStart.totalMs.toFixed(0)} ms): by package | ms | share |`);
-    print("|---|---|---|");
-    attributionRows(afterStart, 12, "category");
-    print();
     print("| the apply process after its handshake: top functions | ms | share |");
     print("|---|---|---|");
-    attributionRows(afterStart, 20, "function");
+    attributionRows(apply.afterHandshake, 25, "function");
     print();
   }
   const bytes = new Map<string, number>();
