@@ -93,6 +93,19 @@ export const messages = {
     `Terraform ${version} is too old for terraform_data (built in since 1.4). Upgrade Terraform, or use ` +
     "ProvisionerResourceType.NULL_RESOURCE.",
 
+  readsThroughProvider: (path: string) =>
+    `${path}: an agent or list read by name is read at plan time by the native provider, and this connection ` +
+    "uses the provisioner engine, which runs no custom provider. Give it a connection on the provider engine " +
+    "(the default), or give webhooks of the provisioner engine the agent's id (a UUID, from the Preclinical UI).",
+  agentTokenOnProvisioners: (path: string, agentPath: string) =>
+    `${path}: \`agentId\` comes from ${agentPath}, which the native provider reads at plan time, and this ` +
+    "webhook's connection uses the provisioner engine, where no custom provider runs and the webhook's scope " +
+    "must be known when the stack is synthesized. Pass the agent's id as a literal (a UUID, from the " +
+    "Preclinical UI), or use the provider engine (the default).",
+  agentTokenOtherOrganization: (path: string, agentPath: string) =>
+    `${path}: \`agentId\` comes from ${agentPath}, which reads the agents of another organization (another ` +
+    "connection, API URL or API key variable) than this webhook's. Give both the same `connection`.",
+
   // -------------------------------------------------------------------------------------------------------
   // Apply time (the provisioner CLI)
   // -------------------------------------------------------------------------------------------------------
@@ -177,10 +190,10 @@ export const messages = {
   providerSettingUnknown: (name: string) =>
     `The provider's \`${name}\` depends on a value known only after apply, but it names the organization that ` +
     "every plan reads and checks. Use a literal or a variable for it.",
-  agentIdOrName: (given: "both" | "neither") =>
-    (given === "both" ? "Both `id` and `name` are set" : "Neither `id` nor `name` is set") +
-    ": a preclinical_agent finds its agent by exactly one of them. Give `name` (as the Preclinical UI shows " +
-    "it) or `id` (the agent's UUID).",
+  agentIdOrName: (given: "both" | "neither", id = "id", what = "a preclinical_agent") =>
+    (given === "both" ? `Both \`${id}\` and \`name\` are set` : `Neither \`${id}\` nor \`name\` is set`) +
+    `: ${what} finds its agent by exactly one of them. Give \`name\` (as the Preclinical UI shows ` +
+    `it) or \`${id}\` (the agent's UUID).`,
   agentNameRule: () => "`name` is empty. Give the agent's name as the Preclinical UI shows it, or give `id`.",
   agentNameUnknown: (name: string, closest: readonly string[]) =>
     `No agent of the organization of this API key is named ${q(name)} (names match exactly, case and spaces ` +
