@@ -11,6 +11,7 @@ import {
   stringToTerraform,
   type IInterpolatingParent,
   type IResolvable,
+  type ITerraformDependable,
   type TerraformProvider,
 } from "cdktf";
 import { PROVIDER_TYPE, PROVIDER_VERSION } from "../provider/install";
@@ -114,6 +115,7 @@ export class PreclinicalAgentList extends ComplexList {
 
 export interface AgentsDataSourceConfig {
   readonly provider: TerraformProvider;
+  readonly dependsOn?: ITerraformDependable[];
   readonly agentProvider?: string;
 }
 
@@ -131,6 +133,7 @@ export class PreclinicalAgentsDataSource extends TerraformDataSource {
       terraformResourceType: PreclinicalAgentsDataSource.tfResourceType,
       terraformGeneratorMetadata: metadata,
       provider: config.provider,
+      dependsOn: config.dependsOn,
     });
   }
 
@@ -213,6 +216,7 @@ export class PreclinicalWebhookList extends ComplexList {
 
 export interface WebhooksDataSourceConfig {
   readonly provider: TerraformProvider;
+  readonly dependsOn?: ITerraformDependable[];
   readonly agentId?: string;
 }
 
@@ -230,6 +234,7 @@ export class PreclinicalWebhooksDataSource extends TerraformDataSource {
       terraformResourceType: PreclinicalWebhooksDataSource.tfResourceType,
       terraformGeneratorMetadata: metadata,
       provider: config.provider,
+      dependsOn: config.dependsOn,
     });
   }
 

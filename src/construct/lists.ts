@@ -5,7 +5,7 @@
  * `agents.agents.allWithMapKey("id")` for a for_each over them.
  */
 import { Construct } from "constructs";
-import { Fn, Token } from "cdktf";
+import { Fn, Token, type ITerraformDependable } from "cdktf";
 import { messages } from "../messages";
 import { agentOfToken, readingSettings, sameOrganization } from "./agent";
 import type { PreclinicalConnection } from "./connection";
@@ -30,6 +30,11 @@ export interface PreclinicalAgentsProps {
    * @default - the stack's default connection (PreclinicalConnection.defaultFor)
    */
   readonly connection?: PreclinicalConnection;
+  /**
+   * Read the list only after these (while they have changes pending, Terraform reads it during the apply).
+   * @default - read at plan time
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** The organization's agents, sorted by name, then id. */
@@ -42,6 +47,7 @@ export class PreclinicalAgents extends Construct {
     this.dataSource = new PreclinicalAgentsDataSource(this, "agents", {
       provider: providerFor(this, readingSettings(this, props.connection)),
       agentProvider: props.agentProvider,
+      dependsOn: props.dependsOn,
     });
   }
 
@@ -68,6 +74,12 @@ export interface PreclinicalWebhooksProps {
    * @default - the stack's default connection (PreclinicalConnection.defaultFor)
    */
   readonly connection?: PreclinicalConnection;
+  /**
+   * Read the list only after these, e.g. `[hook.webhookResource]` to list the webhooks a deploy creates:
+   * while they have changes pending, Terraform reads the list during the apply, after them.
+   * @default - read at plan time
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** The organization's webhooks, oldest first: every field the API returns but the secret. */
@@ -86,6 +98,7 @@ export class PreclinicalWebhooks extends Construct {
     this.dataSource = new PreclinicalWebhooksDataSource(this, "webhooks", {
       provider: providerFor(this, settings),
       agentId: props.agentId,
+      dependsOn: props.dependsOn,
     });
   }
 
