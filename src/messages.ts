@@ -174,6 +174,25 @@ export const messages = {
   apiCallFailed: (what: string, reason: string) =>
     `Could not ${what}: ${reason}\nNothing else was changed. Fix the cause and run terraform apply again; it ` +
     "picks up where this run stopped.",
+  organizationMoved: (m: {
+    id: string;
+    agentId: string | null;
+    recorded: string;
+    current: string;
+    configured: boolean;
+  }) =>
+    `Webhook ${m.id} (the ${describeScope(m.agentId)}) lives in the organization at ${m.recorded}, where it was ` +
+    `created or imported, and this provider now points at ${m.current}` +
+    `${m.configured ? "" : " (its configuration names no api_url, so the default)"}. Nothing was read or ` +
+    `written: at ${m.current} the webhook would not be found, and a second one would be created there while ` +
+    `${m.id} stayed behind, unmanaged.\n` +
+    `To keep it where it is, point the connection back at ${m.recorded} (PRECLINICAL_API_URL when you run cdktf ` +
+    "synth or deploy, the connection's `apiUrl`, or the provider's api_url) and run again.\n" +
+    `To move it to ${m.current}, either delete it first: with the old URL, remove the webhook from the code (or ` +
+    "run cdktf destroy, or terraform destroy) and deploy; then switch the URL and deploy, which creates it in " +
+    "the new organization. Or forget it here: `terraform state rm <this resource's address>` in the stack " +
+    `folder (cdktf.out/stacks/<stack>), then cdktf deploy (or terraform apply) creates it at ${m.current}; ` +
+    `delete ${m.id} in the old organization's UI if it is no longer wanted.`,
   providerSettingUnknown: (name: string) =>
     `The provider's \`${name}\` depends on a value known only after apply, but it names the organization that ` +
     "every plan reads and checks. Use a literal or a variable for it.",

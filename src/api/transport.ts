@@ -8,6 +8,7 @@ import { createAgent } from "./undici";
 import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL } from "./assumptions";
 import { ClientErrorCodes, PreclinicalError, PreclinicalNetworkError, redact, type RequestContext } from "./errors";
 import { DEFAULT_RETRY_POLICY, backoffDelayMs, parseRetryAfter, type RetryPolicy } from "./retry";
+import { canonicalApiUrl } from "./rules";
 import type { ApiSchema } from "./schemas";
 import {
   UNREACHABLE_CODES,
@@ -279,5 +280,5 @@ function normalizeBaseUrl(raw: string): string {
       `The Preclinical API URL ${JSON.stringify(raw)} must use https (or http for a local emulator).`,
     );
   }
-  return url.toString().replace(/\/+$/, "");
+  return canonicalApiUrl(url.toString());
 }

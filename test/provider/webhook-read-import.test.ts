@@ -35,6 +35,7 @@ describe("read and the shared webhook list", () => {
       secret_version: "7",
       adopt_existing: true,
       created_at: hook.created_at,
+      api_url: env.emulator.url, // recorded from the first read of state that had none
     });
   });
 

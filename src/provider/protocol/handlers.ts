@@ -135,7 +135,8 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
           ),
         ]);
       }
-      // Version 0 is the only one so far: the state is re-encoded with every attribute present.
+      // Every upgrade so far only added attributes: the state is re-encoded with every attribute of the current
+      // schema present, null where the older state had none (preclinical_webhook's api_url until its next read).
       const state = decodeJsonObject(request.raw_state?.json, type);
       return { upgraded_state: encode(state, type), diagnostics: [] };
     },

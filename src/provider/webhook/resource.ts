@@ -19,27 +19,45 @@ import {
   type StateResult,
 } from "../protocol/definition";
 import { UNKNOWN, known, type ObjectValue } from "../protocol/values";
+import { homeUrl } from "./organization";
 import { WEBHOOK_SCHEMA } from "./schema";
-import { apiFailure, type Session } from "./session";
+import { apiFailure, type Organization, type Session } from "./session";
 import { validateWebhook } from "./validate";
 
 const DEFAULT_IS_ENABLED = true;
 
-export function webhookResource(session: () => Session): ResourceDefinition {
+/**
+ * `session(apiUrl)`: the session of an API URL, by default the configured one; `organization`: where the
+ * provider points (by default, the session's URL, as named in the configuration).
+ */
+export function webhookResource(
+  session: (apiUrl?: string) => Session,
+  organization: () => Organization = () => ({ apiUrl: session().client.baseUrl, apiUrlConfigured: true }),
+): ResourceDefinition {
+  // A webhook in state is reached through the organization it lives in (./organization.ts); reads and
+  // deletes may follow it there from a provider configuration that names no api_url.
+  const home = (state: ObjectValue, mayFollow: boolean) => session(homeUrl(state, organization(), mayFollow));
   return {
     schema: WEBHOOK_SCHEMA,
     validate: validateWebhook,
-    plan: (request) => plan(session, request),
+    plan: async (request) => plan(session, organization(), request),
     // async, so that a missing session (no API key) rejects rather than throws.
-    apply: async (request) => apply(session(), request),
-    read: async (state) => read(session(), state),
+    apply: async (request) => apply(request.prior ? home(request.prior, request.planned === null) : session(), request),
+    read: async (state) => read(home(state, true), state),
     import: async (id) => importWebhook(session(), id),
   };
 }
 
-async function plan(session: () => Session, { prior, proposed, config }: PlanRequest): Promise<PlanResult> {
+async function plan(
+  session: () => Session,
+  organization: Organization,
+  { prior, proposed, config }: PlanRequest,
+): Promise<PlanResult> {
   if (proposed === null || config === null) return { planned: null };
-  const planned: ObjectValue = { ...proposed, secret: null };
+  // A webhook of another organization fails here, before any request (the read has already, unless refresh
+  // was skipped); a new one (and a replacement) is created where the provider points.
+  if (prior !== null) homeUrl(prior, organization, false);
+  const planned: ObjectValue = { ...proposed, secret: null, api_url: organization.apiUrl };
   // The proposal carries the prior value of an optional+computed attribute; the default must win, or a
   // webhook paused in the UI would never show as drift.
   if (config.is_enabled === null) planned.is_enabled = DEFAULT_IS_ENABLED;
@@ -96,7 +114,15 @@ async function applyChange(session: Session, { prior, planned, config }: ApplyRe
     // What was asked is what the API now holds (the next refresh shows otherwise); the API adds id and time.
     const created = await create(session, planned, secret);
     session.directory.wrote(created);
-    return { state: { ...planned, secret: null, id: created.id, created_at: created.created_at } };
+    return {
+      state: {
+        ...planned,
+        secret: null,
+        id: created.id,
+        created_at: created.created_at,
+        api_url: session.client.baseUrl,
+      },
+    };
   }
   return { state: await update(session, prior, planned, secret) };
 }
@@ -204,7 +230,7 @@ async function read(session: Session, state: ObjectValue): Promise<StateResult> 
   }
   // Deleted outside Terraform: no state, so the plan creates it anew.
   if (!webhook) return { state: null };
-  const fromApi = stateOf(webhook, state);
+  const fromApi = stateOf(webhook, state, session);
   // Agent ids compare as UUIDs: keep the configuration's spelling when only the case differs.
   if (sameAgent(state.agent_id, fromApi.agent_id)) fromApi.agent_id = state.agent_id;
   return { state: fromApi };
@@ -217,11 +243,11 @@ async function importWebhook(session: Session, id: string): Promise<StateResult>
     if (scope === undefined) {
       const webhook = await session.directory.byId(id);
       if (!webhook) throw new DiagnosticsError([error(summary, messages.importNoSuchWebhook(id))]);
-      return { state: stateOf(webhook, null) };
+      return { state: stateOf(webhook, null, session) };
     }
     const holder = await session.directory.holderOf(scope);
     if (!holder) throw new DiagnosticsError([error(summary, messages.importNothingInScope(scope))]);
-    return { state: stateOf(holder, null) };
+    return { state: stateOf(holder, null, session) };
   } catch (err) {
     throw apiFailure(summary, `import ${id}`, err, session);
   }
@@ -236,8 +262,12 @@ function parseImportId(id: string): string | null | undefined {
   throw new DiagnosticsError([error("Cannot import the Preclinical webhook", messages.importIdRule(id))]);
 }
 
-/** The state of a webhook as the API holds it, with what only the configuration knows taken from `own`. */
-function stateOf(webhook: Webhook, own: ObjectValue | null): ObjectValue {
+/**
+ * The state of a webhook as the API holds it through `session`, with what only the configuration knows taken
+ * from `own`. Read through the organization it lives in, it records that organization's URL (state from
+ * before api_url was kept records it from its first read on).
+ */
+function stateOf(webhook: Webhook, own: ObjectValue | null, session: Session): ObjectValue {
   return {
     id: webhook.id,
     url: webhook.url,
@@ -248,6 +278,7 @@ function stateOf(webhook: Webhook, own: ObjectValue | null): ObjectValue {
     secret_version: own?.secret_version ?? null,
     adopt_existing: own?.adopt_existing ?? null,
     created_at: webhook.created_at,
+    api_url: session.client.baseUrl,
   };
 }
 

@@ -6,7 +6,8 @@ import type { BlockSchema } from "../protocol/definition";
 export const WEBHOOK_TYPE = "preclinical_webhook";
 
 export const WEBHOOK_SCHEMA: BlockSchema = {
-  version: 0,
+  // 1: api_url recorded. State of version 0 has none until its next read (resource.ts).
+  version: 1,
   description:
     "A Preclinical webhook: where Preclinical POSTs when a test run completes, for the whole organization or for " +
     "one agent. Changes made outside Terraform show in the plan and the next apply puts them back.",
@@ -57,6 +58,13 @@ export const WEBHOOK_SCHEMA: BlockSchema = {
         "configuration, instead of failing the plan.",
     },
     created_at: { type: "string", computed: true, description: "When the webhook was created (ISO-8601)." },
+    api_url: {
+      type: "string",
+      computed: true,
+      description:
+        "The API URL the webhook was created or imported through: the organization it lives in. A plan whose " +
+        "provider points at another API URL fails before any request, rather than planning a second webhook there.",
+    },
   },
 };
 
