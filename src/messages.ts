@@ -155,10 +155,13 @@ export const messages = {
   goneSincePlan: (id: string) =>
     `Webhook ${id} was deleted outside Terraform after this plan was made, so it cannot be updated. Run ` +
     "terraform plan again: it plans to create the webhook anew.",
-  writeOnlyNeedsTerraform: (version: string) =>
-    "`secret` is a write-only attribute, which needs Terraform 1.11 or later " +
+  writeOnlyNeedsTerraform: (version: string, attribute: "secret" | "adopt_existing" = "secret") =>
+    `\`${attribute}\` is a write-only attribute, which needs Terraform 1.11 or later ` +
     `(this is ${version || "an older version"}); ` +
-    "an older Terraform would store the secret in the plan and the state. Upgrade Terraform, or remove `secret`.",
+    (attribute === "secret"
+      ? "an older Terraform would store the secret in the plan and the state. Upgrade Terraform, or remove `secret`."
+      : "an older Terraform cannot plan it. Upgrade Terraform, or remove `adopt_existing` and import the webhook " +
+        "instead."),
   secretVersionWithoutSecret: (name = "secret_version") =>
     `\`${name}\` is set but \`secret\` is not: ${name} only says when to send the secret again. Set ` +
     `\`secret\` (from a sensitive variable) or remove \`${name}\`.`,

@@ -57,7 +57,9 @@ async function plan(
   // A webhook of another organization fails here, before any request (the read has already, unless refresh
   // was skipped); a new one (and a replacement) is created where the provider points.
   if (prior !== null) homeUrl(prior, organization, false);
-  const planned: ObjectValue = { ...proposed, secret: null, api_url: organization.apiUrl };
+  // Write-only (secret, adopt_existing): never planned or stored, so no change of theirs is a diff; their values
+  // reach apply in the configuration.
+  const planned: ObjectValue = { ...proposed, secret: null, adopt_existing: null, api_url: organization.apiUrl };
   // The proposal carries the prior value of an optional+computed attribute; the default must win, or a
   // webhook paused in the UI would never show as drift.
   if (config.is_enabled === null) planned.is_enabled = DEFAULT_IS_ENABLED;
@@ -71,12 +73,12 @@ async function plan(
     // Terraform plans the create of the replacement next, with a null prior: the checks run there.
     return { planned: { ...planned, id: UNKNOWN, created_at: UNKNOWN }, requiresReplace: ["agent_id"] };
   }
-  const diagnostics = await createChecks(session(), planned);
+  const diagnostics = await createChecks(session(), planned, config.adopt_existing === true);
   return { planned: { ...planned, id: UNKNOWN, created_at: UNKNOWN }, diagnostics };
 }
 
 /** Plan-time checks of a create, so that the plan fails before any write: the agent exists, the scope is free. */
-async function createChecks(session: Session, planned: ObjectValue): Promise<Diagnostic[]> {
+async function createChecks(session: Session, planned: ObjectValue, adopt: boolean): Promise<Diagnostic[]> {
   if (planned.agent_id === UNKNOWN) return [];
   const agentId = known<string>(planned.agent_id) ?? null;
   const summary = "Cannot create the Preclinical webhook";
@@ -86,8 +88,7 @@ async function createChecks(session: Session, planned: ObjectValue): Promise<Dia
     }
     const holder = await session.directory.holderOf(agentId);
     if (!holder) return [];
-    if (planned.adopt_existing === true)
-      return [warning("Existing webhook will be adopted", messages.willAdopt(agentId, holder))];
+    if (adopt) return [warning("Existing webhook will be adopted", messages.willAdopt(agentId, holder))];
     return [error(summary, messages.scopeHeld(agentId, holder), agentId ? "agent_id" : undefined)];
   } catch (err) {
     throw apiFailure("Cannot check the webhook's scope", "check the scope at plan time", err, session, agentId);
@@ -112,7 +113,7 @@ async function applyChange(session: Session, { prior, planned, config }: ApplyRe
   }
   if (prior === null) {
     // What was asked is what the API now holds (the next refresh shows otherwise); the API adds id and time.
-    const created = await create(session, planned, secret);
+    const created = await create(session, planned, secret, config?.adopt_existing === true);
     session.directory.wrote(created);
     return {
       state: {
@@ -127,11 +128,16 @@ async function applyChange(session: Session, { prior, planned, config }: ApplyRe
   return { state: await update(session, prior, planned, secret) };
 }
 
-async function create(session: Session, planned: ObjectValue, secret: string | undefined): Promise<Webhook> {
+async function create(
+  session: Session,
+  planned: ObjectValue,
+  secret: string | undefined,
+  adopt: boolean,
+): Promise<Webhook> {
   const agentId = known<string>(planned.agent_id) ?? null;
   const summary = "Could not create the Preclinical webhook";
   try {
-    if (planned.adopt_existing === true) {
+    if (adopt) {
       const holder = await session.directory.holderOf(agentId);
       if (holder) {
         return await session.client.updateWebhook(holder.id, {
@@ -276,7 +282,7 @@ function stateOf(webhook: Webhook, own: ObjectValue | null, session: Session): O
     is_enabled: webhook.is_enabled,
     secret: null,
     secret_version: own?.secret_version ?? null,
-    adopt_existing: own?.adopt_existing ?? null,
+    adopt_existing: null,
     created_at: webhook.created_at,
     api_url: session.client.baseUrl,
   };

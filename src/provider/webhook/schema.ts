@@ -53,9 +53,11 @@ export const WEBHOOK_SCHEMA: BlockSchema = {
     adopt_existing: {
       type: "bool",
       optional: true,
+      writeOnly: true,
       description:
         "On create, take over the webhook that already holds this scope (made in the UI, say) and set it to this " +
-        "configuration, instead of failing the plan.",
+        "configuration, instead of failing the plan. Write-only (Terraform 1.11+): it matters only on create, so " +
+        "it is never stored, and setting or dropping it later changes nothing.",
     },
     created_at: { type: "string", computed: true, description: "When the webhook was created (ISO-8601)." },
     api_url: {
