@@ -46,9 +46,15 @@ export class Workspace {
   /** The stack folder of the latest synthesis. */
   public lastStackDir = "";
 
+  /**
+   * `oneOutdir`: every synthesis writes into the same output folder, as successive `cdktf synth` runs write
+   * into cdktf.out (what an earlier synthesis laid out there, such as the provider, stays). By default each
+   * synthesis gets a fresh folder, as a pipeline that checks out afresh does.
+   */
   constructor(
     private readonly env: Record<string, string>,
     private readonly stackName = "webhooks",
+    private readonly oneOutdir = false,
   ) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "preclinical-e2e-"));
     this.statePath = path.join(this.dir, "terraform.tfstate");
@@ -56,7 +62,7 @@ export class Workspace {
 
   /** Synthesizes `program` into a fresh folder; returns the stack folder. */
   public synth(program: Program): string {
-    const outdir = path.join(this.dir, `synth-${++this.synths}`);
+    const outdir = path.join(this.dir, this.oneOutdir ? "cdktf.out" : `synth-${++this.synths}`);
     const app = new App({ outdir });
     const stack = new TerraformStack(app, this.stackName);
     new LocalBackend(stack, { path: this.statePath });
