@@ -76,6 +76,12 @@ export const messages = {
       ? "Set `engine: PreclinicalEngine.PROVIDER` on its PreclinicalConnection: provisioners cannot read the " +
         "webhook back from the API."
       : "It belongs to the provisioner engine's resources; on the provider engine use `webhookResource`."),
+  variableWouldPrompt: (name: string, readers: readonly string[]) =>
+    `Terraform variable \`${name}\`, read by ${readers.join(", ")}, has no default, and TF_VAR_${name} is not ` +
+    "set. In this pipeline (CI is set) cdktf deploy would stop at Terraform's prompt for it and wait until the " +
+    `job is killed. Set TF_VAR_${name} (from the pipeline's secret store for a secret). If the value comes from ` +
+    "a -var-file or --var instead, set TF_INPUT=0: Terraform then fails at once when it has no value, and this " +
+    "check is skipped.",
   literalSecret: () =>
     "`secret` is a literal string, so it is written in plain text into cdk.tf.json. Pass it through a sensitive " +
     'TerraformVariable (new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true })).',

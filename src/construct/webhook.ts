@@ -16,6 +16,7 @@ import type { PreclinicalWebhookResource } from "./provider-binding";
 import { declareWithProvisioners, type ProvisionerResources } from "./provisioner-engine";
 import type { ConnectionSettings } from "./settings";
 import { literal } from "./hcl";
+import { checkPipelineInputs } from "./pipeline-input";
 import { secretFingerprint } from "./secret";
 import { preconditions, tokenPreconditions, validateLiterals } from "./validation";
 
@@ -139,6 +140,8 @@ export class PreclinicalWebhook extends Construct {
     }
     register(this);
     this.node.addValidation(new UniqueScopeValidation(this));
+    const { url, description, agentId, isEnabled, secret, secretVersion } = props;
+    checkPipelineInputs(this, { url, description, agentId, isEnabled, secret, secretVersion });
   }
 
   /**
