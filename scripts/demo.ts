@@ -14,7 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PreclinicalClient, type Webhook } from "../src/api";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../src/emulator";
-import { EXAMPLE_AGENTS } from "../examples/main";
+import { EXAMPLE_AGENTS, TRIAGE_AGENT_NAME } from "../examples/main";
 
 const repo = path.resolve(__dirname, "..", "..");
 const cdktfBin = path.join(repo, "node_modules", ".bin", "cdktf");
@@ -81,7 +81,12 @@ async function main(): Promise<number> {
     );
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "preclinical-demo-"));
-  const emulator = await PreclinicalEmulator.start({ agents: Object.values(EXAMPLE_AGENTS).map((id) => ({ id })) });
+  const emulator = await PreclinicalEmulator.start({
+    agents: [
+      { id: EXAMPLE_AGENTS.triage, name: TRIAGE_AGENT_NAME },
+      { id: EXAMPLE_AGENTS.intake, name: "Intake" },
+    ],
+  });
   const api = new PreclinicalClient({ apiKey: EMULATOR_DEFAULT_API_KEY, baseUrl: emulator.url });
   const stop = () => {
     void api.close();

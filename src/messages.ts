@@ -99,6 +99,19 @@ export const messages = {
     `Terraform ${version} is too old for terraform_data (built in since 1.4). Upgrade Terraform, or use ` +
     "ProvisionerResourceType.NULL_RESOURCE.",
 
+  readsThroughProvider: (path: string) =>
+    `${path}: an agent or list read by name is read at plan time by the native provider, and this connection ` +
+    "uses the provisioner engine, which runs no custom provider. Give it a connection on the provider engine " +
+    "(the default), or give webhooks of the provisioner engine the agent's id (a UUID, from the Preclinical UI).",
+  agentTokenOnProvisioners: (path: string, agentPath: string) =>
+    `${path}: \`agentId\` comes from ${agentPath}, which the native provider reads at plan time, and this ` +
+    "webhook's connection uses the provisioner engine, where no custom provider runs and the webhook's scope " +
+    "must be known when the stack is synthesized. Pass the agent's id as a literal (a UUID, from the " +
+    "Preclinical UI), or use the provider engine (the default).",
+  agentTokenOtherOrganization: (path: string, agentPath: string) =>
+    `${path}: \`agentId\` comes from ${agentPath}, which reads the agents of another organization (another ` +
+    "connection, API URL or API key variable) than this webhook's. Give both the same `connection`.",
+
   // -------------------------------------------------------------------------------------------------------
   // Apply time (the provisioner CLI)
   // -------------------------------------------------------------------------------------------------------
@@ -143,15 +156,15 @@ export const messages = {
   // The Terraform provider (plan and apply time; messages are diagnostics, so they name attributes)
   // -------------------------------------------------------------------------------------------------------
 
-  scopeHeld: (agentId: string | null, holder: { id: string; url: string }) =>
-    `The ${describeScope(agentId)} already holds webhook ${holder.id} (${holder.url}), which this resource does ` +
+  scopeHeld: (agentId: string | null, holder: { id: string; url: string }, agentName?: string) =>
+    `The ${describeScope(agentId, agentName)} already holds webhook ${holder.id} (${holder.url}), which this resource does ` +
     "not manage, and the API allows one webhook per scope. To manage it here, import it (`terraform import " +
     `<address> ${importIdOf(agentId)}\`, or an import block with id = "${importIdOf(agentId)}") or set ` +
     `adopt_existing = true (\`adoptExisting: true\` on a PreclinicalWebhook); to start afresh, delete webhook ` +
     `${holder.id} in the Preclinical UI. If another resource of this configuration holds it and is being ` +
     "renamed, move its state instead (a moved block, or terraform state mv).",
-  willAdopt: (agentId: string | null, holder: { id: string; url: string }) =>
-    `adopt_existing is set and the ${describeScope(agentId)} holds webhook ${holder.id} (${holder.url}): apply ` +
+  willAdopt: (agentId: string | null, holder: { id: string; url: string }, agentName?: string) =>
+    `adopt_existing is set and the ${describeScope(agentId, agentName)} holds webhook ${holder.id} (${holder.url}): apply ` +
     "will take it over and set it to this configuration (same id) instead of creating a webhook. If a resource " +
     "of this configuration that holds it is destroyed in the same apply (a rename), the webhook is deleted " +
     "and created anew with a new id: for a rename, move the state instead.",
@@ -205,6 +218,28 @@ export const messages = {
   providerSettingUnknown: (name: string) =>
     `The provider's \`${name}\` depends on a value known only after apply, but it names the organization that ` +
     "every plan reads and checks. Use a literal or a variable for it.",
+  agentIdOrName: (given: "both" | "neither", id = "id", what = "a preclinical_agent") =>
+    (given === "both" ? `Both \`${id}\` and \`name\` are set` : `Neither \`${id}\` nor \`name\` is set`) +
+    `: ${what} finds its agent by exactly one of them. Give \`name\` (as the Preclinical UI shows ` +
+    `it) or \`${id}\` (the agent's UUID).`,
+  agentNameRule: () => "`name` is empty. Give the agent's name as the Preclinical UI shows it, or give `id`.",
+  agentNameUnknown: (name: string, closest: readonly string[]) =>
+    `No agent of the organization of this API key is named ${q(name)} (names match exactly, case and spaces ` +
+    "included). " +
+    (closest.length > 0
+      ? `The closest names it has: ${closest.map(q).join(", ")}. `
+      : "The organization has no agents. ") +
+    "Fix the name, or check that the API key belongs to the organization of that agent.",
+  agentNameAmbiguous: (name: string, ids: readonly string[]) =>
+    `${ids.length} agents of the organization are named ${q(name)}: ${ids.join(", ")}. A name must pick one ` +
+    "agent: give the `id` of the one you mean instead of `name` (on a PreclinicalWebhook, pass that id as " +
+    "`agentId`), or rename the others in the Preclinical UI.",
+  agentInactive: (name: string, id: string) =>
+    `Agent ${q(name)} (${id}) is inactive: Preclinical runs no tests for it, so a webhook for it receives ` +
+    "nothing until it is activated again in the Preclinical UI.",
+  agentIdNotFound: (id: string) =>
+    `No agent with id ${id} exists in the organization of this API key. Check the id in the Preclinical UI ` +
+    "(or find the agent by `name`), and that the API key belongs to the same organization.",
   createUncertain: (agentId: string | null, reason: string) =>
     `Could not confirm the create of the webhook: ${reason}\nThe request may have reached the API. Run terraform ` +
     `plan: if it reports the ${describeScope(agentId)} held by a webhook with this URL, that is the one this ` +

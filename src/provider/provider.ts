@@ -1,7 +1,7 @@
 /**
  * The `preclinical` provider: its configuration (API URL, the NAME of the variable holding the key,
- * timeouts) and its one resource. The key is read from the environment when the first API call needs it,
- * so a plan without webhooks needs no key, and it never enters configuration, state or logs.
+ * timeouts), its resource and its data sources. The key is read from the environment when the first API
+ * call needs it, so a plan without webhooks needs no key, and it never enters configuration, state or logs.
  */
 import type * as ApiClient from "../api/client";
 import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL } from "../api/assumptions";
@@ -10,9 +10,12 @@ import { messages } from "../messages";
 import { DiagnosticsError, error, type Diagnostic, type ProviderDefinition } from "./protocol/definition";
 import type { Logger } from "./protocol/logger";
 import { UNKNOWN, known, type ObjectValue } from "./protocol/values";
+import { AGENT_TYPE, agentDataSource } from "./agent/agent-data-source";
+import { AGENTS_TYPE, agentsDataSource } from "./agent/agents-data-source";
 import { PROVIDER_SCHEMA, WEBHOOK_TYPE } from "./webhook/schema";
 import { webhookResource } from "./webhook/resource";
 import { createSession, type Organization, type Session } from "./webhook/session";
+import { WEBHOOKS_TYPE, webhooksDataSource } from "./webhook/webhooks-data-source";
 
 export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = process.env): ProviderDefinition {
   const stopping = new AbortController();
@@ -65,6 +68,11 @@ export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = proces
     typeName: "preclinical",
     schema: PROVIDER_SCHEMA,
     resources: { [WEBHOOK_TYPE]: webhookResource(sessionAt, organization) },
+    dataSources: {
+      [AGENT_TYPE]: agentDataSource(() => sessionAt()),
+      [AGENTS_TYPE]: agentsDataSource(() => sessionAt()),
+      [WEBHOOKS_TYPE]: webhooksDataSource(() => sessionAt()),
+    },
     validate: validateProviderConfig,
     async configure(config) {
       const diagnostics = validateProviderConfig(config);

@@ -83,13 +83,13 @@ async function createChecks(session: Session, planned: ObjectValue, adopt: boole
   const agentId = known<string>(planned.agent_id) ?? null;
   const summary = "Cannot create the Preclinical webhook";
   try {
-    if (agentId !== null && !(await session.directory.agentExists(agentId))) {
-      return [error(summary, messages.agentUnknown(agentId), "agent_id")];
-    }
+    // Read from the organization's agents list, shared by every webhook the process plans.
+    const agent = agentId !== null ? await session.agents.byId(agentId) : undefined;
+    if (agentId !== null && !agent) return [error(summary, messages.agentUnknown(agentId), "agent_id")];
     const holder = await session.directory.holderOf(agentId);
     if (!holder) return [];
-    if (adopt) return [warning("Existing webhook will be adopted", messages.willAdopt(agentId, holder))];
-    return [error(summary, messages.scopeHeld(agentId, holder), agentId ? "agent_id" : undefined)];
+    if (adopt) return [warning("Existing webhook will be adopted", messages.willAdopt(agentId, holder, agent?.name))];
+    return [error(summary, messages.scopeHeld(agentId, holder, agent?.name), agentId ? "agent_id" : undefined)];
   } catch (err) {
     throw apiFailure("Cannot check the webhook's scope", "check the scope at plan time", err, session, agentId);
   }
