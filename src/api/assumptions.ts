@@ -44,6 +44,19 @@ export const PUT_ACCEPTS_NULL_DESCRIPTION = true;
 // 5. The webhook list is not paged and comes oldest first. The client tolerates any order, and refuses an
 //    organization-wide list whose `total` says it holds more than it returned (listWebhooks in client.ts).
 
+/**
+ * 6. Delivery health: a test delivery (POST /webhooks/{id}/test) does not count toward `last_triggered_at` and
+ * `consecutive_failures`, and nothing is auto-disabled after failures.
+ */
+export const TEST_DELIVERIES_COUNT = false;
+
+/**
+ * 7. Which webhook serves an agent's test run: its agent-level webhook, else the organization-level one. A
+ * disabled agent-level webhook still overrides (the agent's notifications are paused, not rerouted), as the
+ * scope rule counts disabled webhooks; a disabled webhook is delivered nothing.
+ */
+export const DISABLED_AGENT_WEBHOOK_OVERRIDES = true;
+
 /** API error codes the client decides on (never on the status alone). */
 export const ErrorCodes = {
   MISSING_REQUIRED_FIELD: "MISSING_REQUIRED_FIELD",
