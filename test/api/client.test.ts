@@ -1,8 +1,15 @@
 /** The client's operations against the emulator: what each sends, returns and throws. */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { PreclinicalClient, isAgentNotFound, isAlreadyExists, isNotFound, PreclinicalApiError } from "../../src/api";
-import { AGENT_A, AGENT_B, UNKNOWN_AGENT, UNKNOWN_AGENT_ANSWERS } from "../support/agents";
+import {
+  PreclinicalApiError,
+  PreclinicalClient,
+  PreclinicalResponseError,
+  isAgentNotFound,
+  isAlreadyExists,
+  isNotFound,
+} from "../../src/api";
+import { AGENT_A, AGENT_B, UNKNOWN_AGENT, UNKNOWN_AGENT_ANSWERS, UNKNOWN_WEBHOOK_ID } from "../support/agents";
 import { client, useApiClients } from "../support/api-client";
 import { apiRequests, emulator, withEmulator } from "../support/emulator";
 import { SECRET } from "../support/inputs";
@@ -185,5 +192,46 @@ describe("a paged webhook list", () => {
       await api.close();
       await new Promise((r) => server.close(r));
     }
+  });
+});
+
+describe("a test delivery's answer", () => {
+  /** A server that answers every request with `body` (JSON) and 200. */
+  async function answering(body: unknown, run: (api: PreclinicalClient) => Promise<void>): Promise<void> {
+    const server = createServer((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify(body));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const api = client({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1` });
+    try {
+      await run(api);
+    } finally {
+      await api.close();
+      await new Promise((r) => server.close(r));
+    }
+  }
+
+  test.each([
+    ["as documented", { success: false, message: "HTTP 500", http_status: 500 }],
+    ["with http_status null (unreachable)", { success: false, message: "ECONNREFUSED", http_status: null }],
+    ["without http_status (unreachable)", { success: false, message: "ECONNREFUSED" }],
+    ["without a message", { success: true, http_status: 204 }],
+    ["with a null message and fields of its own", { success: true, message: null, http_status: 200, ms: 12 }],
+  ])("is read %s", async (_, body) => {
+    await answering(body, async (api) => {
+      expect(await api.testWebhook(UNKNOWN_WEBHOOK_ID)).toEqual(body);
+    });
+  });
+
+  test.each([
+    ["without success", { message: "ok", http_status: 200 }],
+    ["with http_status as text", { success: false, message: "x", http_status: "500" }],
+  ])("is refused %s, naming the field", async (_, body) => {
+    await answering(body, async (api) => {
+      const err = await api.testWebhook(UNKNOWN_WEBHOOK_ID).catch((e) => e);
+      expect(err).toBeInstanceOf(PreclinicalResponseError);
+      expect(err.message).toMatch(/does not match the documented schema \((success|http_status):/);
+    });
   });
 });
