@@ -177,6 +177,20 @@ export const messages = {
   providerSettingUnknown: (name: string) =>
     `The provider's \`${name}\` depends on a value known only after apply, but it names the organization that ` +
     "every plan reads and checks. Use a literal or a variable for it.",
+  deliveriesFailing: (w: {
+    id: string;
+    url: string;
+    failures: number;
+    lastTriggeredAt: string | null;
+    enabled: boolean;
+  }) =>
+    `Webhook ${w.id} (${w.url}) failed its last ${w.failures === 1 ? "delivery" : `${w.failures} deliveries`} ` +
+    `(consecutive_failures = ${w.failures}; last delivery attempt ${w.lastTriggeredAt ?? "not recorded"}): test-run ` +
+    "notifications are not arriving. Check that the receiver is up, reachable from the internet and answers a " +
+    "POST with 2xx, and that it accepts the signing secret; then check it with a delivery test " +
+    "(a preclinical_webhook_test resource, or verifyDelivery: true on the PreclinicalWebhook). The count resets at " +
+    "the next successful delivery. This is a warning: nothing in the plan changes because of it." +
+    (w.enabled ? "" : " The webhook is disabled now, so nothing is delivered until it is enabled."),
   createUncertain: (agentId: string | null, reason: string) =>
     `Could not confirm the create of the webhook: ${reason}\nThe request may have reached the API. Run terraform ` +
     `plan: if it reports the ${describeScope(agentId)} held by a webhook with this URL, that is the one this ` +
