@@ -191,6 +191,30 @@ export const messages = {
     "(a preclinical_webhook_test resource, or verifyDelivery: true on the PreclinicalWebhook). The count resets at " +
     "the next successful delivery. This is a warning: nothing in the plan changes because of it." +
     (w.enabled ? "" : " The webhook is disabled now, so nothing is delivered until it is enabled."),
+  deliveryTestFailed: (t: { id: string; url: string | undefined; httpStatus: number | null; message: string }) =>
+    `The test delivery to webhook ${t.id}${t.url === undefined ? "" : ` (${t.url})`} failed: ` +
+    (t.httpStatus === null
+      ? `the receiver could not be reached (${t.message || "no reason given"}). `
+      : `the receiver answered HTTP ${t.httpStatus}${t.message ? ` (${t.message})` : ""}. `) +
+    "The webhook itself is unchanged: same id, and the settings this apply gave it. " +
+    (t.httpStatus === null
+      ? "Check that the URL is right and that the receiver is up and reachable from the internet. "
+      : t.httpStatus === 401 || t.httpStatus === 403
+        ? "The receiver refused the delivery: check that it accepts the webhook's signing secret. "
+        : "The receiver must answer a POST with 2xx: check its logs, and that the URL's path is the one it serves. ") +
+    "Then run terraform apply (cdktf deploy) again: the test runs again, until it passes.",
+  deliveryTestGone: (id: string) =>
+    `Webhook ${id} does not exist (it was deleted outside Terraform after this plan), so it cannot be tested. ` +
+    "Run terraform apply again: the webhook is created anew and then tested.",
+  deliveryTestSkipped: (id: string | undefined) =>
+    `The delivery of webhook ${id ?? "(known after apply)"} is not tested: the webhook is disabled ` +
+    "(webhook_enabled = false), and Preclinical delivers nothing to it. The test runs when it is enabled again.",
+  webhookIdRule: (value: string) =>
+    `\`webhook_id\` must be a webhook id (a UUID), got ${value}. Use the id of a preclinical_webhook, e.g. ` +
+    "preclinical_webhook.<name>.id.",
+  webhookTestNoImport: () =>
+    "A preclinical_webhook_test is an event, not an object of the API: there is nothing to import. Declare it " +
+    "and apply: the apply runs the test.",
   createUncertain: (agentId: string | null, reason: string) =>
     `Could not confirm the create of the webhook: ${reason}\nThe request may have reached the API. Run terraform ` +
     `plan: if it reports the ${describeScope(agentId)} held by a webhook with this URL, that is the one this ` +
