@@ -76,6 +76,16 @@ export const messages = {
       ? "Set `engine: PreclinicalEngine.PROVIDER` on its PreclinicalConnection: provisioners cannot read the " +
         "webhook back from the API."
       : "It belongs to the provisioner engine's resources; on the provider engine use `webhookResource`."),
+  verifyDeliveryNeedsProvider: (path: string) =>
+    `${path}: \`verifyDelivery\` needs the provider engine, and this webhook's connection uses provisioners, which ` +
+    "run only when a resource is created or destroyed and cannot report a test's outcome. Drop `verifyDelivery`, " +
+    "or set `engine: PreclinicalEngine.PROVIDER` on its PreclinicalConnection; to test a delivery by hand, " +
+    "POST /webhooks/{id}/test.",
+  verifyDeliveryDisabled: () =>
+    "`verifyDelivery` is set, but `isEnabled` is false: a disabled webhook is not tested (Preclinical delivers " +
+    "nothing to it). Its delivery is tested once it is enabled.",
+  needsVerifyDelivery: (path: string) =>
+    `${path}: \`deliveryTestResource\` exists only with \`verifyDelivery: true\`. Set it on the PreclinicalWebhook.`,
   literalSecret: () =>
     "`secret` is a literal string, so it is written in plain text into cdk.tf.json. Pass it through a sensitive " +
     'TerraformVariable (new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true })).',

@@ -34,7 +34,12 @@ const test_ = (attrs: Record<string, Value | Record<string, string>> = {}): Obje
     ...attrs,
   }) as ObjectValue;
 
-const RESULTS_UNKNOWN = { success: UNKNOWN, http_status: UNKNOWN, message: UNKNOWN, tested_at: UNKNOWN };
+const RESULTS_UNKNOWN: Record<string, Value> = {
+  success: UNKNOWN,
+  http_status: UNKNOWN,
+  message: UNKNOWN,
+  tested_at: UNKNOWN,
+};
 
 async function failure(run: () => Promise<unknown>): Promise<Diagnostic[]> {
   const err = await run().then(
