@@ -81,6 +81,13 @@ export const AgentSchema = z.looseObject({
 });
 export type Agent = z.infer<typeof AgentSchema>;
 
+/** `GET /agents`: a page of the organization's agents; `total` is documented but tolerated when absent. */
+export const AgentListSchema = z.looseObject({
+  agents: z.array(AgentSchema),
+  total: z.optional(z.number()),
+});
+export type AgentList = z.infer<typeof AgentListSchema>;
+
 /** The error body: `{"error": "...", "code": "..."}`, sometimes with `details`. */
 export const ApiErrorBodySchema = z.looseObject({
   error: z.string(),

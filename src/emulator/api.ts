@@ -3,7 +3,7 @@ import { DELETE_SUCCESS_STATUS, TEST_DELIVERIES_COUNT } from "../api/assumptions
 import { deliverTestEvent } from "./delivery";
 import { emptyResponse, jsonResponse, parseJsonObject, type Route } from "./http";
 import { toApiWebhook, toCreatedWebhook, type EmulatorStore } from "./store";
-import { parseCreateInput, parseUpdateInput } from "./validation";
+import { pageOf, parseCreateInput, parseUpdateInput } from "./validation";
 
 export interface ApiContext {
   readonly store: EmulatorStore;
@@ -18,7 +18,9 @@ export const API_ROUTES: readonly Route<ApiContext>[] = [
     methods: {
       GET: ({ store, organization, query }) => {
         const webhooks = store.listWebhooks(organization, query.get("agent_id") ?? undefined).map(toApiWebhook);
-        return jsonResponse(200, { webhooks, total: webhooks.length });
+        // Paged only when asked to: the webhook list documents no paging (assumptions.ts, 5).
+        const paged = query.has("limit") || query.has("offset");
+        return jsonResponse(200, { webhooks: paged ? pageOf(webhooks, query) : webhooks, total: webhooks.length });
       },
       POST: ({ store, organization, body }) => {
         const input = parseCreateInput(parseJsonObject(body));
@@ -51,6 +53,15 @@ export const API_ROUTES: readonly Route<ApiContext>[] = [
         const current = store.findWebhook(organization, id);
         if (current && TEST_DELIVERIES_COUNT) store.recordDelivery(current, outcome.success);
         return jsonResponse(200, outcome);
+      },
+    },
+  },
+  {
+    pattern: /^\/agents$/,
+    methods: {
+      GET: ({ store, query }) => {
+        const agents = store.listAgents(query.get("provider") ?? undefined);
+        return jsonResponse(200, { agents: pageOf(agents, query), total: agents.length });
       },
     },
   },

@@ -21,7 +21,11 @@ const AgentBodySchema = z.strictObject({
   id: z.string().check(z.minLength(1)),
   name: z.optional(z.string()),
   provider: z.optional(z.string()),
+  description: z.optional(z.nullable(z.string())),
+  is_active: z.optional(z.boolean()),
 });
+
+const AgentsBodySchema = z.strictObject({ agents: z.array(AgentBodySchema) });
 
 const TestRunBodySchema = z.strictObject({
   agent_id: z.string().check(z.minLength(1)),
@@ -78,10 +82,13 @@ export const CONTROL_ROUTES: readonly Route<ControlContext>[] = [
   {
     pattern: /^\/agents$/,
     methods: {
+      // One agent, or { "agents": [...] } for many at once.
       POST: ({ emulator, body }) => {
-        const agent = parseWithSchema(AgentBodySchema, parseJsonObject(body));
-        emulator.addAgent(agent);
-        return jsonResponse(201, agent);
+        const parsed = parseJsonObject(body);
+        const many = Array.isArray(parsed.agents);
+        const agents = parseWithSchema(many ? AgentsBodySchema : AgentBodySchema, parsed);
+        const added = ("agents" in agents ? agents.agents : [agents]).map((a) => emulator.addAgent(a));
+        return jsonResponse(201, many ? { agents: added } : added[0]);
       },
     },
   },

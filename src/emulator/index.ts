@@ -3,6 +3,7 @@ export {
   EMULATOR_DEFAULT_API_KEY,
   EmulatorError,
   PreclinicalEmulator,
+  type ApiAgent,
   type ApiWebhook,
   type CreatedWebhook,
   type EmulatorAgent,

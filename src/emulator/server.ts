@@ -23,13 +23,21 @@ import {
 } from "./http";
 import { EmulatorStore } from "./store";
 import { completeTestRun, type TestRunDelivery, type TestRunInput } from "./test-runs";
-import type { EmulatorAgent, EmulatorOptions, RequestLogEntry, SeedWebhookInput, StoredWebhook } from "./types";
+import type {
+  ApiAgent,
+  EmulatorAgent,
+  EmulatorOptions,
+  RequestLogEntry,
+  SeedWebhookInput,
+  StoredWebhook,
+} from "./types";
 import { parseCreateInput } from "./validation";
 
 export { EmulatorError } from "./http";
 export type { ChaosSpec, FaultKind, FaultSpec } from "./faults";
 export type { TestRunDelivery, TestRunInput } from "./test-runs";
 export type {
+  ApiAgent,
   ApiWebhook,
   CreatedWebhook,
   EmulatorAgent,
@@ -99,8 +107,14 @@ export class PreclinicalEmulator {
     });
   }
 
-  addAgent(agent: EmulatorAgent): void {
-    this.store.addAgent(agent);
+  /** Adds an agent to every organization (again: replaces it, last in the list); returns it as the API shows it. */
+  addAgent(agent: EmulatorAgent): ApiAgent {
+    return this.store.addAgent(agent);
+  }
+
+  /** The known agents as GET /agents lists them, oldest first. */
+  agents(): ApiAgent[] {
+    return this.store.listAgents();
   }
 
   /** The next `spec.times` (default 1) requests matching method/path get the fault; specs queue in order. */

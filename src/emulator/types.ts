@@ -1,13 +1,17 @@
 /** Public types of the emulator (re-exported by server.ts and index.ts). */
 import type { FaultKind } from "./faults";
 
-/** An agent every organization of the emulator knows. */
+/** An agent every organization of the emulator knows (fields named as the API names them). */
 export interface EmulatorAgent {
   readonly id: string;
   /** Defaults to "Agent <first 8 characters of id>". */
   readonly name?: string;
   /** Defaults to "vapi". */
   readonly provider?: string;
+  /** Defaults to null. */
+  readonly description?: string | null;
+  /** Defaults to true. */
+  readonly is_active?: boolean;
 }
 
 export interface EmulatorOptions {
@@ -23,6 +27,17 @@ export interface EmulatorOptions {
   readonly anyAgent?: boolean;
   /** How an unknown agent_id on create is answered; default { status: 404, code: "NOT_FOUND" }. */
   readonly unknownAgent?: { status: 400 | 404; code: "NOT_FOUND" | "AGENT_NOT_FOUND" };
+}
+
+/** An agent as GET /agents and GET /agents/{id} answer it. */
+export interface ApiAgent {
+  readonly id: string;
+  readonly provider: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly is_active: boolean;
+  readonly created_at: string;
+  readonly updated_at: string;
 }
 
 /** A webhook as GET answers it: every documented field, never the secret. */

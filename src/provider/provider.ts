@@ -1,7 +1,8 @@
 /**
  * The `preclinical` provider: its configuration (API URL, the NAME of the variable holding the key,
- * timeouts) and its one resource. The key is read from the environment when the first API call needs it,
- * so a plan without webhooks needs no key, and it never enters configuration, state or logs.
+ * timeouts), the webhook resource and its delivery test. The key is read from the environment when the
+ * first API call needs it, so a plan without webhooks needs no key, and it never enters configuration,
+ * state or logs.
  */
 import type * as ApiClient from "../api/client";
 import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL } from "../api/assumptions";
@@ -10,8 +11,9 @@ import { messages } from "../messages";
 import { DiagnosticsError, error, type Diagnostic, type ProviderDefinition } from "./protocol/definition";
 import type { Logger } from "./protocol/logger";
 import { UNKNOWN, known, type ObjectValue } from "./protocol/values";
-import { PROVIDER_SCHEMA, WEBHOOK_TYPE } from "./webhook/schema";
+import { PROVIDER_SCHEMA, WEBHOOK_TEST_TYPE, WEBHOOK_TYPE } from "./webhook/schema";
 import { webhookResource } from "./webhook/resource";
+import { webhookTestResource } from "./webhook/webhook-test";
 import { createSession, type Session } from "./webhook/session";
 
 export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = process.env): ProviderDefinition {
@@ -51,7 +53,10 @@ export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = proces
   return {
     typeName: "preclinical",
     schema: PROVIDER_SCHEMA,
-    resources: { [WEBHOOK_TYPE]: webhookResource(currentSession) },
+    resources: {
+      [WEBHOOK_TYPE]: webhookResource(currentSession),
+      [WEBHOOK_TEST_TYPE]: webhookTestResource(currentSession),
+    },
     validate: validateProviderConfig,
     async configure(config) {
       const diagnostics = validateProviderConfig(config);

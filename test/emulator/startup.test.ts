@@ -88,6 +88,11 @@ describe("parseCommandLine", () => {
       agents: [],
       anyAgent: true,
     });
+    expect(parseCommandLine(["--agent", `${AGENT_A}=Healthcare Assistant`, "--agent", "x=a=b"]).agents).toEqual([
+      { id: AGENT_A, name: "Healthcare Assistant" },
+      { id: "x", name: "a=b" },
+    ]);
+    expect(() => parseCommandLine(["--agent", `${AGENT_A}=`])).toThrow(/--agent: expected UUID or UUID=NAME/);
     expect(parseCommandLine(["--help"])).toMatchObject({ help: true });
     expect(() => parseCommandLine(["--port", "x"])).toThrow(/--port/);
     expect(() => parseCommandLine(["--bogus"])).toThrow();

@@ -22,17 +22,16 @@ beforeEach(() => receiver.reset());
 afterAll(() => receiver.close());
 
 /** A full test object: every attribute present, null unless given. */
-const test_ = (attrs: Record<string, Value | Record<string, string>> = {}): ObjectValue =>
-  ({
-    webhook_id: null,
-    triggers: null,
-    webhook_enabled: null,
-    success: null,
-    http_status: null,
-    message: null,
-    tested_at: null,
-    ...attrs,
-  }) as ObjectValue;
+const test_ = (attrs: Record<string, Value> = {}): ObjectValue => ({
+  webhook_id: null,
+  triggers: null,
+  webhook_enabled: null,
+  success: null,
+  http_status: null,
+  message: null,
+  tested_at: null,
+  ...attrs,
+});
 
 const RESULTS_UNKNOWN: Record<string, Value> = {
   success: UNKNOWN,
@@ -67,8 +66,8 @@ describe("plan", () => {
       message: "ok",
       tested_at: "2025-06-01T12:00:00.000Z",
     });
-    const plan = (changes: Record<string, Value | Record<string, string>>) => {
-      const proposed = { ...prior, ...changes } as ObjectValue;
+    const plan = (changes: Record<string, Value>) => {
+      const proposed = { ...prior, ...changes };
       return resource().plan({ prior, proposed, config: proposed });
     };
 

@@ -2,6 +2,7 @@
 import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL } from "../../api/assumptions";
 import { MAX_TIMEOUT_MS, RULE_TEXT } from "../../api/rules";
 import type { BlockSchema } from "../protocol/definition";
+import { mapOf } from "../protocol/values";
 
 export const WEBHOOK_TYPE = "preclinical_webhook";
 
@@ -76,8 +77,7 @@ export const WEBHOOK_TEST_SCHEMA: BlockSchema = {
       description: "The id of the webhook to test, e.g. preclinical_webhook.<name>.id. Changing it tests again.",
     },
     triggers: {
-      // FLOOR: map(string), once the protocol floor knows complex types.
-      type: ["map", "string"] as unknown as "string",
+      type: mapOf("string"),
       optional: true,
       description:
         "Any values; a change of any of them runs the test again. Give it what the delivery depends on: the " +

@@ -20,7 +20,7 @@ import {
   type ResourceDefinition,
   type StateResult,
 } from "../protocol/definition";
-import { UNKNOWN, known, type ObjectValue } from "../protocol/values";
+import { UNKNOWN, isList, known, type ObjectValue, type Value } from "../protocol/values";
 import { WEBHOOK_TEST_SCHEMA } from "./schema";
 import { apiFailure, type Session } from "./session";
 
@@ -122,13 +122,11 @@ function skipWarning(object: ObjectValue): Diagnostic {
 }
 
 /** Whether two attribute values are the same: primitives by value, maps and lists element by element. */
-function sameValue(a: unknown, b: unknown): boolean {
+function sameValue(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (a === UNKNOWN || b === UNKNOWN || a === null || b === null) return false;
-  if (typeof a !== "object" || typeof b !== "object") return false;
-  const entries = (v: object) => (v instanceof Map ? [...v.entries()] : Object.entries(v));
-  const [x, y] = [entries(a), entries(b)];
-  if (x.length !== y.length) return false;
+  if (typeof a !== "object" || typeof b !== "object" || isList(a) !== isList(b)) return false;
+  const [x, y] = [Object.entries(a), Object.entries(b)];
   const other = new Map(y);
-  return x.every(([key, value]) => other.has(key) && sameValue(value, other.get(key)));
+  return x.length === y.length && x.every(([key, value]) => other.has(key) && sameValue(value, other.get(key)!));
 }
