@@ -205,7 +205,9 @@ export const messages = {
     `The test delivery to webhook ${t.id}${t.url === undefined ? "" : ` (${t.url})`} failed: ` +
     (t.httpStatus === null
       ? `the receiver could not be reached (${t.message || "no reason given"}). `
-      : `the receiver answered HTTP ${t.httpStatus}${t.message ? ` (${t.message})` : ""}. `) +
+      : // The API's message is quoted when it says more than the status.
+        `the receiver answered HTTP ${t.httpStatus}` +
+        `${t.message && !t.message.includes(String(t.httpStatus)) ? ` (${t.message})` : ""}. `) +
     "The webhook itself is unchanged: same id, and the settings this apply gave it. " +
     (t.httpStatus === null
       ? "Check that the URL is right and that the receiver is up and reachable from the internet. "
