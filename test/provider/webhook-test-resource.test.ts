@@ -183,15 +183,20 @@ describe("apply", () => {
     expect(receiver.received()).toEqual([]);
   });
 
-  test("a disabled webhook is not tested: no API call, a warning, and a state that says so", async () => {
-    const planned = test_({
+  test("a disabled webhook is not tested: no API call, a state that says so, and a warning unless the plan gave it", async () => {
+    const known = test_({
       webhook_id: UNKNOWN_WEBHOOK_ID,
       webhook_enabled: false,
       message: "not tested: the webhook is disabled",
     });
-    const result = await resource().apply({ prior: null, planned, config: planned });
-    expect(result.state).toEqual(planned);
-    expect(result.diagnostics).toEqual([expect.objectContaining({ severity: "warning" })]);
+    const learntAtApply = test_({ webhook_id: UNKNOWN_WEBHOOK_ID, webhook_enabled: false, ...RESULTS_UNKNOWN });
+
+    const planWarned = await resource().apply({ prior: null, planned: known, config: known });
+    const applyWarns = await resource().apply({ prior: null, planned: learntAtApply, config: learntAtApply });
+
+    expect(planWarned).toEqual({ state: known, diagnostics: [] });
+    expect(applyWarns.state).toEqual(known);
+    expect(applyWarns.diagnostics).toEqual([expect.objectContaining({ severity: "warning" })]);
     expect(env.requestLines()).toEqual([]);
   });
 

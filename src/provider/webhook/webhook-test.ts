@@ -71,7 +71,10 @@ function plan({ prior, proposed }: PlanRequest): PlanResult {
 async function apply(session: () => Session, { prior, planned }: ApplyRequest): Promise<StateResult> {
   if (planned === null) return { state: null }; // destroying a test calls nothing
   if (prior !== null) return { state: planned }; // every change replaces: nothing to update
-  if (planned.webhook_enabled === false) return { state: skipped(planned), diagnostics: [skipWarning(planned)] };
+  if (planned.webhook_enabled === false) {
+    // The plan warned already when it knew; a message left unknown means it learnt only now.
+    return { state: skipped(planned), diagnostics: planned.message === UNKNOWN ? [skipWarning(planned)] : [] };
+  }
   const id = String(planned.webhook_id);
   const current = session();
   let result: TestDeliveryResult;
