@@ -82,6 +82,16 @@ export const messages = {
     `job is killed. Set TF_VAR_${name} (from the pipeline's secret store for a secret). If the value comes from ` +
     "a -var-file or --var instead, set TF_INPUT=0: Terraform then fails at once when it has no value, and this " +
     "check is skipped.",
+  verifyDeliveryNeedsProvider: (path: string) =>
+    `${path}: \`verifyDelivery\` needs the provider engine, and this webhook's connection uses provisioners, which ` +
+    "run only when a resource is created or destroyed and cannot report a test's outcome. Drop `verifyDelivery`, " +
+    "or set `engine: PreclinicalEngine.PROVIDER` on its PreclinicalConnection; to test a delivery by hand, " +
+    "POST /webhooks/{id}/test.",
+  verifyDeliveryDisabled: () =>
+    "`verifyDelivery` is set, but `isEnabled` is false: a disabled webhook is not tested (Preclinical delivers " +
+    "nothing to it). Its delivery is tested once it is enabled.",
+  needsVerifyDelivery: (path: string) =>
+    `${path}: \`deliveryTestResource\` exists only with \`verifyDelivery: true\`. Set it on the PreclinicalWebhook.`,
   literalSecret: () =>
     "`secret` is a literal string, so it is written in plain text into cdk.tf.json. Pass it through a sensitive " +
     'TerraformVariable (new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true })).',
@@ -240,6 +250,46 @@ export const messages = {
   agentIdNotFound: (id: string) =>
     `No agent with id ${id} exists in the organization of this API key. Check the id in the Preclinical UI ` +
     "(or find the agent by `name`), and that the API key belongs to the same organization.",
+  deliveriesFailing: (w: {
+    id: string;
+    url: string;
+    failures: number;
+    lastTriggeredAt: string | null;
+    enabled: boolean;
+  }) =>
+    `Webhook ${w.id} (${w.url}) failed its last ${w.failures === 1 ? "delivery" : `${w.failures} deliveries`} ` +
+    `(consecutive_failures = ${w.failures}; last delivery attempt ${w.lastTriggeredAt ?? "not recorded"}): test-run ` +
+    "notifications are not arriving. Check that the receiver is up, reachable from the internet and answers a " +
+    "POST with 2xx, and that it accepts the signing secret; then check it with a delivery test " +
+    "(a preclinical_webhook_test resource, or verifyDelivery: true on the PreclinicalWebhook). The count resets at " +
+    "the next successful delivery. This is a warning: nothing in the plan changes because of it." +
+    (w.enabled ? "" : " The webhook is disabled now, so nothing is delivered until it is enabled."),
+  deliveryTestFailed: (t: { id: string; url: string | undefined; httpStatus: number | null; message: string }) =>
+    `The test delivery to webhook ${t.id}${t.url === undefined ? "" : ` (${t.url})`} failed: ` +
+    (t.httpStatus === null
+      ? `the receiver could not be reached (${t.message || "no reason given"}). `
+      : // The API's message is quoted when it says more than the status.
+        `the receiver answered HTTP ${t.httpStatus}` +
+        `${t.message && !t.message.includes(String(t.httpStatus)) ? ` (${t.message})` : ""}. `) +
+    "The webhook itself is unchanged: same id, and the settings this apply gave it. " +
+    (t.httpStatus === null
+      ? "Check that the URL is right and that the receiver is up and reachable from the internet. "
+      : t.httpStatus === 401 || t.httpStatus === 403
+        ? "The receiver refused the delivery: check that it accepts the webhook's signing secret. "
+        : "The receiver must answer a POST with 2xx: check its logs, and that the URL's path is the one it serves. ") +
+    "Then run terraform apply (cdktf deploy) again: the test runs again, until it passes.",
+  deliveryTestGone: (id: string) =>
+    `Webhook ${id} does not exist (it was deleted outside Terraform after this plan), so it cannot be tested. ` +
+    "Run terraform apply again: the webhook is created anew and then tested.",
+  deliveryTestSkipped: (id: string | undefined) =>
+    `The delivery of webhook ${id ?? "(known after apply)"} is not tested: the webhook is disabled ` +
+    "(webhook_enabled = false), and Preclinical delivers nothing to it. The test runs when it is enabled again.",
+  webhookIdRule: (value: string) =>
+    `\`webhook_id\` must be a webhook id (a UUID), got ${value}. Use the id of a preclinical_webhook, e.g. ` +
+    "preclinical_webhook.<name>.id.",
+  webhookTestNoImport: () =>
+    "A preclinical_webhook_test is an event, not an object of the API: there is nothing to import. Declare it " +
+    "and apply: the apply runs the test.",
   createUncertain: (agentId: string | null, reason: string) =>
     `Could not confirm the create of the webhook: ${reason}\nThe request may have reached the API. Run terraform ` +
     `plan: if it reports the ${describeScope(agentId)} held by a webhook with this URL, that is the one this ` +

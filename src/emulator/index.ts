@@ -13,5 +13,8 @@ export {
   type RequestLogEntry,
   type SeedWebhookInput,
   type StoredWebhook,
+  type TestRunDelivery,
+  type TestRunInput,
 } from "./server";
 export { isLoopbackHost, NON_LOOPBACK_MESSAGE } from "./delivery";
+export { WebhookReceiver, type ReceivedDelivery } from "./receiver";

@@ -22,6 +22,7 @@ import {
   type Route,
 } from "./http";
 import { EmulatorStore } from "./store";
+import { completeTestRun, type TestRunDelivery, type TestRunInput } from "./test-runs";
 import type {
   ApiAgent,
   EmulatorAgent,
@@ -34,6 +35,7 @@ import { parseCreateInput } from "./validation";
 
 export { EmulatorError } from "./http";
 export type { ChaosSpec, FaultKind, FaultSpec } from "./faults";
+export type { TestRunDelivery, TestRunInput } from "./test-runs";
 export type {
   ApiAgent,
   ApiWebhook,
@@ -156,6 +158,35 @@ export class PreclinicalEmulator {
     }
     const request = parseCreateInput({ ...input } as Record<string, unknown>);
     return { ...this.store.createWebhook(organization, request) };
+  }
+
+  /**
+   * Completes a test run of `agentId`: POSTs the `test_run_completed` event to the webhook that serves the
+   * agent (its own, else the organization's; loopback URLs only) and records the delivery in that webhook's
+   * `last_triggered_at` and `consecutive_failures`. Throws EmulatorError for an unknown agent.
+   */
+  completeTestRun(
+    agentId: string,
+    run: TestRunInput = {},
+    organization = DEFAULT_ORGANIZATION,
+  ): Promise<TestRunDelivery> {
+    return completeTestRun(this.store, organization, agentId, run);
+  }
+
+  /** Sets a webhook's delivery counters, e.g. to seed a failing webhook; throws EmulatorError for an unknown id. */
+  setDeliveryHealth(
+    id: string,
+    health: { consecutive_failures: number; last_triggered_at?: string | null },
+    organization = DEFAULT_ORGANIZATION,
+  ): StoredWebhook {
+    const lastTriggeredAt =
+      health.last_triggered_at === undefined ? new Date().toISOString() : health.last_triggered_at;
+    return {
+      ...this.store.setDeliveryHealth(organization, id, {
+        consecutive_failures: health.consecutive_failures,
+        last_triggered_at: lastTriggeredAt,
+      }),
+    };
   }
 
   /**

@@ -20,6 +20,7 @@ import {
 } from "../protocol/definition";
 import { UNKNOWN, known, type ObjectValue } from "../protocol/values";
 import { homeUrl } from "./organization";
+import { deliveryHealth } from "./health";
 import { WEBHOOK_SCHEMA } from "./schema";
 import { apiFailure, type Organization, type Session } from "./session";
 import { validateWebhook } from "./validate";
@@ -239,7 +240,7 @@ async function read(session: Session, state: ObjectValue): Promise<StateResult> 
   const fromApi = stateOf(webhook, state, session);
   // Agent ids compare as UUIDs: keep the configuration's spelling when only the case differs.
   if (sameAgent(state.agent_id, fromApi.agent_id)) fromApi.agent_id = state.agent_id;
-  return { state: fromApi };
+  return { state: fromApi, diagnostics: deliveryHealth(webhook) };
 }
 
 async function importWebhook(session: Session, id: string): Promise<StateResult> {
