@@ -21,12 +21,14 @@ import {
   type EmulatorResponse,
   type Route,
 } from "./http";
+import { RateLimiter, rateLimitedResponse, type RateLimitSpec } from "./rate-limit";
 import { EmulatorStore } from "./store";
 import type { EmulatorAgent, EmulatorOptions, RequestLogEntry, SeedWebhookInput, StoredWebhook } from "./types";
 import { parseCreateInput } from "./validation";
 
 export { EmulatorError } from "./http";
 export type { ChaosSpec, FaultKind, FaultSpec } from "./faults";
+export type { RateLimitSpec } from "./rate-limit";
 export type {
   ApiWebhook,
   CreatedWebhook,
@@ -51,6 +53,7 @@ export class PreclinicalEmulator {
   private readonly organizationsByKey: ReadonlyMap<string, string>;
   private readonly store: EmulatorStore;
   private readonly faults = new FaultQueue();
+  private rateLimiter?: RateLimiter;
   private log: LogEntry[] = [];
   /** Requests held by a delay fault: the timer and how to cancel the wait. */
   private readonly delays = new Map<NodeJS.Timeout, () => void>();
@@ -68,6 +71,7 @@ export class PreclinicalEmulator {
       options.anyAgent,
     );
     for (const agent of options.agents ?? []) this.addAgent(agent);
+    this.setRateLimit(options.rateLimit);
     server.on("request", (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch(() => res.destroy());
     });
@@ -111,6 +115,14 @@ export class PreclinicalEmulator {
     this.faults.setChaos(spec);
   }
 
+  /**
+   * Limits the requests per second of each API key (429 with Retry-After beyond it, nothing applied), or
+   * lifts the limit (undefined). Every key starts with a full bucket.
+   */
+  setRateLimit(spec: RateLimitSpec | undefined): void {
+    this.rateLimiter = spec ? new RateLimiter(spec) : undefined;
+  }
+
   /** Drops queued faults and stops chaos. */
   clearFaults(): void {
     this.faults.clear();
@@ -145,13 +157,15 @@ export class PreclinicalEmulator {
   }
 
   /**
-   * Drops webhooks, faults and the request log (agents stay). Requests still held by a delay fault are
-   * dropped, so that they cannot change the state after the reset.
+   * Drops webhooks, faults and the request log (agents and the rate limit stay, every key's bucket full
+   * again). Requests still held by a delay fault are dropped, so that they cannot change the state after
+   * the reset.
    */
   reset(): void {
     this.cancelDelays();
     this.store.clearWebhooks();
     this.faults.clear();
+    this.setRateLimit(this.rateLimiter?.spec);
     this.log = [];
   }
 
@@ -170,18 +184,27 @@ export class PreclinicalEmulator {
   private async handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? "GET";
     const apiPath = url.pathname.slice(API_BASE_PATH.length);
-    const organization = this.authenticate(req.headers.authorization);
-    const fault = this.faults.take(method, apiPath);
+    const key = bearerToken(req.headers.authorization);
+    const organization = key === undefined ? undefined : this.organizationsByKey.get(key);
     const entry: LogEntry = {
       method,
       path: url.pathname,
       query: redactedQuery(url.searchParams),
       status: "pending",
       ...(organization !== undefined && { organization }),
-      ...(fault !== undefined && { faulted: fault.kind }),
       at: new Date().toISOString(),
     };
     this.log.push(entry);
+    // Over the rate limit: refused before anything else, so that no queued fault is spent on it.
+    const retryAfter = this.rateLimiter?.take(key ?? "");
+    if (retryAfter !== undefined) {
+      entry.status = 429;
+      entry.rateLimited = true;
+      writeResponse(res, rateLimitedResponse(this.rateLimiter!.spec, retryAfter));
+      return;
+    }
+    const fault = this.faults.take(method, apiPath);
+    if (fault !== undefined) entry.faulted = fault.kind;
     const outcome = await this.answerWithFault(fault, () => this.answerApi(req, url, organization));
     entry.status = outcome === DROP ? "dropped" : outcome.status;
     if (outcome === DROP) res.destroy();
@@ -238,11 +261,6 @@ export class PreclinicalEmulator {
     });
   }
 
-  private authenticate(header: string | undefined): string | undefined {
-    const match = /^Bearer +(\S+) *$/i.exec(header ?? "");
-    return match ? this.organizationsByKey.get(match[1]) : undefined;
-  }
-
   /** Resolves true after `ms`, or false if reset() or close() cancels the wait first. */
   private sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
@@ -261,6 +279,11 @@ export class PreclinicalEmulator {
     }
     this.delays.clear();
   }
+}
+
+/** The API key of an Authorization header ("Bearer <key>"), if it has one. */
+function bearerToken(header: string | undefined): string | undefined {
+  return /^Bearer +(\S+) *$/i.exec(header ?? "")?.[1];
 }
 
 function isUnder(path: string, base: string): boolean {
