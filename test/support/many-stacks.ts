@@ -176,3 +176,81 @@ export async function secretsFound(
       .map(([label]) => `${name}: ${label}`),
   );
 }
+
+/** One phase of runPipelines: every stack deployed at the same moment. */
+export interface PipelinePhase {
+  readonly phase: string;
+  readonly stacks: number;
+  readonly webhooks: number;
+  readonly requests: number;
+  readonly rateLimited: number;
+  /** Seconds from the common start until the last stack's deploy ended. */
+  readonly seconds: number;
+  /** Stacks whose single deploy succeeded. */
+  readonly convergedInOne: number;
+  readonly duplicates: number;
+  readonly lost: number;
+  readonly unexpected: number;
+  readonly secretsFound: string[];
+  /** The failed deploys' output, for the report. */
+  readonly failures: string[];
+}
+
+/**
+ * The scenario RELIABILITY.md reports: `stacks` new stacks on one pg backend (a schema each) deploy
+ * `perStack` webhooks each at once ("new stacks": their first deploys take turns on Terraform's
+ * database-wide creation lock), then all change at once ("changes"): every URL updated and two webhooks
+ * added per stack; against an emulator limited to `rateLimit` requests per second per key.
+ */
+export async function runPipelines(options: {
+  stacks: number;
+  perStack: number;
+  rateLimit: number;
+  emulator: PreclinicalEmulator;
+  server: PostgresServer;
+}): Promise<PipelinePhase[]> {
+  const { emulator, server } = options;
+  const indexes = Array.from({ length: options.stacks }, (_, i) => 100 + i);
+  emulator.setRateLimit({ requestsPerSecond: options.rateLimit });
+  const phases: PipelinePhase[] = [];
+  const all: Stack[] = [];
+  const run = async (phase: string, webhooksOf: (index: number) => Record<string, WebhookDecl>) => {
+    emulator.clearRequests();
+    const stacks = indexes.map((index) => stackRunner({ emulator, server, index, webhooks: webhooksOf(index) }));
+    all.push(...stacks);
+    const deploys = await deployAtOnce(stacks, ["-lock-timeout=600s"]);
+    const requests = emulator.requests();
+    const result = audit(emulator, stacks);
+    const values: Record<string, string> = { "API key": KEY, "database password": server.password };
+    for (const i of indexes) values[`stack ${i}'s secret`] = stackSecret(i);
+    phases.push({
+      phase,
+      stacks: stacks.length,
+      webhooks: result.declared,
+      requests: requests.length,
+      rateLimited: requests.filter((r) => r.rateLimited).length,
+      seconds: Math.max(...deploys.map((d) => d.seconds)),
+      convergedInOne: deploys.filter((d) => d.result.code === 0).length,
+      duplicates: result.duplicates,
+      lost: result.lost.length,
+      unexpected: result.unexpected,
+      secretsFound: await secretsFound(server, stacks, values),
+      failures: deploys.filter((d) => d.result.code !== 0).map((d) => d.result.output),
+    });
+  };
+  try {
+    await run("new stacks", (index) => stackWebhooks(index, options.perStack));
+    await run("changes", (index) =>
+      Object.fromEntries(
+        Object.entries(stackWebhooks(index, options.perStack + 2)).map(([name, decl]) => [
+          name,
+          { ...decl, url: `${decl.url}/v2` },
+        ]),
+      ),
+    );
+  } finally {
+    for (const s of all) s.ws.cleanup();
+    emulator.setRateLimit(undefined);
+  }
+  return phases;
+}
