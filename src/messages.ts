@@ -168,11 +168,15 @@ export const messages = {
 
   scopeHeld: (agentId: string | null, holder: { id: string; url: string }, agentName?: string) =>
     `The ${describeScope(agentId, agentName)} already holds webhook ${holder.id} (${holder.url}), which this resource does ` +
-    "not manage, and the API allows one webhook per scope. To manage it here, import it (`terraform import " +
-    `<address> ${importIdOf(agentId)}\`, or an import block with id = "${importIdOf(agentId)}") or set ` +
-    `adopt_existing = true (\`adoptExisting: true\` on a PreclinicalWebhook); to start afresh, delete webhook ` +
-    `${holder.id} in the Preclinical UI. If another resource of this configuration holds it and is being ` +
-    "renamed, move its state instead (a moved block, or terraform state mv).",
+    "not manage, and the API allows one webhook per scope. It was made in the UI, by another configuration, or " +
+    "by an apply of this one that stopped before saving its state (a runner killed mid-apply): the API keeps " +
+    "no mark of who made a webhook, so the provider cannot tell which. If it is this resource's, import it: " +
+    `\`terraform import <address> ${holder.id}\`, with the address named on the "with" line above (an import ` +
+    `block with id = "${holder.id}" does the same; in cdktf, \`webhookResource.importFrom("${holder.id}")\` on ` +
+    "the PreclinicalWebhook, for one deploy), or set adopt_existing = true (`adoptExisting: true`), which also " +
+    `sets it to this configuration. If it is not, delete webhook ${holder.id} in the Preclinical UI, or declare ` +
+    "another agent. If another resource of this configuration holds it and is being renamed, move its state " +
+    "instead (a moved block, or terraform state mv).",
   willAdopt: (agentId: string | null, holder: { id: string; url: string }, agentName?: string) =>
     `adopt_existing is set and the ${describeScope(agentId, agentName)} holds webhook ${holder.id} (${holder.url}): apply ` +
     "will take it over and set it to this configuration (same id) instead of creating a webhook. If a resource " +

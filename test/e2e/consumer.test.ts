@@ -1,8 +1,9 @@
 /**
  * The library as a user installs it: `npm pack`, then fresh apps pinned to the cdktf and constructs versions
  * teams run, each type-checked with `strict` and `skipLibCheck: false`, then deployed and destroyed with its
- * own CLI (cdktf-cli; cdktn-cli where Node allows) against the emulator. Each app must hold exactly one copy of cdktf (or
- * cdktn) and of constructs: the library takes them as peer dependencies. Needs the npm registry.
+ * own CLI (cdktf-cli; cdktn-cli, on Node 22, which it needs: installed from the npm registry when the tests run on an
+ * older Node) against the emulator. Each app must hold exactly one copy of cdktf (or cdktn) and of constructs: the
+ * library takes them as peer dependencies. Needs the npm registry.
  */
 import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -63,13 +64,41 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-/** How an app of a setup deploys: with its own CLI, or (where that CLI cannot run on this Node) terraform. */
+/** How an app of a setup deploys: with its own CLI, on the Node major it needs (default: the one running the tests). */
 interface Setup {
   readonly core: "cdktf" | "cdktn";
   readonly version: string;
   readonly constructs: string;
   readonly library: string;
-  readonly cli?: { readonly pkg: string; readonly bin: string };
+  readonly cli: { readonly pkg: string; readonly bin: string };
+  readonly node?: number;
+}
+
+const NODE_MAJOR = Number(process.versions.node.split(".")[0]);
+
+/**
+ * The folder of a `node` executable of `major`: this process's own when it is that major or newer, else the
+ * `node` package from the npm registry (`npm i node@<major>`, which fetches the platform's binary), installed
+ * once into `work`. Its install script is allowed by name, as npm's allowScripts asks.
+ */
+async function nodeBin(major: number): Promise<string> {
+  if (NODE_MAJOR >= major) return path.dirname(process.execPath);
+  const folder = path.join(work, `node${major}`);
+  const bin = path.join(folder, "node_modules", "node", "bin");
+  if (!fs.existsSync(path.join(bin, "node"))) {
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(
+      path.join(folder, "package.json"),
+      JSON.stringify({ name: `node${major}`, version: "1.0.0", private: true, allowScripts: { node: true } }),
+    );
+    await run("npm", ["install", "--no-audit", "--no-fund", `node@${major}`], {
+      cwd: folder,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  }
+  const { stdout } = await run(path.join(bin, "node"), ["--version"]);
+  expect(stdout.trim()).toMatch(new RegExp(`^v${major}\\.`));
+  return bin;
 }
 
 const SETUPS: [string, Setup][] = [
@@ -93,8 +122,9 @@ const SETUPS: [string, Setup][] = [
       cli: { pkg: "cdktf-cli@0.21.0", bin: "cdktf" },
     },
   ],
-  // cdktn-cli 0.24 needs Node 22 (it fails on Node 20 with "markAsUncloneable is not a function"): on Node 20
-  // the app is synthesized by running it and deployed with terraform, as a pipeline without the CLI does.
+  // cdktn-cli 0.24 needs Node 22 (it fails on Node 20 with "markAsUncloneable is not a function"): the app's
+  // commands run with Node 22's folder first on the PATH, so the CLI, the app it synthesizes and the provider
+  // terraform starts (a `#!/usr/bin/env node` script) all run on Node 22, as on a cdktn user's machine.
   [
     "CDK Terrain (cdktn) 0.24.0 and constructs 10.7.0",
     {
@@ -102,7 +132,8 @@ const SETUPS: [string, Setup][] = [
       version: "0.24.0",
       constructs: "10.7.0",
       library: "cdktf-preclinical-webhooks/cdktn",
-      ...(Number(process.versions.node.split(".")[0]) >= 22 && { cli: { pkg: "cdktn-cli@0.24.0", bin: "cdktn" } }),
+      cli: { pkg: "cdktn-cli@0.24.0", bin: "cdktn" },
+      node: 22,
     },
   ],
 ];
@@ -131,14 +162,10 @@ describeWithTerraform("a fresh app that installs the packed library", () => {
         "typescript@~5.9.3",
         "@types/node@^20",
       ];
-      await run(
-        "npm",
-        ["install", "--no-audit", "--no-fund", ...packages, ...(setup.cli ? [setup.cli.pkg] : []), tarball],
-        {
-          cwd: app,
-          maxBuffer: 64 * 1024 * 1024,
-        },
-      );
+      await run("npm", ["install", "--no-audit", "--no-fund", ...packages, setup.cli.pkg, tarball], {
+        cwd: app,
+        maxBuffer: 64 * 1024 * 1024,
+      });
 
       // Then: the app and the library share one copy of the core and of constructs, and hold none of the
       // other core (the CLI's own dependencies are its business)
@@ -156,10 +183,12 @@ describeWithTerraform("a fresh app that installs the packed library", () => {
         fs.existsSync(path.join(app, "node_modules", "cdktf-preclinical-webhooks", "node_modules", setup.core)),
       ).toBe(false);
 
-      // And: it compiles with strict and skipLibCheck false, deploys one webhook, and destroys it
-      await run(path.join(app, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: app });
+      // And: it compiles with strict and skipLibCheck false, deploys one webhook, and destroys it, its commands
+      // on the Node it needs (first on the PATH for this app's commands only)
+      const bin = setup.node ? await nodeBin(setup.node) : undefined;
       const env = {
         ...process.env,
+        ...(bin && { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}` }),
         CHECKPOINT_DISABLE: "1",
         EMULATOR_URL: emulator.url,
         PRECLINICAL_API_KEY: KEY,
@@ -168,13 +197,11 @@ describeWithTerraform("a fresh app that installs the packed library", () => {
       };
       const stackDir = path.join(app, "out", "stacks", "webhooks");
       const options = { cwd: app, env, maxBuffer: 64 * 1024 * 1024 };
-      const cli = setup.cli && path.join(app, "node_modules", ".bin", setup.cli.bin);
-      if (cli) await run(cli, ["deploy", "--auto-approve"], options);
-      else {
-        await run(process.execPath, ["main.js"], { ...options, env: { ...env, CDKTF_OUTDIR: "out" } });
-        await run("terraform", ["init", "-input=false", "-no-color"], { ...options, cwd: stackDir });
-        await run("terraform", ["apply", "-auto-approve", "-input=false", "-no-color"], { ...options, cwd: stackDir });
-      }
+      const { stdout: version } = await run("node", ["--version"], options);
+      expect(Number(version.trim().slice(1).split(".")[0])).toBeGreaterThanOrEqual(setup.node ?? NODE_MAJOR);
+      await run(path.join(app, "node_modules", ".bin", "tsc"), ["-p", "."], options);
+      const cli = path.join(app, "node_modules", ".bin", setup.cli.bin);
+      await run(cli, ["deploy", "--auto-approve"], options);
       const { stdout: id } = await run("terraform", ["output", "-raw", "org_webhook_id"], {
         ...options,
         cwd: stackDir,
@@ -183,12 +210,7 @@ describeWithTerraform("a fresh app that installs the packed library", () => {
         url: "https://hooks.example.com/preclinical",
         secret: SECRET,
       });
-      if (cli) await run(cli, ["destroy", "--auto-approve"], options);
-      else
-        await run("terraform", ["destroy", "-auto-approve", "-input=false", "-no-color"], {
-          ...options,
-          cwd: stackDir,
-        });
+      await run(cli, ["destroy", "--auto-approve"], options);
       expect(emulator.webhooks()).toHaveLength(0);
     },
     300_000,
