@@ -228,7 +228,8 @@ export const messages = {
     "with these values would fail synthesis. Change the webhook in the Preclinical UI and run preclinical-import " +
     "again, or declare it by hand with values the library accepts and import it by its id: the first deploy then " +
     "updates it in place.",
-  importValueRefused: (field: string, shown: string, rule: string) => `its ${field} ${shown} is not ${rule}`,
+  importValueRefused: (field: string, shown: string, rule: string) =>
+    `its ${field} is ${shown}, and the library asks for ${rule}`,
   importUnpairedSurrogate: (field: string) =>
     `its ${field} holds an unpaired UTF-16 surrogate, which a Terraform string cannot hold`,
   importAgentNameUnknown: (agentId: string, reason: string) =>

@@ -37,7 +37,15 @@ export function writeAll(files: readonly OutputFile[], force: boolean): void {
     }
     for (const { temp, target } of staged) {
       if (force) fs.renameSync(temp, target);
-      else fs.linkSync(temp, target);
+      else {
+        try {
+          fs.linkSync(temp, target);
+        } catch (err) {
+          // Made by someone else while this command ran.
+          if ((err as NodeJS.ErrnoException).code === "EEXIST") throw new ImportError("");
+          throw err;
+        }
+      }
       placed.push(target);
     }
   } catch (err) {
@@ -45,7 +53,7 @@ export function writeAll(files: readonly OutputFile[], force: boolean): void {
     if (!force) for (const target of placed) fs.rmSync(target, { force: true });
     const reason = err instanceof Error ? err.message : String(err);
     throw new ImportError(
-      (err as NodeJS.ErrnoException).code === "EEXIST"
+      err instanceof ImportError
         ? messages.importOutputExists(existing(files))
         : messages.importFailed(`Could not write the generated code: ${reason}.`),
     );
