@@ -20,6 +20,9 @@ export function quote(value: string): string {
 
 const q = quote;
 
+/** The end of every failure of the importer. */
+const NOTHING_WRITTEN = "Nothing was written.";
+
 /** The id that `terraform import` takes for a scope: "organization" or "agent/<uuid>". */
 export function importIdOf(agentId: string | null): string {
   return agentId ? `agent/${agentId}` : "organization";
@@ -298,4 +301,62 @@ export const messages = {
     `Could not confirm the create of the webhook: ${reason}\nThe request may have reached the API. Run terraform ` +
     `plan: if it reports the ${describeScope(agentId)} held by a webhook with this URL, that is the one this ` +
     `apply created; import it (id "${importIdOf(agentId)}") or set adopt_existing = true, and apply again.`,
+
+  // -------------------------------------------------------------------------------------------------------
+  // The importer (preclinical-import): it writes nothing when it fails, and every failure says so
+  // -------------------------------------------------------------------------------------------------------
+
+  importNeedsApiKey: (envName: string) =>
+    `The environment variable ${envName} is not set. Export the API key of the organization to import as ` +
+    `${envName} (or name another variable with --api-key-env-var) and run preclinical-import again. ${NOTHING_WRITTEN}`,
+  importUnauthorized: (envName: string) =>
+    `The Preclinical API rejected the API key in ${envName} (401). Check that the key is current and was copied ` +
+    `whole (keys start with sk_live_), then run preclinical-import again. ${NOTHING_WRITTEN}`,
+  importForbidden: (envName: string) =>
+    `The API key in ${envName} may not read webhooks (403). Use a key with webhook permissions. ${NOTHING_WRITTEN}`,
+  importUnreachable: (apiUrl: string, reason: string) =>
+    `Could not reach the Preclinical API at ${apiUrl}: ${reason} Check --api-url (or PRECLINICAL_API_URL; unset ` +
+    `means ${DEFAULT_API_URL}) and the network, then run preclinical-import again. ${NOTHING_WRITTEN}`,
+  importApiFailed: (reason: string) =>
+    `Could not read the organization's webhooks: ${reason}\n${NOTHING_WRITTEN} Run preclinical-import again once ` +
+    "the cause is fixed.",
+  importAgentIdRule: (value: string) =>
+    `\`--agent\` must be ${RULE_TEXT.agentId}, got ${q(value)}. Copy the agent's id from the Preclinical UI.`,
+  importUnknownAgents: (agents: readonly { id: string; name?: string }[]) =>
+    agents
+      .map(({ id, name }) =>
+        name === undefined
+          ? `--agent ${id}: no agent with this id exists in the organization of this API key.`
+          : `--agent ${id}: agent ${q(name)} has no webhook, so there is nothing to import for it.`,
+      )
+      .join("\n") +
+    `\nCheck the agent ids in the Preclinical UI, or leave --agent out to import every webhook. ${NOTHING_WRITTEN}`,
+  importNoOrgWebhook: () =>
+    "--org-only: the organization of this API key has no organization-level webhook, so there is nothing to " +
+    `import. Leave --org-only out to import the agents' webhooks. ${NOTHING_WRITTEN}`,
+  importNothing: () =>
+    "The organization of this API key holds no webhooks, so there is nothing to import. Check that the key is " +
+    `the one of the organization you meant, or declare new webhooks with PreclinicalWebhook. ${NOTHING_WRITTEN}`,
+  importNothingDeclarable: (count: number) =>
+    `None of the ${count} webhook(s) to import can be declared with this library as they are (see the warnings ` +
+    `above). Change them in the Preclinical UI, then run preclinical-import again. ${NOTHING_WRITTEN}`,
+  importNotDeclared: (id: string, agentId: string | null, problems: readonly string[]) =>
+    `Webhook ${id} (${describeScope(agentId)}) is left out of the generated code: ${problems.join("; ")}. Code ` +
+    "with these values would fail synthesis. Change the webhook in the Preclinical UI and run preclinical-import " +
+    "again, or declare it by hand with values the library accepts and import it by its id: the first deploy then " +
+    "updates it in place.",
+  importValueRefused: (field: string, shown: string, rule: string) =>
+    `its ${field} is ${shown}, and the library asks for ${rule}`,
+  importUnpairedSurrogate: (field: string) =>
+    `its ${field} holds an unpaired UTF-16 surrogate, which a Terraform string cannot hold`,
+  importAgentNameUnknown: (agentId: string, reason: string) =>
+    `The name of agent ${agentId} could not be read (${reason}), so the construct id and resource name of its ` +
+    "webhook are made from the agent's id. The webhook is imported all the same.",
+  importOutputExists: (paths: readonly string[]) =>
+    `${paths.join(", ")} already ${paths.length === 1 ? "exists" : "exist"}. ${NOTHING_WRITTEN} Pass --force to ` +
+    "overwrite, or --out to write elsewhere.",
+  importFailed: (reason: string) => `${reason} ${NOTHING_WRITTEN}`,
+  importWrote: (paths: readonly string[], count: number, next: string) =>
+    `Wrote ${paths.join(", ")}: ${count} webhook(s) to import. ${next} The plan should show "${count} to import" ` +
+    "and nothing to add, change or destroy.",
 };

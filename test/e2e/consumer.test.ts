@@ -5,17 +5,14 @@
  * older Node) against the emulator. Each app must hold exactly one copy of cdktf (or cdktn) and of constructs: the
  * library takes them as peer dependencies. Needs the npm registry.
  */
-import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { PreclinicalEmulator } from "../../src/emulator";
 import { describeWithTerraform } from "../support/e2e";
 import { KEY } from "../support/emulator";
+import { STRICT_COMPILER_OPTIONS, freshApp, packLibrary, run } from "../support/fresh-app";
 
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, "..", "..");
 const SECRET = "consumer-secret-" + "Qx7Lm2".repeat(4);
 
 /** The quick start, on `core` (cdktf or cdktn) and the library entry for it. */
@@ -32,17 +29,7 @@ new TerraformOutput(stack, "org_webhook_id", { value: org.webhookId });
 app.synth();
 `;
 
-const TSCONFIG = {
-  compilerOptions: {
-    target: "ES2022",
-    module: "commonjs",
-    strict: true,
-    skipLibCheck: false,
-    esModuleInterop: true,
-    types: ["node"],
-  },
-  include: ["main.ts"],
-};
+const TSCONFIG = { compilerOptions: STRICT_COMPILER_OPTIONS, include: ["main.ts"] };
 
 let work: string;
 let tarball: string;
@@ -50,12 +37,7 @@ let emulator: PreclinicalEmulator;
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "preclinical-consumer-"));
-  // `npm test` has built dist: pack it as it is (prepack would build again).
-  const name = execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", work], {
-    cwd: ROOT,
-    encoding: "utf8",
-  }).trim();
-  tarball = path.join(work, name.split("\n").pop()!);
+  tarball = packLibrary(work);
   emulator = await PreclinicalEmulator.start();
 }, 120_000);
 
@@ -144,28 +126,27 @@ describeWithTerraform("a fresh app that installs the packed library", () => {
     async (_, setup) => {
       // Given: a new app with its own pinned cdktf (or cdktn), constructs and CLI, and the packed library
       const app = path.join(work, `app-${setup.core}-${setup.version}`);
-      fs.mkdirSync(app);
-      fs.writeFileSync(
-        path.join(app, "package.json"),
-        JSON.stringify({ name: "consumer", version: "1.0.0", private: true }),
-      );
-      fs.writeFileSync(path.join(app, "main.ts"), appSource(setup.core, setup.library));
-      fs.writeFileSync(path.join(app, "tsconfig.json"), JSON.stringify(TSCONFIG));
-      // CDK Terrain reads the same cdktf.json.
-      fs.writeFileSync(
-        path.join(app, "cdktf.json"),
-        JSON.stringify({ language: "typescript", app: "node main.js", output: "out", sendCrashReports: "false" }),
-      );
       const packages = [
         `${setup.core}@${setup.version}`,
         `constructs@${setup.constructs}`,
         "typescript@~5.9.3",
         "@types/node@^20",
       ];
-      await run("npm", ["install", "--no-audit", "--no-fund", ...packages, setup.cli.pkg, tarball], {
-        cwd: app,
-        maxBuffer: 64 * 1024 * 1024,
-      });
+      await freshApp(
+        app,
+        {
+          "main.ts": appSource(setup.core, setup.library),
+          "tsconfig.json": JSON.stringify(TSCONFIG),
+          // CDK Terrain reads the same cdktf.json.
+          "cdktf.json": JSON.stringify({
+            language: "typescript",
+            app: "node main.js",
+            output: "out",
+            sendCrashReports: "false",
+          }),
+        },
+        [...packages, setup.cli.pkg, tarball],
+      );
 
       // Then: the app and the library share one copy of the core and of constructs, and hold none of the
       // other core (the CLI's own dependencies are its business)
