@@ -8,6 +8,8 @@
  *   API key at plan and apply time from PRECLINICAL_API_KEY, which is never written into the stack.
  * - The webhooks use the native provider (the default engine): `cdktf diff` shows changes made in the
  *   Preclinical UI, and the organization webhook's id is an output.
+ * - The triage agent's webhook verifies its delivery: the deploy fails unless Preclinical's test event
+ *   reaches its URL (TF_VAR_triage_url).
  *
  * In your own project, import from "cdktf-preclinical-webhooks" instead of "../src".
  */
@@ -31,6 +33,11 @@ export class PreclinicalWebhooksStack extends TerraformStack {
       sensitive: true,
       description: "The secret Preclinical signs webhook deliveries with (16 to 256 characters).",
     });
+    const triageUrl = new TerraformVariable(this, "triage_url", {
+      type: "string",
+      default: "https://hooks.example.com/preclinical/triage",
+      description: "Where Preclinical POSTs the triage agent's test runs.",
+    });
     const triageEnabled = new TerraformVariable(this, "triage_enabled", {
       type: "bool",
       default: true,
@@ -47,12 +54,14 @@ export class PreclinicalWebhooksStack extends TerraformStack {
       description: "The id of the organization-level webhook, as the Preclinical UI shows it.",
     });
     new PreclinicalWebhook(this, "triage", {
-      url: "https://hooks.example.com/preclinical/triage",
+      url: triageUrl.stringValue,
       secret: secret.stringValue,
       // Found by name when the plan runs: a reviewer reads which agent, and a wrong name fails the plan.
       agentId: PreclinicalAgent.fromName(this, "triage-agent", TRIAGE_AGENT_NAME).agentId,
       isEnabled: triageEnabled.booleanValue,
       description: "Triage agent: pages the on-call clinician on failures",
+      // A deploy succeeds only if Preclinical's test event reaches this URL (tested again when it changes).
+      verifyDelivery: true,
     });
     new PreclinicalWebhook(this, "intake", {
       url: "https://hooks.example.com/preclinical/intake",

@@ -62,6 +62,19 @@ export const PAGE_LIMIT = 100;
 /** A list longer than MAX_PAGES pages (100,000 items) is taken for an endless answer. */
 export const MAX_PAGES = 1000;
 
+/**
+ * 6. Delivery health: a test delivery (POST /webhooks/{id}/test) does not count toward `last_triggered_at` and
+ * `consecutive_failures`, and nothing is auto-disabled after failures.
+ */
+export const TEST_DELIVERIES_COUNT = false;
+
+/**
+ * 7. Which webhook serves an agent's test run: its agent-level webhook, else the organization-level one. A
+ * disabled agent-level webhook still overrides (the agent's notifications are paused, not rerouted), as the
+ * scope rule counts disabled webhooks; a disabled webhook is delivered nothing.
+ */
+export const DISABLED_AGENT_WEBHOOK_OVERRIDES = true;
+
 /** API error codes the client decides on (never on the status alone). */
 export const ErrorCodes = {
   MISSING_REQUIRED_FIELD: "MISSING_REQUIRED_FIELD",

@@ -106,7 +106,11 @@ export class PreclinicalClient {
     await this.send("DELETE", `/webhooks/${encodeURIComponent(id)}`, {});
   }
 
-  /** Asks Preclinical to send a test delivery. A failed delivery is `success: false`, not an error. */
+  /**
+   * Asks Preclinical to send a test delivery to the webhook's URL. A failed delivery is `success: false`
+   * (`http_status` null or absent when the receiver could not be reached), not an error. Retried only when
+   * the request provably never arrived: a second attempt would be a second delivery.
+   */
   public testWebhook(id: string): Promise<TestDeliveryResult> {
     return this.send("POST", `/webhooks/${encodeURIComponent(id)}/test`, {
       schema: TestDeliveryResultSchema,

@@ -57,10 +57,14 @@ export const UpdateWebhookRequestSchema = z.strictObject({
 });
 export type UpdateWebhookRequest = z.infer<typeof UpdateWebhookRequestSchema>;
 
-/** `POST /webhooks/{id}/test`: a failed delivery is `success: false`, not an API error. */
+/**
+ * `POST /webhooks/{id}/test`: a failed delivery is `success: false`, not an API error. Documented as
+ * `{success, message, http_status}`; `http_status` is null or absent when the receiver gave no answer (it
+ * could not be reached), and `message` is tolerated when absent or null.
+ */
 export const TestDeliveryResultSchema = z.looseObject({
   success: z.boolean(),
-  message: z.string(),
+  message: optionalNullable(z.string()),
   http_status: optionalNullable(z.number()),
 });
 export type TestDeliveryResult = z.infer<typeof TestDeliveryResultSchema>;

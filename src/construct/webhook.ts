@@ -12,11 +12,12 @@ import { agentOfToken, sameOrganization } from "./agent";
 import { PreclinicalConnection, resolveConnection } from "./connection";
 import { PreclinicalEngine, type WebhookSpec } from "./engine";
 import { PreclinicalLedger } from "./ledger";
-import { declareWithProvider } from "./provider-engine";
-import type { PreclinicalWebhookResource } from "./provider-binding";
+import { declareDeliveryTest, declareWithProvider } from "./provider-engine";
+import type { PreclinicalWebhookResource, PreclinicalWebhookTestResource } from "./provider-binding";
 import { declareWithProvisioners, type ProvisionerResources } from "./provisioner-engine";
 import type { ConnectionSettings } from "./settings";
 import { literal } from "./hcl";
+import { checkPipelineInputs } from "./pipeline-input";
 import { secretFingerprint } from "./secret";
 import { preconditions, tokenPreconditions, validateLiterals } from "./validation";
 
@@ -74,6 +75,16 @@ export interface PreclinicalWebhookProps {
    */
   readonly adoptExisting?: boolean;
   /**
+   * Test the delivery on deploy: after the webhook is created or changed, Preclinical sends it a test event, and
+   * a delivery that fails (the receiver answers an error, or cannot be reached) fails the deploy, naming the
+   * webhook, its URL and the receiver's status. The webhook itself is kept as it is, and the next deploy tests
+   * again. It tests again whenever the URL, the secret (its version) or the enabled state changes, or the
+   * webhook is created anew; not for a description. A disabled webhook is not tested (a warning says so).
+   * Provider engine only.
+   * @default false
+   */
+  readonly verifyDelivery?: boolean;
+  /**
    * The organization to manage the webhook in.
    * @default - the stack's default connection (PreclinicalConnection.defaultFor)
    */
@@ -98,6 +109,7 @@ export class PreclinicalWebhook extends Construct {
   private readonly agentId: string | undefined;
   private readonly provisioned?: ProvisionerResources;
   private readonly resource?: PreclinicalWebhookResource;
+  private readonly deliveryTest?: PreclinicalWebhookTestResource;
 
   constructor(scope: Construct, id: string, props: PreclinicalWebhookProps) {
     super(scope, id);
@@ -131,7 +143,12 @@ export class PreclinicalWebhook extends Construct {
     if (settings.engine === PreclinicalEngine.PROVIDER) {
       this.resource = declareWithProvider(this, spec, [...agentChecks, ...tokenPreconditions(props)]);
       PreclinicalLedger.declareProviderScope(this, path, this._ledgerEntry());
+      if (props.verifyDelivery) {
+        this.deliveryTest = declareDeliveryTest(this, this.resource, spec);
+        if (spec.isEnabled === false) Annotations.of(this).addWarning(messages.verifyDeliveryDisabled());
+      }
     } else {
+      if (props.verifyDelivery) throw new Error(messages.verifyDeliveryNeedsProvider(path));
       this.provisioned = declareWithProvisioners(
         this,
         spec,
@@ -141,6 +158,8 @@ export class PreclinicalWebhook extends Construct {
     }
     register(this);
     this.node.addValidation(new UniqueScopeValidation(this));
+    const { url, description, agentId, isEnabled, secret, secretVersion } = props;
+    checkPipelineInputs(this, { url, description, agentId, isEnabled, secret, secretVersion });
   }
 
   /**
@@ -169,6 +188,15 @@ export class PreclinicalWebhook extends Construct {
   /** The `preclinical_webhook` resource. Provider engine only. */
   public get webhookResource(): TerraformResource {
     return this.providerResource("webhookResource");
+  }
+
+  /**
+   * The `preclinical_webhook_test` resource that `verifyDelivery` adds, e.g. for its `httpStatus` in an output.
+   * Fails synthesis without `verifyDelivery`.
+   */
+  public get deliveryTestResource(): TerraformResource {
+    if (!this.deliveryTest) throw new Error(messages.needsVerifyDelivery(this.node.path));
+    return this.deliveryTest;
   }
 
   private providerResource(what: string): PreclinicalWebhookResource {

@@ -1,5 +1,5 @@
 /** The routes of the emulated API, relative to /api/v1. Handlers run after authentication. */
-import { DELETE_SUCCESS_STATUS } from "../api/assumptions";
+import { DELETE_SUCCESS_STATUS, TEST_DELIVERIES_COUNT } from "../api/assumptions";
 import { deliverTestEvent } from "./delivery";
 import { emptyResponse, jsonResponse, parseJsonObject, type Route } from "./http";
 import { toApiWebhook, toCreatedWebhook, type EmulatorStore } from "./store";
@@ -51,7 +51,7 @@ export const API_ROUTES: readonly Route<ApiContext>[] = [
         const outcome = await deliverTestEvent(webhook.url);
         // The webhook may have changed or gone while the delivery was in flight.
         const current = store.findWebhook(organization, id);
-        if (current) store.recordDelivery(current, outcome.success);
+        if (current && TEST_DELIVERIES_COUNT) store.recordDelivery(current, outcome.success);
         return jsonResponse(200, outcome);
       },
     },

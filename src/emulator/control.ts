@@ -27,6 +27,22 @@ const AgentBodySchema = z.strictObject({
 
 const AgentsBodySchema = z.strictObject({ agents: z.array(AgentBodySchema) });
 
+const TestRunBodySchema = z.strictObject({
+  agent_id: z.string().check(z.minLength(1)),
+  organization: z.optional(z.string()),
+  status: z.optional(z.enum(["completed", "failed", "canceled"])),
+  name: z.optional(z.string()),
+  passed_count: z.optional(z.number().check(z.int(), z.nonnegative())),
+  failed_count: z.optional(z.number().check(z.int(), z.nonnegative())),
+  error_count: z.optional(z.number().check(z.int(), z.nonnegative())),
+});
+
+const HealthBodySchema = z.strictObject({
+  organization: z.optional(z.string()),
+  consecutive_failures: z.number().check(z.int(), z.nonnegative()),
+  last_triggered_at: z.optional(z.nullable(z.iso.datetime())),
+});
+
 /** A webhook in the control view: the API fields, its organization and whether it has a secret. */
 export function toControlWebhook(webhook: StoredWebhook): Record<string, unknown> {
   return { ...toApiWebhook(webhook), organization: webhook.organization, has_secret: webhook.secret !== null };
@@ -73,6 +89,26 @@ export const CONTROL_ROUTES: readonly Route<ControlContext>[] = [
         const agents = parseWithSchema(many ? AgentsBodySchema : AgentBodySchema, parsed);
         const added = ("agents" in agents ? agents.agents : [agents]).map((a) => emulator.addAgent(a));
         return jsonResponse(201, many ? { agents: added } : added[0]);
+      },
+    },
+  },
+  {
+    // "Complete a test run for agent X": delivered to the webhook that serves the agent.
+    pattern: /^\/test-runs$/,
+    methods: {
+      POST: async ({ emulator, body }) => {
+        const { agent_id, organization, ...run } = parseWithSchema(TestRunBodySchema, parseJsonObject(body));
+        return jsonResponse(200, await emulator.completeTestRun(agent_id, run, organization));
+      },
+    },
+  },
+  {
+    // Seeds a failing (or healthy) webhook: its delivery counters, as deliveries would have left them.
+    pattern: /^\/webhooks\/([^/]+)\/health$/,
+    methods: {
+      PUT: ({ emulator, body }, [id]) => {
+        const { organization, ...health } = parseWithSchema(HealthBodySchema, parseJsonObject(body));
+        return jsonResponse(200, toControlWebhook(emulator.setDeliveryHealth(id, health, organization)));
       },
     },
   },

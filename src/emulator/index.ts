@@ -10,8 +10,12 @@ export {
   type EmulatorOptions,
   type FaultKind,
   type FaultSpec,
+  type RateLimitSpec,
   type RequestLogEntry,
   type SeedWebhookInput,
   type StoredWebhook,
+  type TestRunDelivery,
+  type TestRunInput,
 } from "./server";
 export { isLoopbackHost, NON_LOOPBACK_MESSAGE } from "./delivery";
+export { WebhookReceiver, type ReceivedDelivery } from "./receiver";

@@ -1,6 +1,6 @@
 /** The emulator's state: agents and the webhooks of every organization, with the API's rules. */
 import { randomUUID } from "node:crypto";
-import { ErrorCodes, SCOPE_RULE_COUNTS_DISABLED } from "../api/assumptions";
+import { DISABLED_AGENT_WEBHOOK_OVERRIDES, ErrorCodes, SCOPE_RULE_COUNTS_DISABLED } from "../api/assumptions";
 import type { CreateWebhookRequest, UpdateWebhookRequest } from "../api/schemas";
 import { EmulatorError, notFound } from "./http";
 import type { ApiAgent, ApiWebhook, CreatedWebhook, EmulatorAgent, EmulatorOptions, StoredWebhook } from "./types";
@@ -108,6 +108,26 @@ export class EmulatorStore {
   deleteWebhook(organization: string, id: string): void {
     this.getWebhook(organization, id);
     this.webhooksById.delete(id);
+  }
+
+  /** The webhook that receives an agent's test runs: the agent's own, else the organization-level one. */
+  servingWebhook(organization: string, agentId: string): StoredWebhook | undefined {
+    const inScope = (scope: string | null) =>
+      this.listWebhooks(organization).find(
+        (w) =>
+          (scope === null ? w.agent_id === null : w.agent_id?.toLowerCase() === scope) &&
+          (w.is_enabled || DISABLED_AGENT_WEBHOOK_OVERRIDES || scope === null),
+      );
+    return inScope(agentId.toLowerCase()) ?? inScope(null);
+  }
+
+  /** Sets the delivery counters, as a run of failed (or successful) deliveries would have. */
+  setDeliveryHealth(
+    organization: string,
+    id: string,
+    health: Pick<StoredWebhook, "consecutive_failures" | "last_triggered_at">,
+  ): StoredWebhook {
+    return this.replace(this.getWebhook(organization, id), health);
   }
 
   recordDelivery(webhook: StoredWebhook, success: boolean): StoredWebhook {

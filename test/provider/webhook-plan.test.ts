@@ -18,7 +18,13 @@ describe("plan", () => {
     const config = webhook({ description: "All runs" });
     const result = await resourceWith().plan({ prior: null, proposed: config, config });
     expect(result.planned).toEqual(
-      webhook({ description: "All runs", id: UNKNOWN, created_at: UNKNOWN, is_enabled: true }),
+      webhook({
+        description: "All runs",
+        id: UNKNOWN,
+        created_at: UNKNOWN,
+        is_enabled: true,
+        api_url: env.emulator.url,
+      }),
     );
     expect(result.requiresReplace ?? []).toEqual([]);
     expect(result.diagnostics).toEqual([]);

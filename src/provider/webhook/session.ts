@@ -9,6 +9,17 @@ export interface Session extends OrganizationView {
   readonly directory: WebhookDirectory;
 }
 
+/** Where the provider's configuration points, known without the API key. */
+export interface Organization {
+  /** The API URL, canonical (rules.ts canonicalApiUrl): as the client sends requests and state records it. */
+  readonly apiUrl: string;
+  /**
+   * Whether the configuration names the API URL. Terraform's implied configuration of a provider block that
+   * left the configuration with its last resource names nothing, and would mean the default URL.
+   */
+  readonly apiUrlConfigured: boolean;
+}
+
 export function createSession(client: PreclinicalClient, apiKeyEnvVar: string): Session {
   return { ...organizationView(client, apiKeyEnvVar), directory: new WebhookDirectory(() => client) };
 }
