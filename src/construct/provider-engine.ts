@@ -7,13 +7,17 @@
 import * as crypto from "node:crypto";
 import * as path from "node:path";
 import type { Construct } from "constructs";
-import { TerraformStack, type Precondition } from "cdktf";
+import { Fn, TerraformStack, type Precondition } from "cdktf";
 // No public alternative: TerraformAsset writes only under assets/<id>/<hash>/, and Terraform looks for a
 // provider mirror at terraform.d/plugins/ in its working folder.
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { installProvider, writeLockFile } from "../provider/install";
-import { PreclinicalProviderBlock, PreclinicalWebhookResource } from "./provider-binding";
-import type { ConnectionSettings } from "./settings";
+import {
+  PreclinicalProviderBlock,
+  PreclinicalWebhookResource,
+  PreclinicalWebhookTestResource,
+} from "./provider-binding";
+import { isDefaultOrganization, type ConnectionSettings } from "./settings";
 import type { WebhookSpec } from "./engine";
 
 /** The provider block of each connection of a stack, keyed by what identifies the organization. */
@@ -24,10 +28,15 @@ function connectionKey(settings: ConnectionSettings): string {
 }
 
 /**
- * The provider block of a connection, created on first use. Every block has an alias derived from what
- * identifies its organization, and every webhook names its block: the order of the code never moves a
- * webhook to another organization's block, and a webhook whose block is gone fails the plan (Terraform
- * names the missing provider configuration) rather than being destroyed through another organization.
+ * The provider block of a connection, created on first use. The block of the default organization (what a
+ * connection that sets nothing means: PRECLINICAL_API_URL at synth time, the default key variable) is
+ * Terraform's default `provider "preclinical"`; every other block has an alias derived from what identifies
+ * its organization, and its webhooks name it. The order of the code never decides which organization an
+ * address means. When the last webhook of the default organization leaves the program, its block goes too
+ * and Terraform deletes the webhook through an implied, empty default configuration: the provider then
+ * reaches it at the API URL recorded in its state, never at the default one. A webhook of an aliased block
+ * that is gone fails the plan (Terraform names the missing provider configuration); and a webhook whose
+ * block now points elsewhere fails the plan, naming both URLs (the provider's api_url check).
  */
 export function providerFor(scope: Construct, settings: ConnectionSettings): PreclinicalProviderBlock {
   const stack = TerraformStack.of(scope);
@@ -36,8 +45,10 @@ export function providerFor(scope: Construct, settings: ConnectionSettings): Pre
   const key = connectionKey(settings);
   const existing = perStack.get(key);
   if (existing) return existing;
-  const alias = `org_${crypto.createHash("sha256").update(key).digest("hex").slice(0, 10)}`;
-  const block = new PreclinicalProviderBlock(stack, `PreclinicalProvider_${alias}`, {
+  const alias = isDefaultOrganization(settings)
+    ? undefined
+    : `org_${crypto.createHash("sha256").update(key).digest("hex").slice(0, 10)}`;
+  const block = new PreclinicalProviderBlock(stack, `PreclinicalProvider_${alias ?? "default"}`, {
     alias,
     apiUrl: settings.apiUrl,
     apiKeyEnvVar: settings.apiKeyEnvVar,
@@ -73,5 +84,28 @@ export function declareWithProvider(
     secretVersion: spec.secretFingerprint,
     adoptExisting: spec.adoptExisting || undefined,
     lifecycle: preconditions.length ? { precondition: preconditions } : undefined,
+  });
+}
+
+/**
+ * Declares the delivery test of a webhook on the provider engine (`verifyDelivery`): it tests again exactly when
+ * the delivery could change (the URL, the secret's version, the enabled state, or a new webhook id), not when
+ * only the description does; a disabled webhook is not tested, and the plan warns.
+ */
+export function declareDeliveryTest(
+  scope: Construct,
+  webhook: PreclinicalWebhookResource,
+  spec: WebhookSpec,
+): PreclinicalWebhookTestResource {
+  const isEnabled = typeof spec.isEnabled === "boolean" ? String(spec.isEnabled) : Fn.tostring(spec.isEnabled);
+  return new PreclinicalWebhookTestResource(scope, "delivery_test", {
+    provider: providerFor(scope, spec.settings),
+    webhookId: webhook.id,
+    triggers: {
+      url: spec.url,
+      ...(spec.secretFingerprint !== undefined && { secret_version: spec.secretFingerprint }),
+      is_enabled: isEnabled,
+    },
+    webhookEnabled: spec.isEnabled,
   });
 }
