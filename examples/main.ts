@@ -1,7 +1,8 @@
 /**
  * An example cdktf app: the Preclinical webhooks of one organization, declared in code.
  *
- * - The organization-level webhook receives every agent's test runs; two agents have their own.
+ * - The organization-level webhook receives every agent's test runs; two agents have their own: one found by
+ *   its name at plan time (PreclinicalAgent.fromName), one by its id.
  * - The signing secret comes from a sensitive Terraform variable (TF_VAR_webhook_secret in a pipeline).
  * - The API URL is read at synth time from PRECLINICAL_API_URL (default: the production API), and the
  *   API key at plan and apply time from PRECLINICAL_API_KEY, which is never written into the stack.
@@ -14,13 +15,14 @@
  */
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
-import { PreclinicalWebhook } from "../src";
+import { PreclinicalAgent, PreclinicalWebhook } from "../src";
 
-/** The agents of this example (copy their ids from the Preclinical UI). */
+/** The agents of this example, as the Preclinical UI shows them. */
 export const EXAMPLE_AGENTS = {
   triage: "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
   intake: "9b2c7e4a-1f3d-4c5b-8a6e-2d7f0c1b3a59",
 } as const;
+export const TRIAGE_AGENT_NAME = "Triage bot";
 
 export class PreclinicalWebhooksStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -54,7 +56,8 @@ export class PreclinicalWebhooksStack extends TerraformStack {
     new PreclinicalWebhook(this, "triage", {
       url: triageUrl.stringValue,
       secret: secret.stringValue,
-      agentId: EXAMPLE_AGENTS.triage,
+      // Found by name when the plan runs: a reviewer reads which agent, and a wrong name fails the plan.
+      agentId: PreclinicalAgent.fromName(this, "triage-agent", TRIAGE_AGENT_NAME).agentId,
       isEnabled: triageEnabled.booleanValue,
       description: "Triage agent: pages the on-call clinician on failures",
       // A deploy succeeds only if Preclinical's test event reaches this URL (tested again when it changes).

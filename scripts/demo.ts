@@ -17,7 +17,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PreclinicalClient, type Webhook } from "../src/api";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator, WebhookReceiver } from "../src/emulator";
-import { EXAMPLE_AGENTS } from "../examples/main";
+import { EXAMPLE_AGENTS, TRIAGE_AGENT_NAME } from "../examples/main";
 
 const repo = path.resolve(__dirname, "..", "..");
 const cdktfBin = path.join(repo, "node_modules", ".bin", "cdktf");
@@ -97,7 +97,10 @@ async function main(): Promise<number> {
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "preclinical-demo-"));
   const emulator = await PreclinicalEmulator.start({
-    agents: Object.entries(EXAMPLE_AGENTS).map(([name, id]) => ({ id, name })),
+    agents: [
+      { id: EXAMPLE_AGENTS.triage, name: TRIAGE_AGENT_NAME },
+      { id: EXAMPLE_AGENTS.intake, name: "Intake" },
+    ],
   });
   const receiver = await WebhookReceiver.start();
   const api = new PreclinicalClient({ apiKey: EMULATOR_DEFAULT_API_KEY, baseUrl: emulator.url });

@@ -20,6 +20,9 @@ export function quote(value: string): string {
 
 const q = quote;
 
+/** The end of every failure of the importer. */
+const NOTHING_WRITTEN = "Nothing was written.";
+
 /** The id that `terraform import` takes for a scope: "organization" or "agent/<uuid>". */
 export function importIdOf(agentId: string | null): string {
   return agentId ? `agent/${agentId}` : "organization";
@@ -76,6 +79,12 @@ export const messages = {
       ? "Set `engine: PreclinicalEngine.PROVIDER` on its PreclinicalConnection: provisioners cannot read the " +
         "webhook back from the API."
       : "It belongs to the provisioner engine's resources; on the provider engine use `webhookResource`."),
+  variableWouldPrompt: (name: string, readers: readonly string[]) =>
+    `Terraform variable \`${name}\`, read by ${readers.join(", ")}, has no default, and TF_VAR_${name} is not ` +
+    "set. In this pipeline (CI is set) cdktf deploy would stop at Terraform's prompt for it and wait until the " +
+    `job is killed. Set TF_VAR_${name} (from the pipeline's secret store for a secret). If the value comes from ` +
+    "a -var-file or --var instead, set TF_INPUT=0: Terraform then fails at once when it has no value, and this " +
+    "check is skipped.",
   verifyDeliveryNeedsProvider: (path: string) =>
     `${path}: \`verifyDelivery\` needs the provider engine, and this webhook's connection uses provisioners, which ` +
     "run only when a resource is created or destroyed and cannot report a test's outcome. Drop `verifyDelivery`, " +
@@ -102,6 +111,19 @@ export const messages = {
   terraformTooOld: (version: string) =>
     `Terraform ${version} is too old for terraform_data (built in since 1.4). Upgrade Terraform, or use ` +
     "ProvisionerResourceType.NULL_RESOURCE.",
+
+  readsThroughProvider: (path: string) =>
+    `${path}: an agent or list read by name is read at plan time by the native provider, and this connection ` +
+    "uses the provisioner engine, which runs no custom provider. Give it a connection on the provider engine " +
+    "(the default), or give webhooks of the provisioner engine the agent's id (a UUID, from the Preclinical UI).",
+  agentTokenOnProvisioners: (path: string, agentPath: string) =>
+    `${path}: \`agentId\` comes from ${agentPath}, which the native provider reads at plan time, and this ` +
+    "webhook's connection uses the provisioner engine, where no custom provider runs and the webhook's scope " +
+    "must be known when the stack is synthesized. Pass the agent's id as a literal (a UUID, from the " +
+    "Preclinical UI), or use the provider engine (the default).",
+  agentTokenOtherOrganization: (path: string, agentPath: string) =>
+    `${path}: \`agentId\` comes from ${agentPath}, which reads the agents of another organization (another ` +
+    "connection, API URL or API key variable) than this webhook's. Give both the same `connection`.",
 
   // -------------------------------------------------------------------------------------------------------
   // Apply time (the provisioner CLI)
@@ -147,15 +169,19 @@ export const messages = {
   // The Terraform provider (plan and apply time; messages are diagnostics, so they name attributes)
   // -------------------------------------------------------------------------------------------------------
 
-  scopeHeld: (agentId: string | null, holder: { id: string; url: string }) =>
-    `The ${describeScope(agentId)} already holds webhook ${holder.id} (${holder.url}), which this resource does ` +
-    "not manage, and the API allows one webhook per scope. To manage it here, import it (`terraform import " +
-    `<address> ${importIdOf(agentId)}\`, or an import block with id = "${importIdOf(agentId)}") or set ` +
-    `adopt_existing = true (\`adoptExisting: true\` on a PreclinicalWebhook); to start afresh, delete webhook ` +
-    `${holder.id} in the Preclinical UI. If another resource of this configuration holds it and is being ` +
-    "renamed, move its state instead (a moved block, or terraform state mv).",
-  willAdopt: (agentId: string | null, holder: { id: string; url: string }) =>
-    `adopt_existing is set and the ${describeScope(agentId)} holds webhook ${holder.id} (${holder.url}): apply ` +
+  scopeHeld: (agentId: string | null, holder: { id: string; url: string }, agentName?: string) =>
+    `The ${describeScope(agentId, agentName)} already holds webhook ${holder.id} (${holder.url}), which this resource does ` +
+    "not manage, and the API allows one webhook per scope. It was made in the UI, by another configuration, or " +
+    "by an apply of this one that stopped before saving its state (a runner killed mid-apply): the API keeps " +
+    "no mark of who made a webhook, so the provider cannot tell which. If it is this resource's, import it: " +
+    `\`terraform import <address> ${holder.id}\`, with the address named on the "with" line above (an import ` +
+    `block with id = "${holder.id}" does the same; in cdktf, \`webhookResource.importFrom("${holder.id}")\` on ` +
+    "the PreclinicalWebhook, for one deploy), or set adopt_existing = true (`adoptExisting: true`), which also " +
+    `sets it to this configuration. If it is not, delete webhook ${holder.id} in the Preclinical UI, or declare ` +
+    "another agent. If another resource of this configuration holds it and is being renamed, move its state " +
+    "instead (a moved block, or terraform state mv).",
+  willAdopt: (agentId: string | null, holder: { id: string; url: string }, agentName?: string) =>
+    `adopt_existing is set and the ${describeScope(agentId, agentName)} holds webhook ${holder.id} (${holder.url}): apply ` +
     "will take it over and set it to this configuration (same id) instead of creating a webhook. If a resource " +
     "of this configuration that holds it is destroyed in the same apply (a rename), the webhook is deleted " +
     "and created anew with a new id: for a rename, move the state instead.",
@@ -165,10 +191,13 @@ export const messages = {
   goneSincePlan: (id: string) =>
     `Webhook ${id} was deleted outside Terraform after this plan was made, so it cannot be updated. Run ` +
     "terraform plan again: it plans to create the webhook anew.",
-  writeOnlyNeedsTerraform: (version: string) =>
-    "`secret` is a write-only attribute, which needs Terraform 1.11 or later " +
+  writeOnlyNeedsTerraform: (version: string, attribute: "secret" | "adopt_existing" = "secret") =>
+    `\`${attribute}\` is a write-only attribute, which needs Terraform 1.11 or later ` +
     `(this is ${version || "an older version"}); ` +
-    "an older Terraform would store the secret in the plan and the state. Upgrade Terraform, or remove `secret`.",
+    (attribute === "secret"
+      ? "an older Terraform would store the secret in the plan and the state. Upgrade Terraform, or remove `secret`."
+      : "an older Terraform cannot plan it. Upgrade Terraform, or remove `adopt_existing` and import the webhook " +
+        "instead."),
   secretVersionWithoutSecret: (name = "secret_version") =>
     `\`${name}\` is set but \`secret\` is not: ${name} only says when to send the secret again. Set ` +
     `\`secret\` (from a sensitive variable) or remove \`${name}\`.`,
@@ -184,9 +213,50 @@ export const messages = {
   apiCallFailed: (what: string, reason: string) =>
     `Could not ${what}: ${reason}\nNothing else was changed. Fix the cause and run terraform apply again; it ` +
     "picks up where this run stopped.",
+  organizationMoved: (m: {
+    id: string;
+    agentId: string | null;
+    recorded: string;
+    current: string;
+    configured: boolean;
+  }) =>
+    `Webhook ${m.id} (the ${describeScope(m.agentId)}) lives in the organization at ${m.recorded}, where it was ` +
+    `created or imported, and this provider now points at ${m.current}` +
+    `${m.configured ? "" : " (its configuration names no api_url, so the default)"}. Nothing was read or ` +
+    `written: at ${m.current} the webhook would not be found, and a second one would be created there while ` +
+    `${m.id} stayed behind, unmanaged.\n` +
+    `To keep it where it is, point the connection back at ${m.recorded} (PRECLINICAL_API_URL when you run cdktf ` +
+    "synth or deploy, the connection's `apiUrl`, or the provider's api_url) and run again.\n" +
+    `To move it to ${m.current}, either delete it first: with the old URL, remove the webhook from the code (or ` +
+    "run cdktf destroy, or terraform destroy) and deploy; then switch the URL and deploy, which creates it in " +
+    "the new organization. Or forget it here: `terraform state rm <this resource's address>` in the stack " +
+    `folder (cdktf.out/stacks/<stack>), then cdktf deploy (or terraform apply) creates it at ${m.current}; ` +
+    `delete ${m.id} in the old organization's UI if it is no longer wanted.`,
   providerSettingUnknown: (name: string) =>
     `The provider's \`${name}\` depends on a value known only after apply, but it names the organization that ` +
     "every plan reads and checks. Use a literal or a variable for it.",
+  agentIdOrName: (given: "both" | "neither", id = "id", what = "a preclinical_agent") =>
+    (given === "both" ? `Both \`${id}\` and \`name\` are set` : `Neither \`${id}\` nor \`name\` is set`) +
+    `: ${what} finds its agent by exactly one of them. Give \`name\` (as the Preclinical UI shows ` +
+    `it) or \`${id}\` (the agent's UUID).`,
+  agentNameRule: () => "`name` is empty. Give the agent's name as the Preclinical UI shows it, or give `id`.",
+  agentNameUnknown: (name: string, closest: readonly string[]) =>
+    `No agent of the organization of this API key is named ${q(name)} (names match exactly, case and spaces ` +
+    "included). " +
+    (closest.length > 0
+      ? `The closest names it has: ${closest.map(q).join(", ")}. `
+      : "The organization has no agents. ") +
+    "Fix the name, or check that the API key belongs to the organization of that agent.",
+  agentNameAmbiguous: (name: string, ids: readonly string[]) =>
+    `${ids.length} agents of the organization are named ${q(name)}: ${ids.join(", ")}. A name must pick one ` +
+    "agent: give the `id` of the one you mean instead of `name` (on a PreclinicalWebhook, pass that id as " +
+    "`agentId`), or rename the others in the Preclinical UI.",
+  agentInactive: (name: string, id: string) =>
+    `Agent ${q(name)} (${id}) is inactive: Preclinical runs no tests for it, so a webhook for it receives ` +
+    "nothing until it is activated again in the Preclinical UI.",
+  agentIdNotFound: (id: string) =>
+    `No agent with id ${id} exists in the organization of this API key. Check the id in the Preclinical UI ` +
+    "(or find the agent by `name`), and that the API key belongs to the same organization.",
   deliveriesFailing: (w: {
     id: string;
     url: string;
@@ -231,4 +301,62 @@ export const messages = {
     `Could not confirm the create of the webhook: ${reason}\nThe request may have reached the API. Run terraform ` +
     `plan: if it reports the ${describeScope(agentId)} held by a webhook with this URL, that is the one this ` +
     `apply created; import it (id "${importIdOf(agentId)}") or set adopt_existing = true, and apply again.`,
+
+  // -------------------------------------------------------------------------------------------------------
+  // The importer (preclinical-import): it writes nothing when it fails, and every failure says so
+  // -------------------------------------------------------------------------------------------------------
+
+  importNeedsApiKey: (envName: string) =>
+    `The environment variable ${envName} is not set. Export the API key of the organization to import as ` +
+    `${envName} (or name another variable with --api-key-env-var) and run preclinical-import again. ${NOTHING_WRITTEN}`,
+  importUnauthorized: (envName: string) =>
+    `The Preclinical API rejected the API key in ${envName} (401). Check that the key is current and was copied ` +
+    `whole (keys start with sk_live_), then run preclinical-import again. ${NOTHING_WRITTEN}`,
+  importForbidden: (envName: string) =>
+    `The API key in ${envName} may not read webhooks (403). Use a key with webhook permissions. ${NOTHING_WRITTEN}`,
+  importUnreachable: (apiUrl: string, reason: string) =>
+    `Could not reach the Preclinical API at ${apiUrl}: ${reason} Check --api-url (or PRECLINICAL_API_URL; unset ` +
+    `means ${DEFAULT_API_URL}) and the network, then run preclinical-import again. ${NOTHING_WRITTEN}`,
+  importApiFailed: (reason: string) =>
+    `Could not read the organization's webhooks: ${reason}\n${NOTHING_WRITTEN} Run preclinical-import again once ` +
+    "the cause is fixed.",
+  importAgentIdRule: (value: string) =>
+    `\`--agent\` must be ${RULE_TEXT.agentId}, got ${q(value)}. Copy the agent's id from the Preclinical UI.`,
+  importUnknownAgents: (agents: readonly { id: string; name?: string }[]) =>
+    agents
+      .map(({ id, name }) =>
+        name === undefined
+          ? `--agent ${id}: no agent with this id exists in the organization of this API key.`
+          : `--agent ${id}: agent ${q(name)} has no webhook, so there is nothing to import for it.`,
+      )
+      .join("\n") +
+    `\nCheck the agent ids in the Preclinical UI, or leave --agent out to import every webhook. ${NOTHING_WRITTEN}`,
+  importNoOrgWebhook: () =>
+    "--org-only: the organization of this API key has no organization-level webhook, so there is nothing to " +
+    `import. Leave --org-only out to import the agents' webhooks. ${NOTHING_WRITTEN}`,
+  importNothing: () =>
+    "The organization of this API key holds no webhooks, so there is nothing to import. Check that the key is " +
+    `the one of the organization you meant, or declare new webhooks with PreclinicalWebhook. ${NOTHING_WRITTEN}`,
+  importNothingDeclarable: (count: number) =>
+    `None of the ${count} webhook(s) to import can be declared with this library as they are (see the warnings ` +
+    `above). Change them in the Preclinical UI, then run preclinical-import again. ${NOTHING_WRITTEN}`,
+  importNotDeclared: (id: string, agentId: string | null, problems: readonly string[]) =>
+    `Webhook ${id} (${describeScope(agentId)}) is left out of the generated code: ${problems.join("; ")}. Code ` +
+    "with these values would fail synthesis. Change the webhook in the Preclinical UI and run preclinical-import " +
+    "again, or declare it by hand with values the library accepts and import it by its id: the first deploy then " +
+    "updates it in place.",
+  importValueRefused: (field: string, shown: string, rule: string) =>
+    `its ${field} is ${shown}, and the library asks for ${rule}`,
+  importUnpairedSurrogate: (field: string) =>
+    `its ${field} holds an unpaired UTF-16 surrogate, which a Terraform string cannot hold`,
+  importAgentNameUnknown: (agentId: string, reason: string) =>
+    `The name of agent ${agentId} could not be read (${reason}), so the construct id and resource name of its ` +
+    "webhook are made from the agent's id. The webhook is imported all the same.",
+  importOutputExists: (paths: readonly string[]) =>
+    `${paths.join(", ")} already ${paths.length === 1 ? "exists" : "exist"}. ${NOTHING_WRITTEN} Pass --force to ` +
+    "overwrite, or --out to write elsewhere.",
+  importFailed: (reason: string) => `${reason} ${NOTHING_WRITTEN}`,
+  importWrote: (paths: readonly string[], count: number, next: string) =>
+    `Wrote ${paths.join(", ")}: ${count} webhook(s) to import. ${next} The plan should show "${count} to import" ` +
+    "and nothing to add, change or destroy.",
 };

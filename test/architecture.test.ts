@@ -1,6 +1,6 @@
 /**
- * The README's architecture table is the rule of which room may import which; this test holds the source to
- * it, and it to the source.
+ * The architecture table in CONTRIBUTING.md is the rule of which room may import which; this test holds the
+ * source to it, and it to the source.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -12,11 +12,11 @@ interface Room {
   readonly mayImport: readonly string[];
 }
 
-/** The rows of the README's "Architecture" table: the room, and the backticked `src/...` entries it may import. */
+/** The rows of the "Architecture" table in CONTRIBUTING.md: the room, and the `src/...` entries it may import. */
 function roomsFromReadme(): Room[] {
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-  const section = readme.split("\n## Architecture\n")[1]?.split("\n## ")[0];
-  if (section === undefined) throw new Error('README.md has no "## Architecture" section');
+  const text = fs.readFileSync(path.join(ROOT, "CONTRIBUTING.md"), "utf8");
+  const section = text.split("\n## Architecture\n")[1]?.split("\n## ")[0];
+  if (section === undefined) throw new Error('CONTRIBUTING.md has no "## Architecture" section');
   const rows = section.split("\n").filter((line) => /^\| `src\/.*\|$/.test(line));
   return rows.map((row) => {
     const cells = row.split(" | ");
@@ -60,7 +60,7 @@ const rooms = roomsFromReadme();
 const files = sourceFiles(path.join(ROOT, "src")).map((f) => path.relative(ROOT, f).split(path.sep).join("/"));
 const edges = files.flatMap((from) => importsOf(path.join(ROOT, from)).map((to) => ({ from, to })));
 
-describe("the README's architecture table", () => {
+describe("the architecture table in CONTRIBUTING.md", () => {
   test("every source file belongs to a room", () => {
     expect(rooms.map((r) => r.name)).toContain("src/api/");
     expect(files.filter((f) => roomOf(rooms, f) === undefined)).toEqual([]);
@@ -93,6 +93,16 @@ describe("the README's architecture table", () => {
         .map((entry) => `${room.name} -> ${entry}`),
     );
     expect(unused).toEqual([]);
+  });
+
+  test("every program in package.json's bin is a room's bin.ts", () => {
+    const { bin } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+      bin: Record<string, string>;
+    };
+    const sources = Object.values(bin).map((built) => built.replace(/^dist\//, "").replace(/\.js$/, ".ts"));
+    expect(sources.filter((source) => !files.includes(source) || !source.endsWith("/bin.ts"))).toEqual([]);
+    expect(sources.filter((source) => roomOf(rooms, source) === undefined)).toEqual([]);
+    expect(Object.keys(bin)).toContain("preclinical-import");
   });
 
   // bundles.ts imports them too: it sits below the construct and the provider, but only to tell a user of

@@ -1,17 +1,26 @@
 /**
- * Runs before every test file. The synth-time PRECLINICAL_API_URL is an input of the construct, so no test
- * may inherit the caller's: it is cleared before each test and restored after.
+ * Runs before every test file. Some environment variables are inputs of the construct at synth time
+ * (PRECLINICAL_API_URL names the organization; CI and TF_INPUT decide whether a variable without a value
+ * fails synthesis), so no test may inherit the caller's: they are cleared before each test and restored
+ * after. (CI still decides, when a file loads, whether a missing terraform fails loudly.)
  */
-let savedApiUrl: string | undefined;
+const SYNTH_INPUTS = ["PRECLINICAL_API_URL", "CI", "TF_INPUT"] as const;
+let saved: Partial<Record<(typeof SYNTH_INPUTS)[number], string>> = {};
 
 beforeEach(() => {
-  savedApiUrl = process.env.PRECLINICAL_API_URL;
-  delete process.env.PRECLINICAL_API_URL;
+  saved = {};
+  for (const name of SYNTH_INPUTS) {
+    saved[name] = process.env[name];
+    delete process.env[name];
+  }
 });
 
 afterEach(() => {
-  if (savedApiUrl === undefined) delete process.env.PRECLINICAL_API_URL;
-  else process.env.PRECLINICAL_API_URL = savedApiUrl;
+  for (const name of SYNTH_INPUTS) {
+    const value = saved[name];
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 });
 
 export {};

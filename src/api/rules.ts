@@ -119,6 +119,19 @@ export const API_RULE_TEXT: Readonly<Record<keyof typeof apiAccepts, string>> = 
 
 export type Rule = keyof typeof rules;
 
+/**
+ * An API base URL as the client sends requests to it and the provider records it in state: the WHATWG
+ * spelling (host in lower case, default port dropped) without trailing slashes. Two spellings of one URL
+ * give the same text, so it can be compared. A URL that cannot be parsed is returned as given.
+ */
+export function canonicalApiUrl(url: string): string {
+  try {
+    return new URL(url).toString().replace(/\/+$/, "");
+  } catch {
+    return url;
+  }
+}
+
 /** A timeout setting: a whole number of milliseconds from 1 to MAX_TIMEOUT_MS. */
 export function validTimeoutMs(value: number): boolean {
   return Number.isInteger(value) && value >= 1 && value <= MAX_TIMEOUT_MS;

@@ -4,11 +4,11 @@
  */
 import { Construct } from "constructs";
 import { TerraformStack, Token } from "cdktf";
-import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL } from "../api/assumptions";
+import { DEFAULT_API_KEY_ENV_VAR } from "../api/assumptions";
 import { messages } from "../messages";
 import { normalizeApiUrl } from "../provisioner/protocol";
 import { PreclinicalLedger } from "./ledger";
-import { PreclinicalEngine, ProvisionerResourceType, type ConnectionSettings } from "./settings";
+import { PreclinicalEngine, ProvisionerResourceType, defaultApiUrl, type ConnectionSettings } from "./settings";
 import { providerFor } from "./provider-engine";
 import { rules, validTimeoutMs } from "../api/rules";
 
@@ -104,7 +104,7 @@ export class PreclinicalConnection extends Construct {
 /** Validates and fills in connection props; also used for a webhook's own `apiUrl`/`apiKeyEnvVar`. */
 export function resolveConnection(props: PreclinicalConnectionProps, base?: ConnectionSettings): ConnectionSettings {
   const fromEnvironment = props.apiUrl === undefined && base === undefined && !!process.env.PRECLINICAL_API_URL;
-  const apiUrl = props.apiUrl ?? base?.apiUrl ?? (process.env.PRECLINICAL_API_URL || DEFAULT_API_URL);
+  const apiUrl = props.apiUrl ?? base?.apiUrl ?? defaultApiUrl();
   const apiKeyEnvVar = props.apiKeyEnvVar ?? base?.apiKeyEnvVar ?? DEFAULT_API_KEY_ENV_VAR;
   // Both must be literals: they identify the organization in scope checks and in the stack's ledger.
   if (Token.isUnresolved(apiUrl)) throw new Error(messages.mustBeLiteral("apiUrl"));

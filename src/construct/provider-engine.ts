@@ -17,7 +17,7 @@ import {
   PreclinicalWebhookResource,
   PreclinicalWebhookTestResource,
 } from "./provider-binding";
-import type { ConnectionSettings } from "./settings";
+import { isDefaultOrganization, type ConnectionSettings } from "./settings";
 import type { WebhookSpec } from "./engine";
 
 /** The provider block of each connection of a stack, keyed by what identifies the organization. */
@@ -28,10 +28,15 @@ function connectionKey(settings: ConnectionSettings): string {
 }
 
 /**
- * The provider block of a connection, created on first use. Every block has an alias derived from what
- * identifies its organization, and every webhook names its block: the order of the code never moves a
- * webhook to another organization's block, and a webhook whose block is gone fails the plan (Terraform
- * names the missing provider configuration) rather than being destroyed through another organization.
+ * The provider block of a connection, created on first use. The block of the default organization (what a
+ * connection that sets nothing means: PRECLINICAL_API_URL at synth time, the default key variable) is
+ * Terraform's default `provider "preclinical"`; every other block has an alias derived from what identifies
+ * its organization, and its webhooks name it. The order of the code never decides which organization an
+ * address means. When the last webhook of the default organization leaves the program, its block goes too
+ * and Terraform deletes the webhook through an implied, empty default configuration: the provider then
+ * reaches it at the API URL recorded in its state, never at the default one. A webhook of an aliased block
+ * that is gone fails the plan (Terraform names the missing provider configuration); and a webhook whose
+ * block now points elsewhere fails the plan, naming both URLs (the provider's api_url check).
  */
 export function providerFor(scope: Construct, settings: ConnectionSettings): PreclinicalProviderBlock {
   const stack = TerraformStack.of(scope);
@@ -40,8 +45,10 @@ export function providerFor(scope: Construct, settings: ConnectionSettings): Pre
   const key = connectionKey(settings);
   const existing = perStack.get(key);
   if (existing) return existing;
-  const alias = `org_${crypto.createHash("sha256").update(key).digest("hex").slice(0, 10)}`;
-  const block = new PreclinicalProviderBlock(stack, `PreclinicalProvider_${alias}`, {
+  const alias = isDefaultOrganization(settings)
+    ? undefined
+    : `org_${crypto.createHash("sha256").update(key).digest("hex").slice(0, 10)}`;
+  const block = new PreclinicalProviderBlock(stack, `PreclinicalProvider_${alias ?? "default"}`, {
     alias,
     apiUrl: settings.apiUrl,
     apiKeyEnvVar: settings.apiKeyEnvVar,

@@ -1,4 +1,6 @@
 /** The settings a connection resolves to, apart from the construct, so that every module can use them. */
+import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL } from "../api/assumptions";
+import { normalizeApiUrl } from "../provisioner/protocol";
 import { PreclinicalEngine } from "./engine";
 
 export { PreclinicalEngine };
@@ -20,4 +22,19 @@ export interface ConnectionSettings {
   readonly requestTimeoutMs?: number;
   readonly deadlineMs?: number;
   readonly nodeExecutable: string;
+}
+
+/** The API URL of a connection that sets none: PRECLINICAL_API_URL at synth time, else the production API. */
+export function defaultApiUrl(): string {
+  return process.env.PRECLINICAL_API_URL || DEFAULT_API_URL;
+}
+
+/** Whether settings are those of a connection that sets nothing but its engine: the stack's default one's. */
+export function isDefaultOrganization(settings: ConnectionSettings): boolean {
+  return (
+    settings.apiUrl === normalizeApiUrl(defaultApiUrl()) &&
+    settings.apiKeyEnvVar === DEFAULT_API_KEY_ENV_VAR &&
+    settings.requestTimeoutMs === undefined &&
+    settings.deadlineMs === undefined
+  );
 }

@@ -8,6 +8,7 @@ import { Annotations, Token, type IResolvable, type TerraformResource } from "cd
 import { describeScope } from "../api/scope";
 import { messages } from "../messages";
 import { scopeKey, type LedgerEntry } from "../provisioner/protocol";
+import { agentOfToken, sameOrganization } from "./agent";
 import { PreclinicalConnection, resolveConnection } from "./connection";
 import { PreclinicalEngine, type WebhookSpec } from "./engine";
 import { PreclinicalLedger } from "./ledger";
@@ -16,6 +17,7 @@ import type { PreclinicalWebhookResource, PreclinicalWebhookTestResource } from 
 import { declareWithProvisioners, type ProvisionerResources } from "./provisioner-engine";
 import type { ConnectionSettings } from "./settings";
 import { literal } from "./hcl";
+import { checkPipelineInputs } from "./pipeline-input";
 import { secretFingerprint } from "./secret";
 import { preconditions, tokenPreconditions, validateLiterals } from "./validation";
 
@@ -113,6 +115,7 @@ export class PreclinicalWebhook extends Construct {
     super(scope, id);
     this.connectionSettings = connectionOf(this, props);
     validateLiterals(props);
+    checkAgentToken(this, props.agentId);
     this.agentId = props.agentId;
     const settings = this.connectionSettings;
     const path = this.node.path;
@@ -155,6 +158,8 @@ export class PreclinicalWebhook extends Construct {
     }
     register(this);
     this.node.addValidation(new UniqueScopeValidation(this));
+    const { url, description, agentId, isEnabled, secret, secretVersion } = props;
+    checkPipelineInputs(this, { url, description, agentId, isEnabled, secret, secretVersion });
   }
 
   /**
@@ -217,12 +222,40 @@ export class PreclinicalWebhook extends Construct {
   }
 
   /**
-   * The scope key, or undefined when the agent id is only known at plan time.
+   * The scope key, or undefined when the agent id is only known at plan time. An id from a PreclinicalAgent
+   * is keyed by that agent: two webhooks that take it claim one scope.
    * @internal
    */
   public _scopeKey(): string | undefined {
     const entry = this._ledgerEntry();
+    const agent = agentOfToken(this, entry.agentId ?? undefined);
+    if (agent) return scopeKey({ ...entry, agentId: agent.node.path });
     return entry.agentId !== null && Token.isUnresolved(entry.agentId) ? undefined : scopeKey(entry);
+  }
+
+  /**
+   * The scope as messages name it: an id from a PreclinicalAgent by that agent's path.
+   * @internal
+   */
+  public _scopeName(): string {
+    const agentId = this._ledgerEntry().agentId;
+    const agent = agentOfToken(this, agentId ?? undefined);
+    return agent ? `scope of the agent of ${agent.node.path}` : describeScope(agentId);
+  }
+}
+
+/**
+ * An `agentId` from a PreclinicalAgent: read by the provider at plan time, so only a provider-engine webhook
+ * of the same organization can take it.
+ */
+function checkAgentToken(webhook: PreclinicalWebhook, agentId: string | undefined): void {
+  const agent = agentOfToken(webhook, agentId);
+  if (!agent) return;
+  if (webhook.connectionSettings.engine !== PreclinicalEngine.PROVIDER) {
+    throw new Error(messages.agentTokenOnProvisioners(webhook.node.path, agent.node.path));
+  }
+  if (!sameOrganization(agent.connectionSettings, webhook.connectionSettings)) {
+    throw new Error(messages.agentTokenOtherOrganization(webhook.node.path, agent.node.path));
   }
 }
 
@@ -264,13 +297,7 @@ class UniqueScopeValidation implements IValidation {
     if (key === undefined) return [];
     const first = scopeIndex(this.webhook.node.root).get(key);
     if (!first || first === this.webhook) return [];
-    return [
-      messages.duplicateScope(
-        describeScope(this.webhook._ledgerEntry().agentId),
-        first.node.path,
-        this.webhook.node.path,
-      ),
-    ];
+    return [messages.duplicateScope(this.webhook._scopeName(), first.node.path, this.webhook.node.path)];
   }
 }
 

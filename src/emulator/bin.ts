@@ -3,6 +3,7 @@
  * Runs the Preclinical emulator until SIGINT or SIGTERM:
  *
  *   preclinical-emulator [--port 0] [--host 127.0.0.1] [--api-key KEY[=ORGANIZATION]]... [--agent UUID[=NAME]]...
+ *                        [--rate-limit N]
  *
  * Prints "Preclinical emulator listening on <base URL>" as its first line, then the API key(s) it accepts
  * and how it treats agents. Without --api-key it accepts EMULATOR_DEFAULT_API_KEY; keys without
@@ -17,7 +18,7 @@ import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator, type EmulatorOptions } f
 
 const USAGE =
   "usage: preclinical-emulator [--port 0] [--host 127.0.0.1] [--api-key KEY[=ORGANIZATION]]... " +
-  "[--agent UUID[=NAME]]...";
+  "[--agent UUID[=NAME]]... [--rate-limit N]";
 
 const HELP = `${USAGE}
 
@@ -26,6 +27,8 @@ A local emulator of the Preclinical webhooks API, for trying cdktf-preclinical-w
   --host H              address to listen on (default 127.0.0.1)
   --api-key KEY[=ORG]   an API key it accepts, once per key (default ${EMULATOR_DEFAULT_API_KEY})
   --agent UUID[=NAME]   an agent it knows (named NAME), once per agent; without any, every agent id is accepted
+  --rate-limit N        at most N requests per second per API key (bursts of N); beyond it 429 with
+                        Retry-After, nothing applied (default: no limit)
 Deploy against it with PRECLINICAL_API_URL=<the URL it prints> and PRECLINICAL_API_KEY=<the key>.
 Stops on Ctrl-C or SIGTERM.`;
 
@@ -38,6 +41,7 @@ export function parseCommandLine(args: string[]): EmulatorOptions & { help?: boo
       host: { type: "string", default: "127.0.0.1" },
       "api-key": { type: "string", multiple: true, default: [] },
       agent: { type: "string", multiple: true, default: [] },
+      "rate-limit": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -46,12 +50,17 @@ export function parseCommandLine(args: string[]): EmulatorOptions & { help?: boo
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port: ${values.port}`);
   const keys = values["api-key"].length > 0 ? values["api-key"] : [EMULATOR_DEFAULT_API_KEY];
+  const rate = values["rate-limit"] === undefined ? undefined : Number(values["rate-limit"]);
+  if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) {
+    throw new Error(`invalid --rate-limit: ${values["rate-limit"]} (requests per second per API key, above 0)`);
+  }
   return {
     port,
     host: values.host,
     organizations: Object.fromEntries(keys.map(parseApiKey)),
     agents: values.agent.map(parseAgent),
     anyAgent: values.agent.length === 0,
+    ...(rate !== undefined && { rateLimit: { requestsPerSecond: rate } }),
     ...(values.help && { help: true }),
   };
 }
@@ -91,6 +100,9 @@ async function main(): Promise<void> {
         ? "Agents: every agent id is accepted (pass --agent UUID, once per agent, to accept only those)\n"
         : `Agents: ${(options.agents ?? []).map((a) => (a.name ? `${a.id} (${a.name})` : a.id)).join(", ")} ` +
           "(others are refused, as the API does)\n") +
+      (options.rateLimit
+        ? `Rate limit: ${options.rateLimit.requestsPerSecond} requests per second per API key (429 with Retry-After)\n`
+        : "") +
       `Try: PRECLINICAL_API_URL=${emulator.url} PRECLINICAL_API_KEY=${keys[0]} npx cdktf deploy\n`,
   );
 

@@ -10,6 +10,7 @@ export {
   type EmulatorOptions,
   type FaultKind,
   type FaultSpec,
+  type RateLimitSpec,
   type RequestLogEntry,
   type SeedWebhookInput,
   type StoredWebhook,

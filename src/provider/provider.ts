@@ -1,34 +1,49 @@
 /**
  * The `preclinical` provider: its configuration (API URL, the NAME of the variable holding the key,
- * timeouts), the webhook resource and its delivery test. The key is read from the environment when the
- * first API call needs it, so a plan without webhooks needs no key, and it never enters configuration,
- * state or logs.
+ * timeouts), the webhook resource, its delivery test and the data sources. The key is read from the
+ * environment when the first API call needs it, so a plan without webhooks needs no key, and it never enters
+ * configuration, state or logs.
  */
 import type * as ApiClient from "../api/client";
 import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL } from "../api/assumptions";
-import { rules, validTimeoutMs } from "../api/rules";
+import { canonicalApiUrl, rules, validTimeoutMs } from "../api/rules";
 import { messages } from "../messages";
 import { DiagnosticsError, error, type Diagnostic, type ProviderDefinition } from "./protocol/definition";
 import type { Logger } from "./protocol/logger";
 import { UNKNOWN, known, type ObjectValue } from "./protocol/values";
+import { AGENT_TYPE, agentDataSource } from "./agent/agent-data-source";
+import { AGENTS_TYPE, agentsDataSource } from "./agent/agents-data-source";
 import { PROVIDER_SCHEMA, WEBHOOK_TEST_TYPE, WEBHOOK_TYPE } from "./webhook/schema";
 import { webhookResource } from "./webhook/resource";
 import { webhookTestResource } from "./webhook/webhook-test";
-import { createSession, type Session } from "./webhook/session";
+import { createSession, type Organization, type Session } from "./webhook/session";
+import { WEBHOOKS_TYPE, webhooksDataSource } from "./webhook/webhooks-data-source";
 
 export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = process.env): ProviderDefinition {
   const stopping = new AbortController();
   let settings: ObjectValue | undefined;
-  let session: Session | undefined;
+  /** One session per API URL: the configured one, and those of webhooks recorded elsewhere (resource.ts). */
+  const sessions = new Map<string, Session>();
 
-  const currentSession = (): Session => {
-    if (session) return session;
+  const configured = (): ObjectValue => {
     if (!settings) {
       throw new DiagnosticsError([
         error("Provider not configured", "Terraform called the resource before configuring the provider; run again."),
       ]);
     }
-    const apiKeyEnvVar = known<string>(settings.api_key_env_var) ?? DEFAULT_API_KEY_ENV_VAR;
+    return settings;
+  };
+
+  const organization = (): Organization => {
+    const apiUrl = known<string>(configured().api_url);
+    return { apiUrl: canonicalApiUrl(apiUrl ?? DEFAULT_API_URL), apiUrlConfigured: apiUrl !== undefined };
+  };
+
+  const sessionAt = (apiUrl: string = organization().apiUrl): Session => {
+    const existing = sessions.get(apiUrl);
+    if (existing) return existing;
+    const config = configured();
+    const apiKeyEnvVar = known<string>(config.api_key_env_var) ?? DEFAULT_API_KEY_ENV_VAR;
     const apiKey = env[apiKeyEnvVar];
     if (!apiKey || apiKey.trim() === "") {
       throw new DiagnosticsError([error("No Preclinical API key", messages.missingApiKey(apiKeyEnvVar))]);
@@ -40,13 +55,14 @@ export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = proces
     const { PreclinicalClient } = require("../api/client") as typeof ApiClient;
     const client = new PreclinicalClient({
       apiKey,
-      baseUrl: known<string>(settings.api_url) ?? DEFAULT_API_URL,
-      requestTimeoutMs: known<number>(settings.request_timeout_ms),
-      deadlineMs: known<number>(settings.deadline_ms),
+      baseUrl: apiUrl,
+      requestTimeoutMs: known<number>(config.request_timeout_ms),
+      deadlineMs: known<number>(config.deadline_ms),
       debug: (line) => log.debug(line),
       signal: stopping.signal,
     });
-    session = createSession(client, apiKeyEnvVar);
+    const session = createSession(client, apiKeyEnvVar);
+    sessions.set(apiUrl, session);
     return session;
   };
 
@@ -54,8 +70,13 @@ export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = proces
     typeName: "preclinical",
     schema: PROVIDER_SCHEMA,
     resources: {
-      [WEBHOOK_TYPE]: webhookResource(currentSession),
-      [WEBHOOK_TEST_TYPE]: webhookTestResource(currentSession),
+      [WEBHOOK_TYPE]: webhookResource(sessionAt, organization),
+      [WEBHOOK_TEST_TYPE]: webhookTestResource(() => sessionAt()),
+    },
+    dataSources: {
+      [AGENT_TYPE]: agentDataSource(() => sessionAt()),
+      [AGENTS_TYPE]: agentsDataSource(() => sessionAt()),
+      [WEBHOOKS_TYPE]: webhooksDataSource(() => sessionAt()),
     },
     validate: validateProviderConfig,
     async configure(config) {

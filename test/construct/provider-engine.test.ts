@@ -92,7 +92,7 @@ describe("the preclinical_webhook resource", () => {
   });
 });
 
-/** Every block is aliased by what identifies its organization. */
+/** Every block but the default organization's is aliased by what identifies its organization. */
 const ALIAS = expect.stringMatching(/^org_[0-9a-f]{10}$/);
 
 describe("provider blocks", () => {
@@ -118,7 +118,7 @@ describe("provider blocks", () => {
     });
   });
 
-  test("two connections to different API URLs get two blocks, each aliased, and each webhook uses its own", () => {
+  test("two connections to different API URLs get two blocks, the default organization's unaliased, and each webhook uses its own", () => {
     const stack = bareStack();
     const us = new PreclinicalWebhook(stack, "Us", { url: HOOK_URL, connection: provider(stack, "UsConn") });
     const eu = new PreclinicalWebhook(stack, "Eu", {
@@ -129,7 +129,8 @@ describe("provider blocks", () => {
 
     const blocks = providerBlocks(json);
     expect(blocks.map((b) => b.api_url).sort()).toEqual([DEFAULT_API_URL, EU].sort());
-    for (const block of blocks) expect(block.alias).toMatch(/^org_[0-9a-f]{10}$/);
+    expect(blocks.find((b) => b.api_url === DEFAULT_API_URL)?.alias).toBeUndefined();
+    expect(blocks.find((b) => b.api_url === EU)?.alias).toMatch(/^org_[0-9a-f]{10}$/);
     const blockOf = (hook: PreclinicalWebhook) => {
       const ref = json.resource.preclinical_webhook[hook.webhookResource.friendlyUniqueId].provider as string;
       return blocks.find((b) => (b.alias ? `preclinical.${b.alias}` : "preclinical") === ref);
@@ -150,6 +151,24 @@ describe("provider blocks", () => {
     expect(providerBlocks(synth(stack))).toEqual([
       { alias: ALIAS, api_url: EU, api_key_env_var: "PRECLINICAL_API_KEY" },
     ]);
+  });
+
+  // Terraform deletes the webhooks of a removed default block through an implied, empty configuration (the
+  // provider then follows each to the api_url in its state); a removed aliased block has no such stand-in.
+  test("webhooks that name no connection, and a connection that sets nothing, share Terraform's default (unaliased) block", () => {
+    const stack = bareStack();
+    const org = new PreclinicalWebhook(stack, "Org", { url: HOOK_URL });
+    const agent = new PreclinicalWebhook(stack, "Agent", {
+      url: HOOK_URL,
+      agentId: AGENT_A,
+      connection: provider(stack, "Plain"),
+    });
+    const json = synth(stack);
+
+    expect(providerBlocks(json)).toEqual([{ api_url: DEFAULT_API_URL, api_key_env_var: "PRECLINICAL_API_KEY" }]);
+    for (const hook of [org, agent]) {
+      expect(json.resource.preclinical_webhook[hook.webhookResource.friendlyUniqueId].provider).toBe("preclinical");
+    }
   });
 
   test("an explicit connection with no webhooks still has its block, so removing the last webhook destroys it", () => {

@@ -97,6 +97,14 @@ describe("parseCommandLine", () => {
     expect(() => parseCommandLine(["--port", "x"])).toThrow(/--port/);
     expect(() => parseCommandLine(["--bogus"])).toThrow();
   });
+
+  test("turns --rate-limit into requests per second per key, and refuses a rate that is not above 0", () => {
+    expect(parseCommandLine(["--rate-limit", "2.5"])).toMatchObject({ rateLimit: { requestsPerSecond: 2.5 } });
+    expect(parseCommandLine([])).not.toHaveProperty("rateLimit");
+    for (const bad of ["0", "-1", "fast"]) {
+      expect(() => parseCommandLine([`--rate-limit=${bad}`])).toThrow(`invalid --rate-limit: ${bad}`);
+    }
+  });
 });
 
 describe("the compiled bin", () => {

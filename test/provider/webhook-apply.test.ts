@@ -20,6 +20,7 @@ describe("apply", () => {
       id: UNKNOWN,
       created_at: UNKNOWN,
       secret_version: "1",
+      api_url: env.emulator.url,
     });
     const result = await resourceWith().apply({
       prior: null,

@@ -14,7 +14,7 @@ const env = useWebhookEmulator();
 const { resourceWith, seed, requestLines } = env;
 
 describe("read and the shared webhook list", () => {
-  test("reads a webhook as the API holds it, keeping secret_version and adopt_existing from the state and the secret null", async () => {
+  test("reads a webhook as the API holds it, keeping secret_version from the state, and the write-only secret and adopt_existing null", async () => {
     const hook = seed({ agent_id: AGENT_A, description: "ui text", is_enabled: false, secret: SECRET });
     const state = webhook({
       id: hook.id,
@@ -33,8 +33,9 @@ describe("read and the shared webhook list", () => {
       is_enabled: false,
       secret: null,
       secret_version: "7",
-      adopt_existing: true,
+      adopt_existing: null,
       created_at: hook.created_at,
+      api_url: env.emulator.url, // recorded from the first read of state that had none
     });
   });
 

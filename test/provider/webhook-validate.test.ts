@@ -79,6 +79,22 @@ describe("validateWebhook: the construct's rules and messages", () => {
     expect(diagnostics[0].detail).not.toContain(SECRET);
   });
 
+  test("refuses adopt_existing, write-only too, when Terraform cannot plan write-only attributes", () => {
+    const diagnostics = validateWebhook(webhook({ adopt_existing: true }), {
+      terraformVersion: "1.10.5",
+      writeOnlyAttributesAllowed: false,
+    });
+    expect(diagnostics).toEqual([
+      {
+        severity: "error",
+        summary: "Write-only attributes need Terraform 1.11",
+        detail: messages.writeOnlyNeedsTerraform("1.10.5", "adopt_existing"),
+        attribute: "adopt_existing",
+      },
+    ]);
+    expect(diagnostics[0].detail).toContain("import the webhook instead");
+  });
+
   test("refuses a secret known only at apply too when write-only attributes are not allowed", () => {
     const diagnostics = validateWebhook(webhook({ secret: UNKNOWN }), {
       terraformVersion: "",

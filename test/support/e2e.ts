@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import { KEY } from "./emulator";
 import type { HclWorkspace } from "./hcl-workspace";
+import { PostgresServer } from "./postgres";
 import { Workspace, terraformAvailable } from "./terraform";
 import { webhookWorkspace } from "./webhook-config";
 
@@ -68,16 +69,33 @@ export function useHclWorkspace(secret: string, apiKey: string = KEY, { perFile 
 }
 
 /**
+ * The test file's PostgreSQL server, started by the beforeAll that usePostgres registers. It is a live
+ * binding, as ./emulator.ts's `emulator` is.
+ */
+export let postgres: PostgresServer;
+
+/** Starts one PostgreSQL server for the file's tests (./postgres.ts) and stops it after the last. */
+export function usePostgres(): void {
+  beforeAll(async () => {
+    postgres = await PostgresServer.start();
+  }, 60_000);
+  afterAll(() => postgres?.stop());
+}
+
+/**
  * No file of `workspace` (synthesized JSON, state, backups, ...) and nothing terraform printed in it holds
  * any of `values`: one assertion per artifact and value, which shows where a value leaked.
  */
 export function expectNoLeaks(
   workspace: Pick<Workspace | HclWorkspace, "files" | "log">,
   values: readonly string[],
+  /** More artifacts to search, as [name, text]: rows of a remote state, say. */
+  more: readonly (readonly [string, string])[] = [],
 ): void {
   const artifacts = [
     ...workspace.files().map((f) => [f, fs.readFileSync(f, "utf8")]),
     ["terraform output", workspace.log.join("\n")],
+    ...more,
   ];
   for (const [name, text] of artifacts) {
     for (const value of values) {

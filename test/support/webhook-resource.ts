@@ -27,7 +27,8 @@ export type Attrs = Partial<
     | "secret"
     | "secret_version"
     | "adopt_existing"
-    | "created_at",
+    | "created_at"
+    | "api_url",
     Value
   >
 >;
@@ -43,12 +44,14 @@ export const webhook = (attrs: Attrs = {}): ObjectValue => ({
   secret_version: null,
   adopt_existing: null,
   created_at: null,
+  api_url: null,
   ...attrs,
 });
 
-/** The state the resource keeps for a stored webhook (what read would give). */
+/** The state the resource keeps for a stored webhook of the shared emulator (what read would give). */
 export const stateOf = (stored: StoredWebhook, attrs: Attrs = {}): ObjectValue =>
   webhook({
+    api_url: shared.url,
     id: stored.id,
     url: stored.url,
     description: stored.description,
@@ -61,8 +64,8 @@ export const stateOf = (stored: StoredWebhook, attrs: Attrs = {}): ObjectValue =
 export interface WebhookEmulator {
   /** The emulator, which knows AGENT_A and AGENT_B (./emulator.ts); it starts in `beforeAll`, so read this inside a test. */
   readonly emulator: PreclinicalEmulator;
-  /** A session over a new client of the emulator (closed after the test). */
-  newSession(apiKey?: string): Session;
+  /** A session over a new client of the emulator, or of another API URL (closed after the test). */
+  newSession(apiKey?: string, baseUrl?: string): Session;
   /** The resource over `session` (a new one by default). */
   resourceWith(session?: Session): ResourceDefinition;
   /** A webhook "made in the UI" in the default organization (url: URL_1 unless given). */
@@ -89,10 +92,10 @@ export function useWebhookEmulator(): WebhookEmulator {
     await Promise.all(clients.splice(0).map((c) => c.close()));
   });
 
-  function newSession(apiKey = KEY): Session {
+  function newSession(apiKey = KEY, baseUrl = emulator().url): Session {
     const client = new PreclinicalClient({
       apiKey,
-      baseUrl: emulator().url,
+      baseUrl,
       requestTimeoutMs: 2000,
       deadlineMs: 5000,
       retry: { baseDelayMs: 1, maxDelayMs: 10 },

@@ -154,9 +154,13 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
           ),
         ]);
       }
-      // Version 0 is the only one so far: the state is re-encoded with every attribute present.
+      // Every upgrade so far only added attributes or made them write-only: the state is re-encoded with every
+      // attribute of the current schema present, null where the older state had none (preclinical_webhook's
+      // api_url until its next read) and null for every write-only one, which state never holds.
       const state = decodeJsonObject(request.raw_state?.json, type);
-      return { upgraded_state: encode(state, type), diagnostics: [] };
+      const writeOnly = Object.entries(definition.schema.attributes).filter(([, a]) => a.writeOnly);
+      const upgraded = state && { ...state, ...Object.fromEntries(writeOnly.map(([name]) => [name, null])) };
+      return { upgraded_state: encode(upgraded, type), diagnostics: [] };
     },
 
     async ReadResource(request) {

@@ -19,28 +19,48 @@ import {
   type StateResult,
 } from "../protocol/definition";
 import { UNKNOWN, known, type ObjectValue } from "../protocol/values";
+import { homeUrl } from "./organization";
 import { deliveryHealth } from "./health";
 import { WEBHOOK_SCHEMA } from "./schema";
-import { apiFailure, type Session } from "./session";
+import { apiFailure, type Organization, type Session } from "./session";
 import { validateWebhook } from "./validate";
 
 const DEFAULT_IS_ENABLED = true;
 
-export function webhookResource(session: () => Session): ResourceDefinition {
+/**
+ * `session(apiUrl)`: the session of an API URL, by default the configured one; `organization`: where the
+ * provider points (by default, the session's URL, as named in the configuration).
+ */
+export function webhookResource(
+  session: (apiUrl?: string) => Session,
+  organization: () => Organization = () => ({ apiUrl: session().client.baseUrl, apiUrlConfigured: true }),
+): ResourceDefinition {
+  // A webhook in state is reached through the organization it lives in (./organization.ts); reads and
+  // deletes may follow it there from a provider configuration that names no api_url.
+  const home = (state: ObjectValue, mayFollow: boolean) => session(homeUrl(state, organization(), mayFollow));
   return {
     schema: WEBHOOK_SCHEMA,
     validate: validateWebhook,
-    plan: (request) => plan(session, request),
+    plan: async (request) => plan(session, organization(), request),
     // async, so that a missing session (no API key) rejects rather than throws.
-    apply: async (request) => apply(session(), request),
-    read: async (state) => read(session(), state),
+    apply: async (request) => apply(request.prior ? home(request.prior, request.planned === null) : session(), request),
+    read: async (state) => read(home(state, true), state),
     import: async (id) => importWebhook(session(), id),
   };
 }
 
-async function plan(session: () => Session, { prior, proposed, config }: PlanRequest): Promise<PlanResult> {
+async function plan(
+  session: () => Session,
+  organization: Organization,
+  { prior, proposed, config }: PlanRequest,
+): Promise<PlanResult> {
   if (proposed === null || config === null) return { planned: null };
-  const planned: ObjectValue = { ...proposed, secret: null };
+  // A webhook of another organization fails here, before any request (the read has already, unless refresh
+  // was skipped); a new one (and a replacement) is created where the provider points.
+  if (prior !== null) homeUrl(prior, organization, false);
+  // Write-only (secret, adopt_existing): never planned or stored, so no change of theirs is a diff; their values
+  // reach apply in the configuration.
+  const planned: ObjectValue = { ...proposed, secret: null, adopt_existing: null, api_url: organization.apiUrl };
   // The proposal carries the prior value of an optional+computed attribute; the default must win, or a
   // webhook paused in the UI would never show as drift.
   if (config.is_enabled === null) planned.is_enabled = DEFAULT_IS_ENABLED;
@@ -54,24 +74,23 @@ async function plan(session: () => Session, { prior, proposed, config }: PlanReq
     // Terraform plans the create of the replacement next, with a null prior: the checks run there.
     return { planned: { ...planned, id: UNKNOWN, created_at: UNKNOWN }, requiresReplace: ["agent_id"] };
   }
-  const diagnostics = await createChecks(session(), planned);
+  const diagnostics = await createChecks(session(), planned, config.adopt_existing === true);
   return { planned: { ...planned, id: UNKNOWN, created_at: UNKNOWN }, diagnostics };
 }
 
 /** Plan-time checks of a create, so that the plan fails before any write: the agent exists, the scope is free. */
-async function createChecks(session: Session, planned: ObjectValue): Promise<Diagnostic[]> {
+async function createChecks(session: Session, planned: ObjectValue, adopt: boolean): Promise<Diagnostic[]> {
   if (planned.agent_id === UNKNOWN) return [];
   const agentId = known<string>(planned.agent_id) ?? null;
   const summary = "Cannot create the Preclinical webhook";
   try {
-    if (agentId !== null && !(await session.directory.agentExists(agentId))) {
-      return [error(summary, messages.agentUnknown(agentId), "agent_id")];
-    }
+    // Read from the organization's agents list, shared by every webhook the process plans.
+    const agent = agentId !== null ? await session.agents.byId(agentId) : undefined;
+    if (agentId !== null && !agent) return [error(summary, messages.agentUnknown(agentId), "agent_id")];
     const holder = await session.directory.holderOf(agentId);
     if (!holder) return [];
-    if (planned.adopt_existing === true)
-      return [warning("Existing webhook will be adopted", messages.willAdopt(agentId, holder))];
-    return [error(summary, messages.scopeHeld(agentId, holder), agentId ? "agent_id" : undefined)];
+    if (adopt) return [warning("Existing webhook will be adopted", messages.willAdopt(agentId, holder, agent?.name))];
+    return [error(summary, messages.scopeHeld(agentId, holder, agent?.name), agentId ? "agent_id" : undefined)];
   } catch (err) {
     throw apiFailure("Cannot check the webhook's scope", "check the scope at plan time", err, session, agentId);
   }
@@ -95,18 +114,31 @@ async function applyChange(session: Session, { prior, planned, config }: ApplyRe
   }
   if (prior === null) {
     // What was asked is what the API now holds (the next refresh shows otherwise); the API adds id and time.
-    const created = await create(session, planned, secret);
+    const created = await create(session, planned, secret, config?.adopt_existing === true);
     session.directory.wrote(created);
-    return { state: { ...planned, secret: null, id: created.id, created_at: created.created_at } };
+    return {
+      state: {
+        ...planned,
+        secret: null,
+        id: created.id,
+        created_at: created.created_at,
+        api_url: session.client.baseUrl,
+      },
+    };
   }
   return { state: await update(session, prior, planned, secret) };
 }
 
-async function create(session: Session, planned: ObjectValue, secret: string | undefined): Promise<Webhook> {
+async function create(
+  session: Session,
+  planned: ObjectValue,
+  secret: string | undefined,
+  adopt: boolean,
+): Promise<Webhook> {
   const agentId = known<string>(planned.agent_id) ?? null;
   const summary = "Could not create the Preclinical webhook";
   try {
-    if (planned.adopt_existing === true) {
+    if (adopt) {
       const holder = await session.directory.holderOf(agentId);
       if (holder) {
         return await session.client.updateWebhook(holder.id, {
@@ -205,7 +237,7 @@ async function read(session: Session, state: ObjectValue): Promise<StateResult> 
   }
   // Deleted outside Terraform: no state, so the plan creates it anew.
   if (!webhook) return { state: null };
-  const fromApi = stateOf(webhook, state);
+  const fromApi = stateOf(webhook, state, session);
   // Agent ids compare as UUIDs: keep the configuration's spelling when only the case differs.
   if (sameAgent(state.agent_id, fromApi.agent_id)) fromApi.agent_id = state.agent_id;
   return { state: fromApi, diagnostics: deliveryHealth(webhook) };
@@ -218,11 +250,11 @@ async function importWebhook(session: Session, id: string): Promise<StateResult>
     if (scope === undefined) {
       const webhook = await session.directory.byId(id);
       if (!webhook) throw new DiagnosticsError([error(summary, messages.importNoSuchWebhook(id))]);
-      return { state: stateOf(webhook, null) };
+      return { state: stateOf(webhook, null, session) };
     }
     const holder = await session.directory.holderOf(scope);
     if (!holder) throw new DiagnosticsError([error(summary, messages.importNothingInScope(scope))]);
-    return { state: stateOf(holder, null) };
+    return { state: stateOf(holder, null, session) };
   } catch (err) {
     throw apiFailure(summary, `import ${id}`, err, session);
   }
@@ -237,8 +269,12 @@ function parseImportId(id: string): string | null | undefined {
   throw new DiagnosticsError([error("Cannot import the Preclinical webhook", messages.importIdRule(id))]);
 }
 
-/** The state of a webhook as the API holds it, with what only the configuration knows taken from `own`. */
-function stateOf(webhook: Webhook, own: ObjectValue | null): ObjectValue {
+/**
+ * The state of a webhook as the API holds it through `session`, with what only the configuration knows taken
+ * from `own`. Read through the organization it lives in, it records that organization's URL (state from
+ * before api_url was kept records it from its first read on).
+ */
+function stateOf(webhook: Webhook, own: ObjectValue | null, session: Session): ObjectValue {
   return {
     id: webhook.id,
     url: webhook.url,
@@ -247,8 +283,9 @@ function stateOf(webhook: Webhook, own: ObjectValue | null): ObjectValue {
     is_enabled: webhook.is_enabled,
     secret: null,
     secret_version: own?.secret_version ?? null,
-    adopt_existing: own?.adopt_existing ?? null,
+    adopt_existing: null,
     created_at: webhook.created_at,
+    api_url: session.client.baseUrl,
   };
 }
 

@@ -7,7 +7,8 @@ import { mapOf } from "../protocol/values";
 export const WEBHOOK_TYPE = "preclinical_webhook";
 
 export const WEBHOOK_SCHEMA: BlockSchema = {
-  version: 0,
+  // 1: api_url recorded. State of version 0 has none until its next read (resource.ts).
+  version: 1,
   description:
     "A Preclinical webhook: where Preclinical POSTs when a test run completes, for the whole organization or for " +
     "one agent. Changes made outside Terraform show in the plan and the next apply puts them back.",
@@ -53,11 +54,20 @@ export const WEBHOOK_SCHEMA: BlockSchema = {
     adopt_existing: {
       type: "bool",
       optional: true,
+      writeOnly: true,
       description:
         "On create, take over the webhook that already holds this scope (made in the UI, say) and set it to this " +
-        "configuration, instead of failing the plan.",
+        "configuration, instead of failing the plan. Write-only (Terraform 1.11+): it matters only on create, so " +
+        "it is never stored, and setting or dropping it later changes nothing.",
     },
     created_at: { type: "string", computed: true, description: "When the webhook was created (ISO-8601)." },
+    api_url: {
+      type: "string",
+      computed: true,
+      description:
+        "The API URL the webhook was created or imported through: the organization it lives in. A plan whose " +
+        "provider points at another API URL fails before any request, rather than planning a second webhook there.",
+    },
   },
 };
 

@@ -1,53 +1,25 @@
-/** What a configured provider hands its resources: the API client and the shared view of the organization. */
+/** What a configured provider hands the webhook resource and data source: the organization, and its webhook list. */
 import type { PreclinicalClient } from "../../api/client";
-import { ClientErrorCodes, isAgentNotFound, isApiError, isPreclinicalError } from "../../api/errors";
-import { messages } from "../../messages";
-import { DiagnosticsError, error, type Diagnostic } from "../protocol/definition";
+import { organizationView, type OrganizationView } from "../organization/view";
 import { WebhookDirectory } from "./directory";
 
-export interface Session {
-  readonly client: PreclinicalClient;
+export { apiFailure } from "../organization/failures";
+
+export interface Session extends OrganizationView {
   readonly directory: WebhookDirectory;
-  /** The name of the environment variable the key came from, for messages. */
-  readonly apiKeyEnvVar: string;
+}
+
+/** Where the provider's configuration points, known without the API key. */
+export interface Organization {
+  /** The API URL, canonical (rules.ts canonicalApiUrl): as the client sends requests and state records it. */
+  readonly apiUrl: string;
+  /**
+   * Whether the configuration names the API URL. Terraform's implied configuration of a provider block that
+   * left the configuration with its last resource names nothing, and would mean the default URL.
+   */
+  readonly apiUrlConfigured: boolean;
 }
 
 export function createSession(client: PreclinicalClient, apiKeyEnvVar: string): Session {
-  return { client, directory: new WebhookDirectory(() => client), apiKeyEnvVar };
-}
-
-/**
- * An API failure as a diagnostic: a rejected key, an unknown agent and a refused field get their own
- * advice; anything else says what failed and that running again is safe. Client messages are redacted.
- */
-export function apiFailure(
-  summary: string,
-  what: string,
-  err: unknown,
-  session: Session,
-  agentId?: string | null,
-): DiagnosticsError {
-  if (err instanceof DiagnosticsError) return err;
-  let diagnostic: Diagnostic;
-  if (isApiError(err) && err.status === 401) diagnostic = error(summary, messages.unauthorized(session.apiKeyEnvVar));
-  else if (isApiError(err) && err.status === 403) diagnostic = error(summary, messages.forbidden(session.apiKeyEnvVar));
-  else if (isAgentNotFound(err)) {
-    const named = err.path.startsWith("/agents/") ? decodeURIComponent(err.path.slice("/agents/".length)) : agentId;
-    diagnostic = error(summary, messages.agentUnknown(named ?? "(unnamed)"), "agent_id");
-  } else if (isPreclinicalError(err) && err.code === ClientErrorCodes.CANCELLED) {
-    diagnostic = error(summary, err.message);
-  } else {
-    const reason = err instanceof Error ? err.message : String(err);
-    diagnostic = error(summary, messages.apiCallFailed(what, reason), fieldOf(err));
-  }
-  return new DiagnosticsError([diagnostic]);
-}
-
-/** The attribute an API validation error names in its details, when it names one we have. */
-function fieldOf(err: unknown): string | undefined {
-  if (!isApiError(err) || typeof err.details !== "object" || err.details === null) return undefined;
-  const field = (err.details as { field?: unknown }).field;
-  return typeof field === "string" && ["url", "description", "agent_id", "is_enabled", "secret"].includes(field)
-    ? field
-    : undefined;
+  return { ...organizationView(client, apiKeyEnvVar), directory: new WebhookDirectory(() => client) };
 }

@@ -18,14 +18,16 @@ export function validateWebhook(config: ObjectValue, client: ClientInfo): Diagno
   // Never quoted: the secret must not reach a diagnostic.
   check("secret", rules.secret, () => messages.secretRule());
 
-  if (config.secret !== null && !client.writeOnlyAttributesAllowed) {
-    out.push(
-      error(
-        "Write-only attributes need Terraform 1.11",
-        messages.writeOnlyNeedsTerraform(client.terraformVersion),
-        "secret",
-      ),
-    );
+  for (const attribute of ["secret", "adopt_existing"] as const) {
+    if (config[attribute] !== null && !client.writeOnlyAttributesAllowed) {
+      out.push(
+        error(
+          "Write-only attributes need Terraform 1.11",
+          messages.writeOnlyNeedsTerraform(client.terraformVersion, attribute),
+          attribute,
+        ),
+      );
+    }
   }
   if (known(config.secret_version) !== undefined && config.secret === null) {
     out.push(error("secret_version without secret", messages.secretVersionWithoutSecret(), "secret_version"));

@@ -34,7 +34,7 @@ useCdktfWorkspace(SECRET);
 describeWithTerraform(
   "provider engine: adopting, importing and moving existing webhooks (cdktf synth + terraform + emulator)",
   () => {
-    test("a scope held by a webhook made in the UI fails the deploy at plan, naming the holder's id, with no write; adoptExisting then takes it over on the same id", async () => {
+    test("a scope held by a webhook made in the UI fails the deploy at plan, naming the holder's id, with no write; adoptExisting then takes it over on the same id, and dropping it later changes nothing", async () => {
       // Given webhooks made in the UI in both scopes the program declares
       const uiOrg = emulator.seedWebhook("default", {
         url: "https://ui.example.com/org",
@@ -77,10 +77,19 @@ describeWithTerraform(
       expect(byAgent(AGENT_A)).toMatchObject({ id: uiTriage.id, url: triage.url, description: null, is_enabled: true });
       expect(await output("org_id")).toBe(uiOrg.id);
 
-      // And the next deploy has nothing to do
+      // And the next deploy has nothing to do, with adoptExisting kept, dropped, or set on one again: it only
+      // matters on create (a write-only attribute, never stored), so it is never a change
       emulator.clearRequests();
-      const again = await cdktfWs.deploy(program({ ...org, adoptExisting: true }, { ...triage, adoptExisting: true }));
-      expect(again.output).toContain("No changes.");
+      for (const decls of [
+        [{ ...org, adoptExisting: true }, { ...triage, adoptExisting: true }],
+        [org, triage],
+        [org, { ...triage, adoptExisting: true }],
+      ]) {
+        const again = await cdktfWs.deploy(program(...decls));
+        expect(again.code).toBe(0);
+        expect(again.output).toContain("No changes.");
+        expect(again.output).not.toContain("adopt_existing");
+      }
       expect(writeRequests(emulator.requests())).toEqual([]);
     });
 
