@@ -78,7 +78,7 @@ async function nodeBin(major: number): Promise<string> {
       maxBuffer: 64 * 1024 * 1024,
     });
   }
-  const { stdout } = await run(path.join(bin, "node"), ["--version"]);
+  const { stdout } = await run(path.join(bin, "node"), ["--version"], { cwd: folder });
   expect(stdout.trim()).toMatch(new RegExp(`^v${major}\\.`));
   return bin;
 }
