@@ -77,10 +77,24 @@ describe("plan", () => {
     ]);
     expect((await plan({ triggers: { url: "https://a.example.com" } })).requiresReplace).toEqual(["triggers"]);
     expect((await plan({ triggers: UNKNOWN })).requiresReplace).toEqual(["triggers"]);
-    const replaced = await plan({ webhook_id: UNKNOWN, webhook_enabled: false });
+    const replaced = await plan({ webhook_id: UNKNOWN, webhook_enabled: true });
     expect(replaced).toEqual({
-      planned: { ...prior, webhook_id: UNKNOWN, webhook_enabled: false, ...RESULTS_UNKNOWN },
+      planned: { ...prior, webhook_id: UNKNOWN, webhook_enabled: true, ...RESULTS_UNKNOWN },
       requiresReplace: ["webhook_id", "webhook_enabled"],
+    });
+    // Terraform shows no warning of the replacement's own (null prior) plan: this one says it is not tested.
+    const disabled = await plan({ webhook_enabled: false });
+    expect(disabled).toEqual({
+      planned: {
+        ...prior,
+        webhook_enabled: false,
+        success: null,
+        http_status: null,
+        tested_at: null,
+        message: "not tested: the webhook is disabled",
+      },
+      requiresReplace: ["webhook_enabled"],
+      diagnostics: [expect.objectContaining({ severity: "warning", summary: "Webhook delivery not tested" })],
     });
   });
 

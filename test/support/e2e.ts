@@ -21,19 +21,33 @@ export const describeWithTerraform: jest.Describe = terraformAvailable() ? descr
 export let cdktfWs: Workspace;
 
 /**
- * Gives each test of the file a fresh cdktf Workspace (`cdktfWs`) with the API key, the webhook secret
- * (TF_VAR_webhook_secret, unless `secret` is undefined) and `env` in its environment, and removes it after the
- * test. Call it once, at the top level of a test file.
+ * Gives each test of the file (or the file: `perFile`) a fresh cdktf Workspace (`cdktfWs`) with the API key,
+ * the webhook secret (TF_VAR_webhook_secret, unless `secret` is undefined) and `env` in its environment, and
+ * removes it after the test. Call it once, at the top level of a test file.
  */
-export function useCdktfWorkspace(secret?: string, apiKey: string = KEY, env: Record<string, string> = {}): void {
-  beforeEach(() => {
+export function useCdktfWorkspace(
+  secret?: string,
+  apiKey: string = KEY,
+  env: Record<string, string> = {},
+  { perFile = false }: WorkspaceScope = {},
+): void {
+  const [before, after] = perFile ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  before(() => {
     cdktfWs = new Workspace({
       PRECLINICAL_API_KEY: apiKey,
       ...(secret !== undefined && { TF_VAR_webhook_secret: secret }),
       ...env,
     });
   });
-  afterEach(() => cdktfWs.cleanup());
+  after(() => cdktfWs.cleanup());
+}
+
+export interface WorkspaceScope {
+  /**
+   * One workspace for the whole file (made before its first test, removed after its last), for files whose
+   * tests are one story in order; with useSharedEmulator's `resetAfterEach: false`. Default: one per test.
+   */
+  readonly perFile?: boolean;
 }
 
 /**
@@ -43,14 +57,15 @@ export function useCdktfWorkspace(secret?: string, apiKey: string = KEY, env: Re
 export let hclWs: HclWorkspace;
 
 /**
- * Gives each test of the file a fresh webhookWorkspace(secret, apiKey) (`hclWs`, ./webhook-config.ts), and
- * removes it after the test. Call it once, at the top level of a test file.
+ * Gives each test of the file (or the file: `perFile`) a fresh webhookWorkspace(secret, apiKey) (`hclWs`,
+ * ./webhook-config.ts), and removes it after the test. Call it once, at the top level of a test file.
  */
-export function useHclWorkspace(secret: string, apiKey: string = KEY): void {
-  beforeEach(() => {
+export function useHclWorkspace(secret: string, apiKey: string = KEY, { perFile = false }: WorkspaceScope = {}): void {
+  const [before, after] = perFile ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  before(() => {
     hclWs = webhookWorkspace(secret, apiKey);
   });
-  afterEach(() => hclWs.cleanup());
+  after(() => hclWs.cleanup());
 }
 
 /**
@@ -72,7 +87,7 @@ export function usePostgres(): void {
  * any of `values`: one assertion per artifact and value, which shows where a value leaked.
  */
 export function expectNoLeaks(
-  workspace: Workspace,
+  workspace: Pick<Workspace | HclWorkspace, "files" | "log">,
   values: readonly string[],
   /** More artifacts to search, as [name, text]: rows of a remote state, say. */
   more: readonly (readonly [string, string])[] = [],

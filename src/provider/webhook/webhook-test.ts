@@ -56,7 +56,11 @@ function plan({ prior, proposed }: PlanRequest): PlanResult {
   if (prior !== null) {
     const changed = REPLACING.filter((name) => !sameValue(prior[name], proposed[name]));
     if (changed.length === 0) return { planned: prior };
-    // Terraform plans the create of the replacement next, with a null prior: the skip warning comes there.
+    // Terraform plans the create of the replacement next, with a null prior, but does not show that call's
+    // warnings: a replacement that will not be tested says so here.
+    if (proposed.webhook_enabled === false) {
+      return { planned: skipped(proposed), requiresReplace: changed, diagnostics: [skipWarning(proposed)] };
+    }
     return { planned: withResults(proposed, UNKNOWN), requiresReplace: changed };
   }
   if (proposed.webhook_enabled === false) {
