@@ -26,16 +26,22 @@ export const MAX_DESCRIPTION_LENGTH = 1000;
 export const MIN_SECRET_LENGTH = 16;
 export const MAX_SECRET_LENGTH = 256;
 
-const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
+// Made on first use: creating a segmenter loads ICU's break rules, a cost every provider start would pay.
+let segmenter: Intl.Segmenter | undefined;
+
+/** Printable ASCII: one character per code unit, so nothing to segment (most URLs, ids and descriptions). */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** The user-perceived characters of a text. */
 export function graphemes(text: string): string[] {
+  if (PRINTABLE_ASCII.test(text)) return text.split("");
+  segmenter ??= new Intl.Segmenter("en", { granularity: "grapheme" });
   return Array.from(segmenter.segment(text), (s) => s.segment);
 }
 
 /** A text's length in user-perceived characters: the unit of every length bound above. */
 export function countCharacters(text: string): number {
-  return graphemes(text).length;
+  return PRINTABLE_ASCII.test(text) ? text.length : graphemes(text).length;
 }
 
 /** 4. PUT accepts `null` for `description`; an empty PUT body is a 400 INVALID_FIELD_VALUE. */

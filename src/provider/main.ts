@@ -2,11 +2,11 @@
  * The entry point of the bundled provider executable (terraform-provider-preclinical). Terraform starts it;
  * run by hand, it says what it is and exits 1.
  */
-import { preclinicalProvider } from "./provider";
-import { Logger } from "./protocol/logger";
+import type * as Provider from "./provider";
+import { Logger, levelFromEnv } from "./protocol/logger";
 import { PluginStartError, servePlugin } from "./protocol/server";
 
-const log = new Logger();
+const log = new Logger(undefined, undefined, levelFromEnv(process.env));
 
 // Ctrl-C reaches Terraform and its providers alike; Terraform then stops the provider through the protocol
 // (StopProvider), which cancels requests in flight and answers. Dying on the signal would lose that answer.
@@ -18,10 +18,15 @@ process.on("uncaughtException", (err) => {
   process.exit(1);
 });
 
-servePlugin(preclinicalProvider(log), { log }).then(
+// The provider's code (resources, data sources, the API client) loads on Terraform's first call, after the
+// handshake that Terraform waits for at every one of its three or four starts of the provider per command.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const provider = () => (require("./provider") as typeof Provider).preclinicalProvider(log);
+
+servePlugin(provider, { log }).then(
   (plugin) => {
     // Terraform ends a provider with its controller's Shutdown; a SIGTERM from elsewhere (a pipeline's
-    // timeout) still removes the socket folder.
+    // timeout) still ends the calls in flight and removes a socket folder.
     process.once("SIGTERM", () => {
       log.debug("terminated by SIGTERM");
       const exit = () => process.exit(143);

@@ -10,20 +10,22 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import * as protobuf from "protobufjs";
 import { createServerCertificate } from "../../src/provider/protocol/certificate";
 import { decodeObject, encodeObject } from "../../src/provider/protocol/codec";
 import { objectType as objectTypeOf } from "../../src/provider/protocol/definition";
 import { providerHandlers } from "../../src/provider/protocol/handlers";
 import { Logger } from "../../src/provider/protocol/logger";
-import { HANDSHAKE, protocolRoot, serviceDefinition } from "../../src/provider/protocol/server";
+import { HANDSHAKE } from "../../src/provider/protocol/server";
 import { preclinicalProvider } from "../../src/provider/provider";
 import { PROVIDER_SCHEMA, WEBHOOK_SCHEMA } from "../../src/provider/webhook/schema";
 import { AGENT_A } from "../support/agents";
 import { emulator, KEY, useSharedEmulator } from "../support/emulator";
+import { clientFor, protocolRoot } from "../support/protocol";
 
 const BUNDLE = path.resolve(__dirname, "..", "..", "dist", "provider", "terraform-provider-preclinical.cjs");
 const HANDSHAKE_LINE = /^1\|6\|unix\|([^|]+)\|grpc\|([A-Za-z0-9+/]+)$/;
+/** With or without the certificate field (no TLS). */
+const HANDSHAKE_LINE_ANY = /^1\|6\|unix\|([^|]+)\|grpc\|([A-Za-z0-9+/]*)$/;
 
 interface Started {
   readonly child: ChildProcessWithoutNullStreams;
@@ -73,11 +75,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
-
-/** A grpc-js client constructor for a service, from the definition the server itself uses. */
-function clientFor(root: protobuf.Root, name: string): grpc.ServiceClientConstructor {
-  return grpc.makeGenericClientConstructor(serviceDefinition(root, name), name);
 }
 
 function call<T>(client: grpc.Client, method: string, request: object, deadlineMs = 5000): Promise<T> {
@@ -257,6 +254,69 @@ describe("the provider executable", () => {
     expect(code).toBe(1);
     expect(started.stderr()).toMatch(/protocol versions "5".*version 6/s);
     expect(started.stdout()).toBe("");
+  });
+});
+
+/**
+ * The socket a start leaves behind: nothing, however the process ends. On Linux under Terraform's mutual TLS
+ * the socket is abstract (no file at all), so even a SIGKILL leaves nothing; elsewhere, and without TLS, its
+ * folder is removed at every exit the process sees (a SIGKILL it cannot see).
+ */
+describe("the provider executable's socket", () => {
+  let tmp: string;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "preclinical-socket-test-"));
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  /** Started as Terraform starts it (no PLUGIN_UNIX_SOCKET_DIR), with this test's folder as the temporary folder. */
+  async function startInTmp(withTls: boolean) {
+    const terraformCert = createServerCertificate();
+    const started = start({
+      [HANDSHAKE.cookieKey]: HANDSHAKE.cookieValue,
+      PLUGIN_PROTOCOL_VERSIONS: "6",
+      ...(withTls && { PLUGIN_CLIENT_CERT: terraformCert.certPem }),
+      TMPDIR: tmp,
+    });
+    const [, address, certField] = HANDSHAKE_LINE_ANY.exec(await firstLine(started))!;
+    const credentials = withTls
+      ? grpc.credentials.createSsl(
+          Buffer.from(derToPem(certField).pem),
+          Buffer.from(terraformCert.keyPem),
+          Buffer.from(terraformCert.certPem),
+        )
+      : grpc.credentials.createInsecure();
+    const target = address.startsWith("@") ? `unix:\u0000${address.slice(1)}` : `unix:${address}`;
+    const Controller = clientFor(root, "plugin.GRPCController");
+    const shutdown = async () => {
+      const controller = new Controller(target, credentials, { "grpc.ssl_target_name_override": "localhost" });
+      await call(controller, "Shutdown", {}).catch(() => undefined);
+      controller.close();
+    };
+    return { started, address, shutdown };
+  }
+
+  const endings: [string, (s: Awaited<ReturnType<typeof startInTmp>>) => Promise<void>][] = [
+    ["Shutdown", (s) => s.shutdown()],
+    ["SIGTERM", async (s) => void s.started.child.kill("SIGTERM")],
+  ];
+  if (process.platform === "linux") endings.push(["SIGKILL", async (s) => void s.started.child.kill("SIGKILL")]);
+
+  test.each(endings)("under mutual TLS, ended by %s, leaves nothing in the temporary folder", async (_, end) => {
+    const s = await startInTmp(true);
+    if (process.platform === "linux") expect(s.address).toMatch(/^@preclinical-plugin-/);
+    await end(s);
+    await withTimeout(s.started.exited, 5000, "exit");
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+
+  test("without TLS it listens in a folder of its own, which Shutdown removes", async () => {
+    const s = await startInTmp(false);
+    expect(path.dirname(path.dirname(s.address))).toBe(fs.realpathSync(tmp));
+    expect(fs.statSync(path.dirname(s.address)).mode & 0o777).toBe(0o700);
+    await s.shutdown();
+    expect(await withTimeout(s.started.exited, 5000, "exit")).toBe(0);
+    expect(fs.readdirSync(tmp)).toEqual([]);
   });
 });
 

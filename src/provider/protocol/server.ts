@@ -1,18 +1,22 @@
 /**
  * The plugin process: go-plugin's handshake on stdout, mutual TLS with the certificate Terraform sent, and
  * the gRPC services Terraform calls (the tfplugin6 Provider, and go-plugin's controller, stdio and broker).
+ * Only what the handshake needs runs before it (an HTTP/2 server, the certificate): the protocol's codec, the
+ * handlers and the provider itself load on the first call, so that the start Terraform waits for stays short
+ * (BENCHMARKS.md, section 7).
  */
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
+import * as http2 from "node:http2";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as grpc from "@grpc/grpc-js";
-import * as protobuf from "protobufjs";
 import { createServerCertificate } from "./certificate";
 import type { ProviderDefinition } from "./definition";
-import { providerHandlers, unsupported } from "./handlers";
+import { GrpcStatus, GrpcError, serveGrpc, type Route } from "./grpc";
+import type * as Handlers from "./handlers";
 import { Logger } from "./logger";
-import { GO_PLUGIN_PROTO } from "./proto/go-plugin";
-import { TFPLUGIN6_PROTO } from "./proto/tfplugin6";
+import type * as Descriptor from "./proto/descriptor";
+import type * as Protobuf from "./protobuf";
 
 /** go-plugin's handshake contract with Terraform. */
 export const HANDSHAKE = {
@@ -22,9 +26,17 @@ export const HANDSHAKE = {
   appProtocolVersion: 6,
 } as const;
 
-const DECODE_OPTIONS: protobuf.IConversionOptions = { enums: String, longs: String, defaults: true, oneofs: true };
 /** Terraform's own limit for provider messages: large states must fit. */
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+/** sockaddr_un's sun_path holds 108 bytes; an abstract name is a NUL and then up to 107 more. */
+const ABSTRACT_NAME_LENGTH = 107;
+
+const PROVIDER_SERVICE = "tfplugin6.Provider";
+const SHUTDOWN = "/plugin.GRPCController/Shutdown";
+/** go-plugin's stdio and broker streams: nothing is written to stdout or stderr but the handshake and log lines,
+ * and the broker serves no sub-plugins, so both stay open and silent. */
+const HELD = new Set(["/plugin.GRPCStdio/StreamStdio", "/plugin.GRPCBroker/StartStream"]);
 
 export class PluginStartError extends Error {}
 
@@ -42,96 +54,178 @@ export interface RunningPlugin {
   stop(): Promise<void>;
 }
 
-/** Starts the plugin's gRPC server and prints the handshake line. */
-export async function servePlugin(provider: ProviderDefinition, options: ServeOptions = {}): Promise<RunningPlugin> {
+/**
+ * Starts the plugin's gRPC server and prints the handshake line. `provider` may be a function that makes the
+ * provider: it is called on the first call Terraform makes, so that loading the provider's code waits too.
+ */
+export async function servePlugin(
+  provider: ProviderDefinition | (() => ProviderDefinition),
+  options: ServeOptions = {},
+): Promise<RunningPlugin> {
   const env = options.env ?? process.env;
   const log = options.log ?? new Logger();
   checkHandshakeEnv(env);
-
-  const root = protocolRoot();
-
-  const server = new grpc.Server({
-    "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
-    "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
-  });
   const onShutdown = options.onShutdown ?? (() => process.exit(0));
 
-  const handlers = providerHandlers(provider, log);
-  const providerService = serviceDefinition(root, "tfplugin6.Provider");
-  server.addService(
-    providerService,
-    Object.fromEntries(
-      Object.keys(providerService).map((name) => [
-        name,
-        unary(name, handlers[name] ?? unsupported(name, provider), log),
-      ]),
-    ),
-  );
-  server.addService(serviceDefinition(root, "plugin.GRPCController"), {
-    Shutdown: (_call: unknown, callback: grpc.sendUnaryData<object>) => {
-      log.debug("shutdown requested by Terraform");
-      callback(null, {});
-      // Answer first, then go: Terraform waits for the answer, not for the exit.
-      setImmediate(onShutdown);
-    },
-  });
-  // Nothing is written to the process's stdout or stderr streams but the handshake and log lines, so the
-  // stdio stream stays open and silent; the broker serves no sub-plugins.
-  const openStreams = new Set<
-    grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>
-  >();
-  const holdOpen = (
-    stream: grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>,
-  ) => {
-    openStreams.add(stream);
-    stream.on("cancelled", () => openStreams.delete(stream));
-  };
-  server.addService(serviceDefinition(root, "plugin.GRPCStdio"), { StreamStdio: holdOpen });
-  server.addService(serviceDefinition(root, "plugin.GRPCBroker"), {
-    StartStream: (stream: grpc.ServerDuplexStream<unknown, unknown>) => {
-      holdOpen(stream);
-      stream.on("data", () => undefined);
-    },
-  });
-
-  const certificate = createServerCertificate();
   const clientCert = env.PLUGIN_CLIENT_CERT;
-  const credentials = clientCert
-    ? grpc.ServerCredentials.createSsl(
-        Buffer.from(clientCert),
-        [{ private_key: Buffer.from(certificate.keyPem), cert_chain: Buffer.from(certificate.certPem) }],
-        true,
-      )
-    : grpc.ServerCredentials.createInsecure();
+  const certificate = clientCert ? createServerCertificate() : undefined;
+  const sessionMemoryMb = (2 * MAX_MESSAGE_BYTES) / 2 ** 20;
+  const server = certificate
+    ? http2.createSecureServer({
+        key: certificate.keyPem,
+        cert: certificate.certPem,
+        ca: clientCert,
+        requestCert: true,
+        rejectUnauthorized: true,
+        minVersion: "TLSv1.2",
+        maxSessionMemory: sessionMemoryMb,
+      })
+    : http2.createServer({ maxSessionMemory: sessionMemoryMb });
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on("session", (session) => {
+    sessions.add(session);
+    session.on("close", () => sessions.delete(session));
+  });
 
-  const socketDir = fs.mkdtempSync(path.join(env.PLUGIN_UNIX_SOCKET_DIR || os.tmpdir(), "preclinical-plugin-"));
-  const socketPath = path.join(socketDir, "plugin.sock");
-  await new Promise<void>((resolve, reject) =>
-    server.bindAsync(`unix:${socketPath}`, credentials, (err) => (err ? reject(err) : resolve())),
-  );
-  const removeSocket = () => fs.rmSync(socketDir, { recursive: true, force: true });
-  process.once("exit", removeSocket);
+  const calls = lazyCalls(provider, log);
+  const route = (method: string): Route | undefined => {
+    if (HELD.has(method)) return { kind: "held" };
+    if (method === SHUTDOWN) {
+      return {
+        kind: "unary",
+        call: async () => {
+          log.debug("shutdown requested by Terraform");
+          // Answer first, then go: Terraform waits for the answer, not for the exit.
+          setImmediate(onShutdown);
+          return Buffer.alloc(0);
+        },
+      };
+    }
+    return method.startsWith(`/${PROVIDER_SERVICE}/`) ? calls(method.slice(PROVIDER_SERVICE.length + 2)) : undefined;
+  };
+  const serving = serveGrpc(server, route, MAX_MESSAGE_BYTES);
 
-  const certField = clientCert ? certificate.der.toString("base64").replace(/=+$/, "") : "";
+  const socket = socketAddress(env, Boolean(certificate));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(socket.listen, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  process.once("exit", socket.remove);
+
+  const certField = certificate ? certificate.der.toString("base64").replace(/=+$/, "") : "";
   const handshake = [
     HANDSHAKE.coreProtocolVersion,
     HANDSHAKE.appProtocolVersion,
     "unix",
-    socketPath,
+    socket.announce,
     "grpc",
     certField,
   ].join("|");
   (options.announce ?? ((line: string) => process.stdout.write(`${line}\n`)))(handshake);
-  log.debug("plugin started", { socket: socketPath, node: process.versions.node });
+  log.debug("plugin started", { socket: socket.announce, node: process.versions.node });
 
   return {
     handshake,
     stop: async () => {
-      for (const stream of openStreams) stream.end();
-      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
-      removeSocket();
+      serving.endHeldStreams();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const session of sessions) session.close();
+      await closed;
+      socket.remove();
+      process.off("exit", socket.remove);
     },
   };
+}
+
+/**
+ * The Provider service's calls, made on first use: the codec, the handlers and the provider load then. A
+ * method the protocol does not have is unknown (UNIMPLEMENTED); one it has and the provider does not serve
+ * answers with a diagnostic saying so.
+ */
+function lazyCalls(provider: ProviderDefinition | (() => ProviderDefinition), log: Logger) {
+  let loaded:
+    | {
+        codec: Protobuf.ProtobufCodec;
+        methods: Protobuf.ProtocolDescriptor["services"][string];
+        handlers: Record<string, Handler>;
+      }
+    | undefined;
+  let definition: ProviderDefinition | undefined;
+  const load = () => {
+    if (loaded) return loaded;
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { ProtobufCodec } = require("./protobuf") as typeof Protobuf;
+    const { PROTOCOL } = require("./proto/descriptor") as typeof Descriptor;
+    const { providerHandlers } = require("./handlers") as typeof Handlers;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    definition = typeof provider === "function" ? provider() : provider;
+    loaded = {
+      codec: new ProtobufCodec(PROTOCOL),
+      methods: PROTOCOL.services[PROVIDER_SERVICE],
+      handlers: providerHandlers(definition, log),
+    };
+    return loaded;
+  };
+  return (name: string): Route | undefined => {
+    const { codec, methods, handlers } = load();
+    const method = methods[name];
+    if (!method) return undefined;
+    const [requestType, responseType] = method;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const handler = handlers[name] ?? (require("./handlers") as typeof Handlers).unsupported(name, definition);
+    return {
+      kind: "unary",
+      call: async (bytes) => {
+        const started = Date.now();
+        let request: Record<string, unknown>;
+        try {
+          request = codec.decode(requestType, bytes);
+        } catch (err) {
+          throw new GrpcError(GrpcStatus.INTERNAL, `${name}: unreadable request: ${(err as Error).message}`);
+        }
+        try {
+          const answer = codec.encode(responseType, await handler(request));
+          log.debug(`${name} answered`, { ms: Date.now() - started });
+          return answer;
+        } catch (err) {
+          // The handlers turn failures into diagnostics; reaching here means the answer could not be built.
+          const cause = err instanceof Error ? err.message : String(err);
+          log.error(`${name} failed`, { cause });
+          throw new GrpcError(GrpcStatus.INTERNAL, log.mask(cause));
+        }
+      },
+    };
+  };
+}
+
+type Handler = ReturnType<typeof Handlers.unsupported>;
+
+/**
+ * Where the plugin listens. On Linux, with mutual TLS, an abstract unix socket ("@name" in the handshake,
+ * which Go dials as such): nothing on disk, so nothing is left behind however the process ends, a SIGKILL
+ * included; the TLS handshake, not file permissions, keeps other local users out. Elsewhere, or without TLS,
+ * a socket in a folder of its own (mode 0700), removed when the process exits or stops; in the folder
+ * go-plugin names when it names one (PLUGIN_UNIX_SOCKET_DIR, which it removes itself).
+ */
+function socketAddress(env: NodeJS.ProcessEnv, secure: boolean): { listen: string; announce: string; remove(): void } {
+  if (process.platform === "linux" && secure && !env.PLUGIN_UNIX_SOCKET_DIR) {
+    // The name fills the whole sun_path (108 bytes with the leading NUL): Node 20 binds an abstract name
+    // padded with NULs to that size and Go dials it unpadded, so only a name of full length is the same to both.
+    const prefix = `preclinical-plugin-${process.pid}-`;
+    const name =
+      prefix +
+      crypto
+        .randomBytes(64)
+        .toString("hex")
+        .slice(0, ABSTRACT_NAME_LENGTH - prefix.length);
+    return { listen: `\0${name}`, announce: `@${name}`, remove: () => undefined };
+  }
+  const dir = fs.mkdtempSync(path.join(env.PLUGIN_UNIX_SOCKET_DIR || os.tmpdir(), "preclinical-plugin-"));
+  const file = path.join(dir, "plugin.sock");
+  return { listen: file, announce: file, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 function checkHandshakeEnv(env: NodeJS.ProcessEnv): void {
@@ -148,51 +242,4 @@ function checkHandshakeEnv(env: NodeJS.ProcessEnv): void {
         "provider speaks version 6 only (Terraform 1.0 and later). Upgrade Terraform to 1.11 or later.",
     );
   }
-}
-
-/** The protocol text parsed: the tfplugin6 and go-plugin services and messages. */
-export function protocolRoot(): protobuf.Root {
-  const root = new protobuf.Root();
-  protobuf.parse(TFPLUGIN6_PROTO, root, { keepCase: true });
-  protobuf.parse(GO_PLUGIN_PROTO, root, { keepCase: true });
-  return root;
-}
-
-/** A grpc-js service definition built from the parsed protocol text (a client of the tests uses it too). */
-export function serviceDefinition(root: protobuf.Root, name: string): grpc.ServiceDefinition {
-  const service = root.lookupService(name);
-  const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
-  for (const method of service.methodsArray) {
-    method.resolve();
-    const request = method.resolvedRequestType as protobuf.Type;
-    const response = method.resolvedResponseType as protobuf.Type;
-    definition[method.name] = {
-      path: `/${name}/${method.name}`,
-      requestStream: Boolean(method.requestStream),
-      responseStream: Boolean(method.responseStream),
-      requestSerialize: (value: object) => Buffer.from(request.encode(request.fromObject(value)).finish()),
-      requestDeserialize: (bytes: Buffer) => request.toObject(request.decode(bytes), DECODE_OPTIONS),
-      responseSerialize: (value: object) => Buffer.from(response.encode(response.fromObject(value)).finish()),
-      responseDeserialize: (bytes: Buffer) => response.toObject(response.decode(bytes), DECODE_OPTIONS),
-      originalName: method.name,
-    };
-  }
-  return definition as grpc.ServiceDefinition;
-}
-
-function unary(name: string, handler: (request: Record<string, unknown>) => Promise<object>, log: Logger) {
-  return (call: grpc.ServerUnaryCall<Record<string, unknown>, object>, callback: grpc.sendUnaryData<object>) => {
-    const started = Date.now();
-    handler(call.request).then(
-      (response) => {
-        log.debug(`${name} answered`, { ms: Date.now() - started });
-        callback(null, response);
-      },
-      (err: unknown) => {
-        // The handlers turn failures into diagnostics; reaching here means the answer could not be built.
-        log.error(`${name} failed`, { cause: err instanceof Error ? err.message : String(err) });
-        callback({ code: grpc.status.INTERNAL, details: log.mask(err instanceof Error ? err.message : String(err)) });
-      },
-    );
-  };
 }

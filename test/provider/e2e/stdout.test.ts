@@ -17,7 +17,8 @@ import { webhookConfig, webhookWorkspace } from "../../support/webhook-config";
 
 const SECRET = "whsec_e2e_" + "St0dOt".repeat(6);
 /** "1|6|unix|<socket>|grpc|<base64 DER certificate, or nothing without PLUGIN_CLIENT_CERT>" */
-const HANDSHAKE_LINE = /^1\|6\|unix\|\/[^|]+\/plugin\.sock\|grpc\|[A-Za-z0-9+/]*\n$/;
+/** A socket file in a folder of its own, or (Linux, under Terraform's mutual TLS) an abstract socket's name. */
+const HANDSHAKE_LINE = /^1\|6\|unix\|(\/[^|]+\/plugin\.sock|@preclinical-plugin-[0-9a-f-]+)\|grpc\|[A-Za-z0-9+/]*\n$/;
 
 /** Runs the bundled executable with `env`; resolves with what it printed once it exits or `settleMs` pass. */
 function runProvider(
