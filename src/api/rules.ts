@@ -41,8 +41,14 @@ export const ENV_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
 /** A UUID in its canonical textual form (any version, any case). */
 export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-const test = (pattern: string | RegExp, value: string) =>
-  (typeof pattern === "string" ? new RegExp(pattern) : pattern).test(value);
+/** Each pattern compiled once: a rule is checked for every attribute of every webhook Terraform validates. */
+const compiled = new Map<string, RegExp>();
+const test = (pattern: string | RegExp, value: string) => {
+  if (typeof pattern !== "string") return pattern.test(value);
+  let regex = compiled.get(pattern);
+  if (!regex) compiled.set(pattern, (regex = new RegExp(pattern)));
+  return regex.test(value);
+};
 const within = (value: string, min: number, max: number) => {
   const n = countCharacters(value);
   return n >= min && n <= max;

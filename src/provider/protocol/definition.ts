@@ -25,9 +25,16 @@ export interface BlockSchema {
   readonly attributes: Readonly<Record<string, AttributeSchema>>;
 }
 
-/** The codec's view of a block: attribute name to type. */
+const objectTypes = new WeakMap<BlockSchema, ObjectType>();
+
+/** The codec's view of a block: attribute name to type (made once per schema; every call decodes with it). */
 export function objectType(schema: BlockSchema): ObjectType {
-  return Object.fromEntries(Object.entries(schema.attributes).map(([name, a]) => [name, a.type]));
+  let type = objectTypes.get(schema);
+  if (!type) {
+    type = Object.fromEntries(Object.entries(schema.attributes).map(([name, a]) => [name, a.type]));
+    objectTypes.set(schema, type);
+  }
+  return type;
 }
 
 /** A message for the user: a short summary, a detail that says what to do, and the attribute it is about. */
