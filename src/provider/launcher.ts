@@ -1,17 +1,16 @@
 /**
  * The first lines of the provider executable. Terraform starts the provider three or four times per
- * command (BENCHMARKS.md), so its start-up is paid again and again; most of it is V8 compiling the bundle.
- * The launcher compiles the bundle (embedded as a string by scripts/bundle-cli.mjs) with a V8 code cache
- * kept per user ($XDG_CACHE_HOME or ~/.cache, then cdktf-preclinical-webhooks, mode 0700: cached code is
- * trusted, so never a shared folder), as Node 22's module compile cache does. V8 rejects a cache that does
- * not match the source, Node version or flags, and any cache failure only means compiling without it.
- * PRECLINICAL_PROVIDER_CODE_CACHE=off turns it off.
+ * command, so its start-up is paid again and again (BENCHMARKS.md, section 7). The launcher compiles the
+ * bundle (embedded as a string by scripts/bundle-cli.mjs) with a V8 code cache kept per user (user-cache.ts:
+ * cached code is trusted, so never a shared folder), as Node 22's module compile cache does. V8 rejects a
+ * cache that does not match the source, Node version or flags, and any cache failure only means compiling
+ * without it. PRECLINICAL_PROVIDER_CODE_CACHE=off turns it off.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import Module from "node:module";
+import { isPrivateDir, userCacheDir, writePrivateFile } from "./user-cache";
 
 /** The bundle's source and its hash, written into the executable at build time. */
 declare const PROVIDER_SOURCE: string;
@@ -19,19 +18,13 @@ declare const PROVIDER_SOURCE_SHA: string;
 
 function cacheFile(): string | undefined {
   if (process.env.PRECLINICAL_PROVIDER_CODE_CACHE === "off") return undefined;
-  const base = process.env.XDG_CACHE_HOME || (os.homedir() ? path.join(os.homedir(), ".cache") : "");
-  if (!base) return undefined;
-  const dir = path.join(base, "cdktf-preclinical-webhooks");
-  return path.join(dir, `provider-${PROVIDER_SOURCE_SHA}-node${process.version}-${process.arch}.v8cache`);
+  const dir = userCacheDir();
+  return dir && path.join(dir, `provider-${PROVIDER_SOURCE_SHA}-node${process.version}-${process.arch}.v8cache`);
 }
 
 function readCache(file: string | undefined): Buffer | undefined {
-  if (!file) return undefined;
+  if (!file || !isPrivateDir(path.dirname(file))) return undefined;
   try {
-    const stat = fs.statSync(path.dirname(file));
-    // Only a folder of this user's that no one else may write.
-    if ((typeof process.getuid === "function" && stat.uid !== process.getuid()) || (stat.mode & 0o022) !== 0)
-      return undefined;
     return fs.readFileSync(file);
   } catch {
     return undefined;
@@ -40,10 +33,7 @@ function readCache(file: string | undefined): Buffer | undefined {
 
 function writeCache(file: string, script: vm.Script): void {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const temp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
-    fs.renameSync(temp, file);
+    writePrivateFile(file, script.createCachedData());
   } catch {
     // A read-only home or a full disk: the next start compiles without a cache, as this one did.
   }

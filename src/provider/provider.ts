@@ -16,6 +16,7 @@ import { AGENTS_TYPE, agentsDataSource } from "./agent/agents-data-source";
 import { PROVIDER_SCHEMA, WEBHOOK_TEST_TYPE, WEBHOOK_TYPE } from "./webhook/schema";
 import { webhookResource } from "./webhook/resource";
 import { webhookTestResource } from "./webhook/webhook-test";
+import { checkedCreates } from "./webhook/checked-creates";
 import { createSession, type Organization, type Session } from "./webhook/session";
 import { WEBHOOKS_TYPE, webhooksDataSource } from "./webhook/webhooks-data-source";
 
@@ -61,7 +62,7 @@ export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = proces
       debug: (line) => log.debug(line),
       signal: stopping.signal,
     });
-    const session = createSession(client, apiKeyEnvVar);
+    const session = createSession(client, apiKeyEnvVar, checkedCreates(client.baseUrl, apiKey, env));
     sessions.set(apiUrl, session);
     return session;
   };

@@ -222,3 +222,55 @@ describe("plan-time checks of a create", () => {
     });
   });
 });
+
+describe("a create this command's plan has checked (the apply's own plan)", () => {
+  /** A session whose record says the plan's process checked every scope (src/provider/webhook/checked-creates.ts). */
+  const checkedSession = () => {
+    const added: (string | null)[] = [];
+    return {
+      session: { ...newSession(), checked: { has: () => true, add: (a: string | null) => added.push(a) } },
+      added,
+    };
+  };
+
+  test("is planned without a request", async () => {
+    const { session } = checkedSession();
+    const config = webhook({ agent_id: AGENT_A });
+    const result = await resourceWith(session).plan({ prior: null, proposed: config, config });
+    expect(result.diagnostics).toEqual([]);
+    expect(requestLines()).toEqual([]);
+  });
+
+  test("still fails at its POST when the scope was taken since, naming the holder and its agent as the plan would", async () => {
+    const { session } = checkedSession();
+    const config = webhook({ agent_id: AGENT_A });
+    const { planned } = await resourceWith(session).plan({ prior: null, proposed: config, config });
+    const holder = seed({ agent_id: AGENT_A, url: URL_2 });
+    await expect(resourceWith(session).apply({ prior: null, planned, config })).rejects.toMatchObject({
+      diagnostics: [expect.objectContaining({ detail: messages.scopeHeld(AGENT_A, holder, "Triage bot") })],
+    });
+    expect(env.emulator.webhooks()).toEqual([holder]);
+  });
+
+  test("still fails at its POST on an agent deleted since, with the plan's message", async () => {
+    const { session } = checkedSession();
+    const config = webhook({ agent_id: UNKNOWN_AGENT });
+    const { planned } = await resourceWith(session).plan({ prior: null, proposed: config, config });
+    await expect(resourceWith(session).apply({ prior: null, planned, config })).rejects.toMatchObject({
+      diagnostics: [expect.objectContaining({ detail: messages.agentUnknown(UNKNOWN_AGENT) })],
+    });
+    expect(env.emulator.webhooks()).toEqual([]);
+  });
+
+  test("a plan that checks a free scope records it; one that fails or adopts does not", async () => {
+    seed(); // the organization's scope is held
+    const session = { ...newSession(), checked: { has: () => false, add: jest.fn() } };
+    const free = webhook({ agent_id: AGENT_A });
+    await resourceWith(session).plan({ prior: null, proposed: free, config: free });
+    const held = webhook();
+    await resourceWith(session).plan({ prior: null, proposed: held, config: held });
+    const adopting = webhook({ agent_id: AGENT_B, adopt_existing: true });
+    await resourceWith(session).plan({ prior: null, proposed: adopting, config: adopting });
+    expect(session.checked.add.mock.calls).toEqual([[AGENT_A]]);
+  });
+});

@@ -83,12 +83,17 @@ async function createChecks(session: Session, planned: ObjectValue, adopt: boole
   if (planned.agent_id === UNKNOWN) return [];
   const agentId = known<string>(planned.agent_id) ?? null;
   const summary = "Cannot create the Preclinical webhook";
+  // Checked by this command's plan already: the apply's POST enforces both rules again (./checked-creates.ts).
+  if (!adopt && session.checked.has(agentId)) return [];
   try {
     // Read from the organization's agents list, shared by every webhook the process plans.
     const agent = agentId !== null ? await session.agents.byId(agentId) : undefined;
     if (agentId !== null && !agent) return [error(summary, messages.agentUnknown(agentId), "agent_id")];
     const holder = await session.directory.holderOf(agentId);
-    if (!holder) return [];
+    if (!holder) {
+      if (!adopt) session.checked.add(agentId);
+      return [];
+    }
     if (adopt) return [warning("Existing webhook will be adopted", messages.willAdopt(agentId, holder, agent?.name))];
     return [error(summary, messages.scopeHeld(agentId, holder, agent?.name), agentId ? "agent_id" : undefined)];
   } catch (err) {
@@ -173,11 +178,16 @@ async function create(
     }
   } catch (err) {
     if (isAlreadyExists(err)) {
-      // Taken since the plan (the plan checked): name the holder, as the plan would have.
-      const holder = await session.directory.holderOf(agentId).catch(() => undefined);
+      // Taken since the plan checked (or since the plan of this command, which the apply trusts:
+      // ./checked-creates.ts): name the holder and its agent, as the plan would have.
+      session.directory.invalidate(); // the list this process holds, if any, predates the holder
+      const [holder, agent] = await Promise.all([
+        session.directory.holderOf(agentId).catch(() => undefined),
+        agentId !== null ? session.agents.byId(agentId).catch(() => undefined) : undefined,
+      ]);
       if (holder) {
         throw new DiagnosticsError([
-          error(summary, messages.scopeHeld(agentId, holder), agentId ? "agent_id" : undefined),
+          error(summary, messages.scopeHeld(agentId, holder, agent?.name), agentId ? "agent_id" : undefined),
         ]);
       }
     }

@@ -1,12 +1,15 @@
 /** What a configured provider hands the webhook resource and data source: the organization, and its webhook list. */
 import type { PreclinicalClient } from "../../api/client";
 import { organizationView, type OrganizationView } from "../organization/view";
+import type { CheckedCreates } from "./checked-creates";
 import { WebhookDirectory } from "./directory";
 
 export { apiFailure } from "../organization/failures";
 
 export interface Session extends OrganizationView {
   readonly directory: WebhookDirectory;
+  /** The creates this command's plan has checked (./checked-creates.ts). */
+  readonly checked: CheckedCreates;
 }
 
 /** Where the provider's configuration points, known without the API key. */
@@ -20,6 +23,8 @@ export interface Organization {
   readonly apiUrlConfigured: boolean;
 }
 
-export function createSession(client: PreclinicalClient, apiKeyEnvVar: string): Session {
-  return { ...organizationView(client, apiKeyEnvVar), directory: new WebhookDirectory(() => client) };
+const UNCHECKED: CheckedCreates = { has: () => false, add: () => undefined };
+
+export function createSession(client: PreclinicalClient, apiKeyEnvVar: string, checked = UNCHECKED): Session {
+  return { ...organizationView(client, apiKeyEnvVar), directory: new WebhookDirectory(() => client), checked };
 }

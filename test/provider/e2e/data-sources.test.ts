@@ -80,13 +80,13 @@ describeWithTerraform("data sources (terraform + bundled provider + emulator)", 
     expect(created).toMatchObject({ url: "https://hooks.example.com/assistant", secret: null });
     expect(await ws.output("assistant_id")).toBe(created!.id);
     expect(writeRequests(emulator.requests())).toEqual(["POST /api/v1/webhooks"]);
-    // The agents list is read page by page, once per provider process that needs it (the plan, and the
-    // apply's re-plan of the webhook): never one GET /agents/{id}. The webhook list, once per process too,
-    // serves the scope check and, patched with the create, the lists read after it.
+    // The agents list is read page by page, once for the apply: by the plan's process, whose checks the
+    // apply's re-plan of the same create trusts (checked-creates.ts); never one GET /agents/{id}. The webhook
+    // list, once per process, serves the scope check and, patched with the create, the lists read after it.
     expect(requests()).toEqual({
-      "GET /agents?limit=100&offset=0": 2,
-      "GET /agents?limit=100&offset=100": 2,
-      "GET /agents?limit=100&offset=200": 2,
+      "GET /agents?limit=100&offset=0": 1,
+      "GET /agents?limit=100&offset=100": 1,
+      "GET /agents?limit=100&offset=200": 1,
       "GET /webhooks?limit=100&offset=0": 2,
       "POST /webhooks": 1,
     });

@@ -37,6 +37,13 @@ describeWithTerraform("preclinical_webhook lifecycle (terraform + bundled provid
     expect(byAgent(null)).toMatchObject({ url: org.url, description: "All agents", is_enabled: true, secret: SECRET });
     expect(byAgent(AGENT_A)).toMatchObject({ url: triage.url, description: null, is_enabled: false, secret: null });
     expect(writeRequests(apiRequests())).toEqual(["POST /api/v1/webhooks", "POST /api/v1/webhooks"]);
+    // And the plan's checks read the agents and the webhooks once for the whole apply: the apply's own plan of
+    // the same creates trusts them (checked-creates.ts), and its POSTs enforce the rules again
+    expect(
+      apiRequests()
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual(["GET /api/v1/agents", "GET /api/v1/webhooks", "POST /api/v1/webhooks", "POST /api/v1/webhooks"]);
     // And terraform output shows the ids the API gave
     expect(await hclWs.output("org_id")).toBe(byAgent(null)!.id);
     expect(await hclWs.output("triage_id")).toBe(byAgent(AGENT_A)!.id);
