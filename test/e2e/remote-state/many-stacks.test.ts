@@ -20,6 +20,9 @@ import {
 import { applySummary } from "../../support/terraform";
 import { flat, type WebhookDecl } from "../../support/webhook-config";
 
+// Several terraform runs at once per test, on 2 cores shared with the rest of the suite.
+jest.setTimeout(180_000);
+
 const RATE_LIMIT = 10;
 useSharedEmulator({ anyAgent: true, rateLimit: { requestsPerSecond: RATE_LIMIT } });
 usePostgres();
