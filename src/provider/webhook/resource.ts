@@ -22,7 +22,8 @@ import { UNKNOWN, known, type ObjectValue } from "../protocol/values";
 import { homeUrl } from "./organization";
 import { deliveryHealth } from "./health";
 import { WEBHOOK_SCHEMA } from "./schema";
-import { apiFailure, type Organization, type Session } from "./session";
+import { apiFailure } from "../organization/failures";
+import { type Organization, type Session } from "./session";
 import { validateWebhook } from "./validate";
 
 const DEFAULT_IS_ENABLED = true;

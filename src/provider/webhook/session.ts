@@ -3,8 +3,6 @@ import type { PreclinicalClient } from "../../api/client";
 import { organizationView, type OrganizationView } from "../organization/view";
 import { WebhookDirectory } from "./directory";
 
-export { apiFailure } from "../organization/failures";
-
 export interface Session extends OrganizationView {
   readonly directory: WebhookDirectory;
 }
