@@ -174,11 +174,14 @@ async function create(
     }
   } catch (err) {
     if (isAlreadyExists(err)) {
-      // Taken since the plan (the plan checked): name the holder, as the plan would have.
+      // Taken since the plan (the plan checked): name the holder and its agent, as the plan would have. The
+      // process's list is the plan's, from before the holder was made: read the scope anew.
+      session.directory.invalidate();
       const holder = await session.directory.holderOf(agentId).catch(() => undefined);
       if (holder) {
+        const agent = agentId !== null ? await session.agents.byId(agentId).catch(() => undefined) : undefined;
         throw new DiagnosticsError([
-          error(summary, messages.scopeHeld(agentId, holder), agentId ? "agent_id" : undefined),
+          error(summary, messages.scopeHeld(agentId, holder, agent?.name), agentId ? "agent_id" : undefined),
         ]);
       }
     }
