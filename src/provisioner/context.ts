@@ -4,7 +4,7 @@
  */
 import { PreclinicalClient } from "../api/client";
 import { PreclinicalError, isAgentNotFound, isApiError, redact } from "../api/errors";
-import { messages } from "../messages";
+import { commandsOf, messages } from "../messages";
 import { DEFAULT_API_KEY_ENV_VAR, Env, decodeLedgerEntry, type LedgerEntry } from "./protocol";
 
 export interface ProvisionerIo {
@@ -89,7 +89,7 @@ export class Context {
     let client = this.clients.get(id);
     if (!client) {
       const apiKey = this.env[entry.apiKeyEnvVar];
-      if (!apiKey) throw new UserFacingError(messages.missingApiKey(entry.apiKeyEnvVar));
+      if (!apiKey) throw new UserFacingError(messages.missingApiKey(entry.apiKeyEnvVar, commandsOf(this.env)));
       const debug =
         this.env[Env.DEBUG] === "1" ? (line: string) => this.io.err(`preclinical debug: ${line}`) : undefined;
       client = new PreclinicalClient({
@@ -117,7 +117,8 @@ function optionalNumber(text: string | undefined): number | undefined {
 function explain(err: unknown, entry: LedgerEntry, path: string, what: string): Error {
   if (err instanceof UserFacingError) return err;
   if (isAgentNotFound(err) && entry.agentId) return new UserFacingError(messages.agentNotFound(entry.agentId, path));
-  if (isApiError(err) && err.status === 401) return new UserFacingError(messages.unauthorized(entry.apiKeyEnvVar));
+  if (isApiError(err) && err.status === 401)
+    return new UserFacingError(messages.unauthorized(entry.apiKeyEnvVar, entry.apiUrl));
   if (isApiError(err) && err.status === 403) return new UserFacingError(messages.forbidden(entry.apiKeyEnvVar));
   const reason = err instanceof PreclinicalError || err instanceof Error ? err.message : String(err);
   return new UserFacingError(messages.failedFor(path, what, reason), true);

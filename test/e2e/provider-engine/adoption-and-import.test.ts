@@ -81,7 +81,10 @@ describeWithTerraform(
       // matters on create (a write-only attribute, never stored), so it is never a change
       emulator.clearRequests();
       for (const decls of [
-        [{ ...org, adoptExisting: true }, { ...triage, adoptExisting: true }],
+        [
+          { ...org, adoptExisting: true },
+          { ...triage, adoptExisting: true },
+        ],
         [org, triage],
         [org, { ...triage, adoptExisting: true }],
       ]) {
