@@ -160,7 +160,8 @@ export const messages = {
   forbidden: (envName: string) =>
     `The API key in ${envName} may not manage webhooks (403). Use a key with webhook permissions.`,
   failedFor: (path: string, what: string, reason: string) => `${path}: could not ${what}: ${reason}`,
-  convergeNext: () => "Nothing was lost: fix the cause and run the deploy again; it picks up where this one stopped.",
+  convergeNext: (commands: UserCommands = COMMANDS.either) =>
+    `Nothing was lost: fix the cause and run ${commands.apply} again; it picks up where this one stopped.`,
   reconcileFailed: (count: number) =>
     `${count} webhook(s) of removed constructs could not be deleted. They are still recorded, so the next ` +
     "deploy tries again once the cause is fixed.",

@@ -14,7 +14,7 @@ export interface ProvisionerIo {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** A failure whose message is already written for the user; `retryAdvice` adds "run the deploy again". */
+/** A failure whose message is already written for the user; `retryAdvice` adds "run cdktf deploy again". */
 export class UserFacingError extends Error {
   constructor(
     message: string,
@@ -118,7 +118,8 @@ function explain(err: unknown, entry: LedgerEntry, path: string, what: string): 
   if (err instanceof UserFacingError) return err;
   if (isAgentNotFound(err) && entry.agentId) return new UserFacingError(messages.agentNotFound(entry.agentId, path));
   if (isApiError(err) && err.status === 401)
-    return new UserFacingError(messages.unauthorized(entry.apiKeyEnvVar, entry.apiUrl));
+    // The CLI's own environment, as terraform passed it: it tells cdktf from plain terraform.
+    return new UserFacingError(messages.unauthorized(entry.apiKeyEnvVar, entry.apiUrl, commandsOf(process.env)));
   if (isApiError(err) && err.status === 403) return new UserFacingError(messages.forbidden(entry.apiKeyEnvVar));
   const reason = err instanceof PreclinicalError || err instanceof Error ? err.message : String(err);
   return new UserFacingError(messages.failedFor(path, what, reason), true);
