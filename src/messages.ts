@@ -52,6 +52,9 @@ export function commandsOf(env: NodeJS.ProcessEnv): UserCommands {
 const apiUrlSources =
   "PRECLINICAL_API_URL when you run cdktf synth or deploy, the connection's `apiUrl`, or the provider's api_url";
 
+/** The end of every failure of the importer. */
+const NOTHING_WRITTEN = "Nothing was written.";
+
 /** The id that `terraform import` takes for a scope: "organization" or "agent/<uuid>". */
 export function importIdOf(agentId: string | null): string {
   return agentId ? `agent/${agentId}` : "organization";
@@ -114,6 +117,16 @@ export const messages = {
     `job is killed. Set TF_VAR_${name} (from the pipeline's secret store for a secret). If the value comes from ` +
     "a -var-file or --var instead, set TF_INPUT=0: Terraform then fails at once when it has no value, and this " +
     "check is skipped.",
+  verifyDeliveryNeedsProvider: (path: string) =>
+    `${path}: \`verifyDelivery\` needs the provider engine, and this webhook's connection uses provisioners, which ` +
+    "run only when a resource is created or destroyed and cannot report a test's outcome. Drop `verifyDelivery`, " +
+    "or set `engine: PreclinicalEngine.PROVIDER` on its PreclinicalConnection; to test a delivery by hand, " +
+    "POST /webhooks/{id}/test.",
+  verifyDeliveryDisabled: () =>
+    "`verifyDelivery` is set, but `isEnabled` is false: a disabled webhook is not tested (Preclinical delivers " +
+    "nothing to it). Its delivery is tested once it is enabled.",
+  needsVerifyDelivery: (path: string) =>
+    `${path}: \`deliveryTestResource\` exists only with \`verifyDelivery: true\`. Set it on the PreclinicalWebhook.`,
   literalSecret: () =>
     "`secret` is a literal string, so it is written in plain text into cdk.tf.json. Pass it through a sensitive " +
     'TerraformVariable (new TerraformVariable(stack, "webhook_secret", { type: "string", sensitive: true })).',
@@ -130,6 +143,19 @@ export const messages = {
   terraformTooOld: (version: string) =>
     `Terraform ${version} is too old for terraform_data (built in since 1.4). Upgrade Terraform, or use ` +
     "ProvisionerResourceType.NULL_RESOURCE.",
+
+  readsThroughProvider: (path: string) =>
+    `${path}: an agent or list read by name is read at plan time by the native provider, and this connection ` +
+    "uses the provisioner engine, which runs no custom provider. Give it a connection on the provider engine " +
+    "(the default), or give webhooks of the provisioner engine the agent's id (a UUID, from the Preclinical UI).",
+  agentTokenOnProvisioners: (path: string, agentPath: string) =>
+    `${path}: \`agentId\` comes from ${agentPath}, which the native provider reads at plan time, and this ` +
+    "webhook's connection uses the provisioner engine, where no custom provider runs and the webhook's scope " +
+    "must be known when the stack is synthesized. Pass the agent's id as a literal (a UUID, from the " +
+    "Preclinical UI), or use the provider engine (the default).",
+  agentTokenOtherOrganization: (path: string, agentPath: string) =>
+    `${path}: \`agentId\` comes from ${agentPath}, which reads the agents of another organization (another ` +
+    "connection, API URL or API key variable) than this webhook's. Give both the same `connection`.",
 
   // -------------------------------------------------------------------------------------------------------
   // Apply time (the provisioner CLI)
@@ -178,15 +204,19 @@ export const messages = {
   // The Terraform provider (plan and apply time; messages are diagnostics, so they name attributes)
   // -------------------------------------------------------------------------------------------------------
 
-  scopeHeld: (agentId: string | null, holder: { id: string; url: string }) =>
-    `The ${describeScope(agentId)} already holds webhook ${holder.id} (${holder.url}), which this resource does ` +
-    "not manage, and the API allows one webhook per scope. To manage it here, import it (`terraform import " +
-    `<address> ${importIdOf(agentId)}\`, or an import block with id = "${importIdOf(agentId)}") or set ` +
-    `adopt_existing = true (\`adoptExisting: true\` on a PreclinicalWebhook); to start afresh, delete webhook ` +
-    `${holder.id} in the Preclinical UI. If another resource of this configuration holds it and is being ` +
-    "renamed, move its state instead (a moved block, or terraform state mv).",
-  willAdopt: (agentId: string | null, holder: { id: string; url: string }) =>
-    `adopt_existing is set and the ${describeScope(agentId)} holds webhook ${holder.id} (${holder.url}): apply ` +
+  scopeHeld: (agentId: string | null, holder: { id: string; url: string }, agentName?: string) =>
+    `The ${describeScope(agentId, agentName)} already holds webhook ${holder.id} (${holder.url}), which this resource does ` +
+    "not manage, and the API allows one webhook per scope. It was made in the UI, by another configuration, or " +
+    "by an apply of this one that stopped before saving its state (a runner killed mid-apply): the API keeps " +
+    "no mark of who made a webhook, so the provider cannot tell which. If it is this resource's, import it: " +
+    `\`terraform import <address> ${holder.id}\`, with the address named on the "with" line above (an import ` +
+    `block with id = "${holder.id}" does the same; in cdktf, \`webhookResource.importFrom("${holder.id}")\` on ` +
+    "the PreclinicalWebhook, for one deploy), or set adopt_existing = true (`adoptExisting: true`), which also " +
+    `sets it to this configuration. If it is not, delete webhook ${holder.id} in the Preclinical UI, or declare ` +
+    "another agent. If another resource of this configuration holds it and is being renamed, move its state " +
+    "instead (a moved block, or terraform state mv).",
+  willAdopt: (agentId: string | null, holder: { id: string; url: string }, agentName?: string) =>
+    `adopt_existing is set and the ${describeScope(agentId, agentName)} holds webhook ${holder.id} (${holder.url}): apply ` +
     "will take it over and set it to this configuration (same id) instead of creating a webhook. If a resource " +
     "of this configuration that holds it is destroyed in the same apply (a rename), the webhook is deleted " +
     "and created anew with a new id: for a rename, move the state instead.",
@@ -249,9 +279,129 @@ export const messages = {
   providerSettingUnknown: (name: string) =>
     `The provider's \`${name}\` depends on a value known only after apply, but it names the organization that ` +
     "every plan reads and checks. Use a literal or a variable for it.",
+  agentIdOrName: (given: "both" | "neither", id = "id", what = "a preclinical_agent") =>
+    (given === "both" ? `Both \`${id}\` and \`name\` are set` : `Neither \`${id}\` nor \`name\` is set`) +
+    `: ${what} finds its agent by exactly one of them. Give \`name\` (as the Preclinical UI shows ` +
+    `it) or \`${id}\` (the agent's UUID).`,
+  agentNameRule: () => "`name` is empty. Give the agent's name as the Preclinical UI shows it, or give `id`.",
+  agentNameUnknown: (name: string, closest: readonly string[]) =>
+    `No agent of the organization of this API key is named ${q(name)} (names match exactly, case and spaces ` +
+    "included). " +
+    (closest.length > 0
+      ? `The closest names it has: ${closest.map(q).join(", ")}. `
+      : "The organization has no agents. ") +
+    "Fix the name, or check that the API key belongs to the organization of that agent.",
+  agentNameAmbiguous: (name: string, ids: readonly string[]) =>
+    `${ids.length} agents of the organization are named ${q(name)}: ${ids.join(", ")}. A name must pick one ` +
+    "agent: give the `id` of the one you mean instead of `name` (on a PreclinicalWebhook, pass that id as " +
+    "`agentId`), or rename the others in the Preclinical UI.",
+  agentInactive: (name: string, id: string) =>
+    `Agent ${q(name)} (${id}) is inactive: Preclinical runs no tests for it, so a webhook for it receives ` +
+    "nothing until it is activated again in the Preclinical UI.",
+  agentIdNotFound: (id: string) =>
+    `No agent with id ${id} exists in the organization of this API key. Check the id in the Preclinical UI ` +
+    "(or find the agent by `name`), and that the API key belongs to the same organization.",
+  deliveriesFailing: (w: {
+    id: string;
+    url: string;
+    failures: number;
+    lastTriggeredAt: string | null;
+    enabled: boolean;
+  }) =>
+    `Webhook ${w.id} (${w.url}) failed its last ${w.failures === 1 ? "delivery" : `${w.failures} deliveries`} ` +
+    `(consecutive_failures = ${w.failures}; last delivery attempt ${w.lastTriggeredAt ?? "not recorded"}): test-run ` +
+    "notifications are not arriving. Check that the receiver is up, reachable from the internet and answers a " +
+    "POST with 2xx, and that it accepts the signing secret; then check it with a delivery test " +
+    "(a preclinical_webhook_test resource, or verifyDelivery: true on the PreclinicalWebhook). The count resets at " +
+    "the next successful delivery. This is a warning: nothing in the plan changes because of it." +
+    (w.enabled ? "" : " The webhook is disabled now, so nothing is delivered until it is enabled."),
+  deliveryTestFailed: (t: { id: string; url: string | undefined; httpStatus: number | null; message: string }) =>
+    `The test delivery to webhook ${t.id}${t.url === undefined ? "" : ` (${t.url})`} failed: ` +
+    (t.httpStatus === null
+      ? `the receiver could not be reached (${t.message || "no reason given"}). `
+      : // The API's message is quoted when it says more than the status.
+        `the receiver answered HTTP ${t.httpStatus}` +
+        `${t.message && !t.message.includes(String(t.httpStatus)) ? ` (${t.message})` : ""}. `) +
+    "The webhook itself is unchanged: same id, and the settings this apply gave it. " +
+    (t.httpStatus === null
+      ? "Check that the URL is right and that the receiver is up and reachable from the internet. "
+      : t.httpStatus === 401 || t.httpStatus === 403
+        ? "The receiver refused the delivery: check that it accepts the webhook's signing secret. "
+        : "The receiver must answer a POST with 2xx: check its logs, and that the URL's path is the one it serves. ") +
+    "Then run terraform apply (cdktf deploy) again: the test runs again, until it passes.",
+  deliveryTestGone: (id: string) =>
+    `Webhook ${id} does not exist (it was deleted outside Terraform after this plan), so it cannot be tested. ` +
+    "Run terraform apply again: the webhook is created anew and then tested.",
+  deliveryTestSkipped: (id: string | undefined) =>
+    `The delivery of webhook ${id ?? "(known after apply)"} is not tested: the webhook is disabled ` +
+    "(webhook_enabled = false), and Preclinical delivers nothing to it. The test runs when it is enabled again.",
+  webhookIdRule: (value: string) =>
+    `\`webhook_id\` must be a webhook id (a UUID), got ${value}. Use the id of a preclinical_webhook, e.g. ` +
+    "preclinical_webhook.<name>.id.",
+  webhookTestNoImport: () =>
+    "A preclinical_webhook_test is an event, not an object of the API: there is nothing to import. Declare it " +
+    "and apply: the apply runs the test.",
   createUncertain: (agentId: string | null, reason: string, commands: UserCommands = COMMANDS.either) =>
     `Could not confirm the create of the webhook: ${reason}\nThe request may have reached the API. Run ` +
     `${commands.plan}: if it reports the ${describeScope(agentId)} held by a webhook with this URL, that is the ` +
     `one this apply created; import it (id "${importIdOf(agentId)}") or set adopt_existing = true ` +
     `(\`adoptExisting: true\`), and run ${commands.apply} again.`,
+
+  // -------------------------------------------------------------------------------------------------------
+  // The importer (preclinical-import): it writes nothing when it fails, and every failure says so
+  // -------------------------------------------------------------------------------------------------------
+
+  importNeedsApiKey: (envName: string) =>
+    `The environment variable ${envName} is not set. Export the API key of the organization to import as ` +
+    `${envName} (or name another variable with --api-key-env-var) and run preclinical-import again. ${NOTHING_WRITTEN}`,
+  importUnauthorized: (envName: string) =>
+    `The Preclinical API rejected the API key in ${envName} (401). Check that the key is current and was copied ` +
+    `whole (keys start with sk_live_), then run preclinical-import again. ${NOTHING_WRITTEN}`,
+  importForbidden: (envName: string) =>
+    `The API key in ${envName} may not read webhooks (403). Use a key with webhook permissions. ${NOTHING_WRITTEN}`,
+  importUnreachable: (apiUrl: string, reason: string) =>
+    `Could not reach the Preclinical API at ${apiUrl}: ${reason} Check --api-url (or PRECLINICAL_API_URL; unset ` +
+    `means ${DEFAULT_API_URL}) and the network, then run preclinical-import again. ${NOTHING_WRITTEN}`,
+  importApiFailed: (reason: string) =>
+    `Could not read the organization's webhooks: ${reason}\n${NOTHING_WRITTEN} Run preclinical-import again once ` +
+    "the cause is fixed.",
+  importAgentIdRule: (value: string) =>
+    `\`--agent\` must be ${RULE_TEXT.agentId}, got ${q(value)}. Copy the agent's id from the Preclinical UI.`,
+  importUnknownAgents: (agents: readonly { id: string; name?: string }[]) =>
+    agents
+      .map(({ id, name }) =>
+        name === undefined
+          ? `--agent ${id}: no agent with this id exists in the organization of this API key.`
+          : `--agent ${id}: agent ${q(name)} has no webhook, so there is nothing to import for it.`,
+      )
+      .join("\n") +
+    `\nCheck the agent ids in the Preclinical UI, or leave --agent out to import every webhook. ${NOTHING_WRITTEN}`,
+  importNoOrgWebhook: () =>
+    "--org-only: the organization of this API key has no organization-level webhook, so there is nothing to " +
+    `import. Leave --org-only out to import the agents' webhooks. ${NOTHING_WRITTEN}`,
+  importNothing: () =>
+    "The organization of this API key holds no webhooks, so there is nothing to import. Check that the key is " +
+    `the one of the organization you meant, or declare new webhooks with PreclinicalWebhook. ${NOTHING_WRITTEN}`,
+  importNothingDeclarable: (count: number) =>
+    `None of the ${count} webhook(s) to import can be declared with this library as they are (see the warnings ` +
+    `above). Change them in the Preclinical UI, then run preclinical-import again. ${NOTHING_WRITTEN}`,
+  importNotDeclared: (id: string, agentId: string | null, problems: readonly string[]) =>
+    `Webhook ${id} (${describeScope(agentId)}) is left out of the generated code: ${problems.join("; ")}. Code ` +
+    "with these values would fail synthesis. Change the webhook in the Preclinical UI and run preclinical-import " +
+    "again, or declare it by hand with values the library accepts and import it by its id: the first deploy then " +
+    "updates it in place.",
+  importValueRefused: (field: string, shown: string, rule: string) =>
+    `its ${field} is ${shown}, and the library asks for ${rule}`,
+  importUnpairedSurrogate: (field: string) =>
+    `its ${field} holds an unpaired UTF-16 surrogate, which a Terraform string cannot hold`,
+  importAgentNameUnknown: (agentId: string, reason: string) =>
+    `The name of agent ${agentId} could not be read (${reason}), so the construct id and resource name of its ` +
+    "webhook are made from the agent's id. The webhook is imported all the same.",
+  importOutputExists: (paths: readonly string[]) =>
+    `${paths.join(", ")} already ${paths.length === 1 ? "exists" : "exist"}. ${NOTHING_WRITTEN} Pass --force to ` +
+    "overwrite, or --out to write elsewhere.",
+  importFailed: (reason: string) => `${reason} ${NOTHING_WRITTEN}`,
+  importWrote: (paths: readonly string[], count: number, next: string) =>
+    `Wrote ${paths.join(", ")}: ${count} webhook(s) to import. ${next} The plan should show "${count} to import" ` +
+    "and nothing to add, change or destroy.",
 };

@@ -95,6 +95,16 @@ describe("the architecture table in CONTRIBUTING.md", () => {
     expect(unused).toEqual([]);
   });
 
+  test("every program in package.json's bin is a room's bin.ts", () => {
+    const { bin } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+      bin: Record<string, string>;
+    };
+    const sources = Object.values(bin).map((built) => built.replace(/^dist\//, "").replace(/\.js$/, ".ts"));
+    expect(sources.filter((source) => !files.includes(source) || !source.endsWith("/bin.ts"))).toEqual([]);
+    expect(sources.filter((source) => roomOf(rooms, source) === undefined)).toEqual([]);
+    expect(Object.keys(bin)).toContain("preclinical-import");
+  });
+
   // bundles.ts imports them too: it sits below the construct and the provider, but only to tell a user of
   // either that a bundle is missing, which is a message for them.
   test("the API client, the emulator and the plugin protocol import no user messages", () => {

@@ -5,7 +5,7 @@ import * as path from "node:path";
 const ROOT = path.resolve(__dirname, "..");
 
 describe("jsii", () => {
-  test("compiles the main entry into an assembly with the constructs, their props and enums", () => {
+  test("compiles the main entry into an assembly with the constructs, their props and enums, and the typed lists", () => {
     const out = execFileSync(process.execPath, [path.join(ROOT, "scripts", "jsii-check.mjs")], {
       encoding: "utf8",
       stdio: "pipe",
@@ -19,6 +19,12 @@ describe("jsii", () => {
         "cdktf-preclinical-webhooks.PreclinicalConnectionProps",
         "cdktf-preclinical-webhooks.PreclinicalEngine",
         "cdktf-preclinical-webhooks.ProvisionerResourceType",
+        "cdktf-preclinical-webhooks.PreclinicalAgent",
+        "cdktf-preclinical-webhooks.PreclinicalAgentOptions",
+        "cdktf-preclinical-webhooks.PreclinicalAgents",
+        "cdktf-preclinical-webhooks.PreclinicalAgentListItem",
+        "cdktf-preclinical-webhooks.PreclinicalWebhooks",
+        "cdktf-preclinical-webhooks.PreclinicalWebhookListItem",
       ]),
     );
   }, 120_000);

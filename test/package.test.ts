@@ -39,6 +39,17 @@ describe("the npm package", () => {
     );
   });
 
+  test("ships every program of package.json's bin, each starting with a node shebang", () => {
+    const { bin } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+      bin: Record<string, string>;
+    };
+    const programs = Object.values(bin);
+    expect(programs).toContain("dist/src/importer/bin.js");
+    expect(files).toEqual(expect.arrayContaining(programs));
+    const shebangs = programs.map((p) => fs.readFileSync(path.join(ROOT, p), "utf8").split("\n")[0]);
+    expect(shebangs).toEqual(programs.map(() => "#!/usr/bin/env node"));
+  });
+
   test("the CDK Terrain build imports cdktn and never cdktf", () => {
     const cdktn = files.filter((f) => f.startsWith("dist/cdktn/") && /\.(js|d\.ts)$/.test(f));
     expect(cdktn.length).toBeGreaterThan(20);

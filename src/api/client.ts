@@ -6,7 +6,10 @@
  * Every request to the Preclinical API goes through this client, so tests can point it at the emulator and
  * count what it sends.
  */
+import { PAGE_LIMIT } from "./assumptions";
+import { readAllPages } from "./paging";
 import {
+  AgentListSchema,
   AgentSchema,
   CreateWebhookRequestSchema,
   TestDeliveryResultSchema,
@@ -20,7 +23,7 @@ import {
   type Webhook,
 } from "./schemas";
 import { sameAsRequested, scopeHolder } from "./scope";
-import { ClientErrorCodes, PreclinicalError, isAlreadyExists } from "./errors";
+import { isAlreadyExists } from "./errors";
 import { Transport, type PreclinicalClientOptions, type SendOptions } from "./transport";
 
 export type { PreclinicalClientOptions } from "./transport";
@@ -34,21 +37,33 @@ export class PreclinicalClient {
     this.baseUrl = this.transport.baseUrl;
   }
 
-  /** Lists the organization's webhooks, or only the one of an agent. */
+  /**
+   * Lists the organization's webhooks, every page of them (assumptions.ts, 5), or only the one of an agent.
+   * A partial organization-wide list would make an occupied scope look free, or a webhook to delete look
+   * gone: pages that do not make one list are refused rather than acted on.
+   */
   public async listWebhooks(filter: { agentId?: string } = {}): Promise<Webhook[]> {
-    const query = filter.agentId ? { agent_id: filter.agentId } : undefined;
-    const list = await this.send("GET", "/webhooks", { query, schema: WebhookListSchema });
-    // The list is documented without paging. A partial organization-wide list would make an occupied scope
-    // look free, or a webhook to delete look gone: refuse it rather than act on it. (A filtered list holds at
-    // most one webhook, and what its `total` counts is not documented.)
-    if (!query && list.total !== undefined && list.total > list.webhooks.length) {
-      throw new PreclinicalError(
-        ClientErrorCodes.API_CONTRACT_VIOLATION,
-        `GET /webhooks returned ${list.webhooks.length} of ${list.total} webhooks: the API now pages this list, ` +
-          "which this library version does not read. Nothing was changed; upgrade cdktf-preclinical-webhooks.",
-      );
+    if (filter.agentId) {
+      // At most one webhook (the scope rule): one page, whose `total` is not documented for a filter.
+      const query = { agent_id: filter.agentId, ...pageQuery(PAGE_LIMIT, 0) };
+      return (await this.send("GET", "/webhooks", { query, schema: WebhookListSchema })).webhooks;
     }
-    return list.webhooks;
+    return readAllPages("GET /webhooks", async (limit, offset) => {
+      const page = await this.send("GET", "/webhooks", { query: pageQuery(limit, offset), schema: WebhookListSchema });
+      return { items: page.webhooks, total: page.total };
+    });
+  }
+
+  /** Lists the organization's agents, every page of them, or those of one `provider` (e.g. "vapi"). */
+  public listAgents(filter: { provider?: string } = {}): Promise<Agent[]> {
+    return readAllPages("GET /agents", async (limit, offset) => {
+      const query = {
+        ...(filter.provider !== undefined && { provider: filter.provider }),
+        ...pageQuery(limit, offset),
+      };
+      const page = await this.send("GET", "/agents", { query, schema: AgentListSchema });
+      return { items: page.agents, total: page.total };
+    });
   }
 
   /** Reads one webhook. Throws NOT_FOUND for an unknown id or another organization's webhook. */
@@ -91,7 +106,11 @@ export class PreclinicalClient {
     await this.send("DELETE", `/webhooks/${encodeURIComponent(id)}`, {});
   }
 
-  /** Asks Preclinical to send a test delivery. A failed delivery is `success: false`, not an error. */
+  /**
+   * Asks Preclinical to send a test delivery to the webhook's URL. A failed delivery is `success: false`
+   * (`http_status` null or absent when the receiver could not be reached), not an error. Retried only when
+   * the request provably never arrived: a second attempt would be a second delivery.
+   */
   public testWebhook(id: string): Promise<TestDeliveryResult> {
     return this.send("POST", `/webhooks/${encodeURIComponent(id)}/test`, {
       schema: TestDeliveryResultSchema,
@@ -120,4 +139,8 @@ export class PreclinicalClient {
   private send<T>(method: string, path: string, options: SendOptions<T>): Promise<T> {
     return this.transport.send(method, path, options);
   }
+}
+
+function pageQuery(limit: number, offset: number): Record<string, string> {
+  return { limit: String(limit), offset: String(offset) };
 }

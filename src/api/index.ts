@@ -20,6 +20,7 @@ export {
 } from "./errors";
 export { DEFAULT_RETRY_POLICY, backoffDelayMs, parseRetryAfter, type RetryPolicy } from "./retry";
 export {
+  AgentListSchema,
   AgentSchema,
   ApiErrorBodySchema,
   CreateWebhookRequestSchema,
@@ -28,6 +29,7 @@ export {
   WebhookListSchema,
   WebhookSchema,
   type Agent,
+  type AgentList,
   type ApiErrorBody,
   type CreateWebhookRequest,
   type TestDeliveryResult,
@@ -41,9 +43,11 @@ export {
   DELETE_SUCCESS_STATUS,
   ErrorCodes,
   MAX_DESCRIPTION_LENGTH,
+  MAX_PAGES,
   MAX_SECRET_LENGTH,
   MAX_URL_LENGTH,
   MIN_SECRET_LENGTH,
+  PAGE_LIMIT,
   PUT_ACCEPTS_NULL_DESCRIPTION,
   SCOPE_RULE_COUNTS_DISABLED,
   countCharacters,

@@ -6,10 +6,18 @@
 /** Which failures are retried, how often, and how long to wait in between. */
 export interface RetryPolicy {
   /**
-   * Attempts in all, the first included: `maxAttempts: 5` means at most 4 retries.
+   * Attempts in all, the first included: `maxAttempts: 5` means at most 4 retries. Attempts answered 429
+   * do not count when `rateLimitUntilDeadline` is set.
    * @default 5
    */
   readonly maxAttempts: number;
+  /**
+   * Whether a 429 (rate limited) is retried for as long as the deadline allows, without counting toward
+   * `maxAttempts`: the API did nothing and said when to come back. Many pipelines sharing one API key can
+   * keep a limit busy for longer than five attempts last; the deadline still bounds the wait.
+   * @default true
+   */
+  readonly rateLimitUntilDeadline: boolean;
   /**
    * HTTP statuses that are retried.
    * @default [408, 429, 500, 502, 503, 504]
@@ -40,6 +48,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   maxAttempts: 5,
+  rateLimitUntilDeadline: true,
   statusCodes: Object.freeze([408, 429, 500, 502, 503, 504]),
   retryNetworkErrors: true,
   baseDelayMs: 200,
@@ -63,8 +72,10 @@ export function parseRetryAfter(header: string | undefined | null, now: number =
 }
 
 /**
- * How long to wait before attempt `attempt + 1` (attempt counts from 1). `Retry-After`, when present, wins,
- * capped at `maxRetryAfterMs`; otherwise exponential backoff with full jitter.
+ * How long to wait before attempt `attempt + 1` (attempt counts from 1): exponential backoff with full
+ * jitter. `Retry-After`, when present, is the least wait (capped at `maxRetryAfterMs`), and the jitter comes
+ * on top of it: clients that were all told "1 second" must not all come back in the same millisecond, or
+ * they meet the limit again together.
  */
 export function backoffDelayMs(
   policy: RetryPolicy,
@@ -72,7 +83,7 @@ export function backoffDelayMs(
   retryAfterMs: number | undefined,
   random: () => number = Math.random,
 ): number {
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.maxRetryAfterMs);
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(random() * ceiling);
+  const jitter = Math.round(random() * ceiling);
+  return retryAfterMs === undefined ? jitter : Math.min(retryAfterMs, policy.maxRetryAfterMs) + jitter;
 }

@@ -57,10 +57,14 @@ export const UpdateWebhookRequestSchema = z.strictObject({
 });
 export type UpdateWebhookRequest = z.infer<typeof UpdateWebhookRequestSchema>;
 
-/** `POST /webhooks/{id}/test`: a failed delivery is `success: false`, not an API error. */
+/**
+ * `POST /webhooks/{id}/test`: a failed delivery is `success: false`, not an API error. Documented as
+ * `{success, message, http_status}`; `http_status` is null or absent when the receiver gave no answer (it
+ * could not be reached), and `message` is tolerated when absent or null.
+ */
 export const TestDeliveryResultSchema = z.looseObject({
   success: z.boolean(),
-  message: z.string(),
+  message: optionalNullable(z.string()),
   http_status: optionalNullable(z.number()),
 });
 export type TestDeliveryResult = z.infer<typeof TestDeliveryResultSchema>;
@@ -76,6 +80,13 @@ export const AgentSchema = z.looseObject({
   updated_at: z.string(),
 });
 export type Agent = z.infer<typeof AgentSchema>;
+
+/** `GET /agents`: a page of the organization's agents; `total` is documented but tolerated when absent. */
+export const AgentListSchema = z.looseObject({
+  agents: z.array(AgentSchema),
+  total: z.optional(z.number()),
+});
+export type AgentList = z.infer<typeof AgentListSchema>;
 
 /** The error body: `{"error": "...", "code": "..."}`, sometimes with `details`. */
 export const ApiErrorBodySchema = z.looseObject({

@@ -5,9 +5,15 @@
 import { ClientErrorCodes, PreclinicalError } from "./errors";
 import type { CreateWebhookRequest, Webhook } from "./schemas";
 
-/** "organization-level scope" or "scope of agent <id>", as every message names a scope. */
-export function describeScope(agentId: string | null | undefined): string {
-  return agentId ? `scope of agent ${agentId}` : "organization-level scope";
+/**
+ * "organization-level scope" or "scope of agent <id>", as every message names a scope; with the agent's
+ * name when it is known: `scope of agent <id> ("Healthcare Assistant")`.
+ */
+export function describeScope(agentId: string | null | undefined, agentName?: string): string {
+  if (!agentId) return "organization-level scope";
+  return agentName === undefined
+    ? `scope of agent ${agentId}`
+    : `scope of agent ${agentId} (${JSON.stringify(agentName)})`;
 }
 
 /**

@@ -134,8 +134,11 @@ export class Transport {
     const secrets = [this.apiKey, ...(options.secrets ?? [])];
     const retryMode = options.retryMode ?? "always";
     let uncertain = false;
+    // Attempts that count toward maxAttempts: all but the rate-limited ones, when the policy says so.
+    let counted = 0;
     for (let attempt = 1; ; attempt++) {
       const ctx: RequestContext = { method, path, attempts: attempt };
+      counted++;
       const remaining = this.deadlineMs - (Date.now() - started);
       // The attempt's own limit: requestTimeoutMs, or what the deadline leaves when that is less.
       const limit: AttemptLimit =
@@ -155,12 +158,12 @@ export class Transport {
         const retryable = this.policy.retryNetworkErrors && (retryMode === "always" || notApplied);
         const reason = redact(failure.reason, secrets);
         const error = new PreclinicalNetworkError(failure.code, ctx, reason, { cause: err });
-        await this.waitForRetry(ctx, retryable, undefined, started, `${reason}`, error);
+        await this.waitForRetry(ctx, counted, retryable, undefined, started, `${reason}`, error);
         continue;
       }
 
       if (response.status >= 200 && response.status < 300) {
-        this.debug(`${method} ${path}: ${response.status} (attempt ${attempt}/${this.policy.maxAttempts})`);
+        this.debug(`${method} ${path}: ${response.status} (${this.attemptLabel(attempt, counted)})`);
         return parseResponse(ctx, response, options.schema, secrets, this.baseUrl, this.debug);
       }
 
@@ -168,8 +171,10 @@ export class Transport {
       const retryable =
         this.policy.statusCodes.includes(response.status) && (retryMode === "always" || response.status === 429);
       uncertain ||= response.status >= 500 && method !== "GET";
+      if (response.status === 429 && this.policy.rateLimitUntilDeadline) counted--;
       await this.waitForRetry(
         ctx,
+        counted,
         retryable,
         parseRetryAfter(response.retryAfter),
         started,
@@ -179,17 +184,21 @@ export class Transport {
     }
   }
 
-  /** Waits before the next attempt, or throws `error` when the policy or the deadline says stop. */
+  /**
+   * Waits before the next attempt, or throws `error` when the policy or the deadline says stop. `counted`:
+   * the attempts so far that count toward maxAttempts.
+   */
   private async waitForRetry(
     ctx: RequestContext,
+    counted: number,
     retryable: boolean,
     retryAfterMs: number | undefined,
     started: number,
     what: string,
     error: PreclinicalError,
   ): Promise<void> {
-    const label = `${ctx.method} ${ctx.path}: ${what} (attempt ${ctx.attempts}/${this.policy.maxAttempts})`;
-    if (!retryable || ctx.attempts >= this.policy.maxAttempts) {
+    const label = `${ctx.method} ${ctx.path}: ${what} (${this.attemptLabel(ctx.attempts, counted)})`;
+    if (!retryable || counted >= this.policy.maxAttempts) {
       this.debug(`${label}, giving up`);
       throw error;
     }
@@ -218,6 +227,12 @@ export class Transport {
       this.signal?.addEventListener("abort", done, { once: true });
     });
     this.throwIfCancelled(ctx);
+  }
+
+  /** "attempt 2/5", or "attempt 2/5, and 3 rate-limited" when answers 429 were not counted. */
+  private attemptLabel(attempts: number, counted: number): string {
+    const uncounted = attempts - counted;
+    return `attempt ${counted}/${this.policy.maxAttempts}${uncounted > 0 ? `, and ${uncounted} rate-limited` : ""}`;
   }
 
   /** Throws CANCELLED once the client's signal is aborted. */

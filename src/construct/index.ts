@@ -6,3 +6,22 @@ export {
   type ConnectionSettings,
 } from "./connection";
 export { PreclinicalWebhook, type PreclinicalWebhookProps } from "./webhook";
+export { PreclinicalAgent, type PreclinicalAgentOptions, type PreclinicalAgentProps } from "./agent";
+export {
+  PreclinicalAgents,
+  PreclinicalWebhooks,
+  type PreclinicalAgentsProps,
+  type PreclinicalWebhooksProps,
+} from "./lists";
+export {
+  PreclinicalAgentDataSource,
+  PreclinicalAgentList,
+  PreclinicalAgentListItem,
+  PreclinicalAgentsDataSource,
+  PreclinicalWebhookList,
+  PreclinicalWebhookListItem,
+  PreclinicalWebhooksDataSource,
+  type AgentDataSourceConfig,
+  type AgentsDataSourceConfig,
+  type WebhooksDataSourceConfig,
+} from "./data-source-binding";

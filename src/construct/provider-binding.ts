@@ -1,12 +1,13 @@
 /**
  * A hand-written cdktf binding of the `preclinical/preclinical` provider, as the generated provider packages
- * are written: the provider block and the `preclinical_webhook` resource.
+ * are written: the provider block and the `preclinical_webhook` and `preclinical_webhook_test` resources.
  */
 import type { Construct } from "constructs";
 import {
   TerraformProvider,
   TerraformResource,
   booleanToTerraform,
+  hashMapper,
   numberToTerraform,
   stringToTerraform,
   type IResolvable,
@@ -107,6 +108,56 @@ export class PreclinicalWebhookResource extends TerraformResource {
       secret: stringToTerraform(c.secret),
       secret_version: stringToTerraform(c.secretVersion),
       adopt_existing: booleanToTerraform(c.adoptExisting),
+    };
+  }
+
+  protected synthesizeHclAttributes(): Record<string, unknown> {
+    return this.synthesizeAttributes();
+  }
+}
+
+export interface PreclinicalWebhookTestResourceConfig {
+  readonly provider: TerraformProvider;
+  readonly webhookId: string;
+  readonly triggers?: Record<string, string>;
+  readonly webhookEnabled?: boolean | IResolvable;
+}
+
+/** The `preclinical_webhook_test` resource: a delivery test of one webhook, run on create. */
+export class PreclinicalWebhookTestResource extends TerraformResource {
+  public static readonly tfResourceType = "preclinical_webhook_test";
+  private readonly config: PreclinicalWebhookTestResourceConfig;
+
+  constructor(scope: Construct, id: string, config: PreclinicalWebhookTestResourceConfig) {
+    super(scope, id, {
+      terraformResourceType: PreclinicalWebhookTestResource.tfResourceType,
+      terraformGeneratorMetadata: { providerName: PROVIDER_TYPE, providerVersion: PROVIDER_VERSION },
+      provider: config.provider,
+    });
+    this.config = config;
+  }
+
+  /** Whether the test delivery succeeded (null when the webhook is disabled and was not tested). */
+  public get success(): IResolvable {
+    return this.getBooleanAttribute("success");
+  }
+
+  /** The receiver's HTTP status (null when it could not be reached, or nothing was tested). */
+  public get httpStatus(): number {
+    return this.getNumberAttribute("http_status");
+  }
+
+  /** When the test ran (ISO-8601). */
+  public get testedAt(): string {
+    return this.getStringAttribute("tested_at");
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    const c = this.config;
+    return {
+      webhook_id: stringToTerraform(c.webhookId),
+      triggers: hashMapper(stringToTerraform)(c.triggers),
+      webhook_enabled: booleanToTerraform(c.webhookEnabled),
     };
   }
 

@@ -7,12 +7,16 @@
 import * as crypto from "node:crypto";
 import * as path from "node:path";
 import type { Construct } from "constructs";
-import { TerraformStack, type Precondition } from "cdktf";
+import { Fn, TerraformStack, type Precondition } from "cdktf";
 // No public alternative: TerraformAsset writes only under assets/<id>/<hash>/, and Terraform looks for a
 // provider mirror at terraform.d/plugins/ in its working folder.
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { installProvider, writeLockFile } from "../provider/install";
-import { PreclinicalProviderBlock, PreclinicalWebhookResource } from "./provider-binding";
+import {
+  PreclinicalProviderBlock,
+  PreclinicalWebhookResource,
+  PreclinicalWebhookTestResource,
+} from "./provider-binding";
 import { isDefaultOrganization, type ConnectionSettings } from "./settings";
 import type { WebhookSpec } from "./engine";
 
@@ -80,5 +84,28 @@ export function declareWithProvider(
     secretVersion: spec.secretFingerprint,
     adoptExisting: spec.adoptExisting || undefined,
     lifecycle: preconditions.length ? { precondition: preconditions } : undefined,
+  });
+}
+
+/**
+ * Declares the delivery test of a webhook on the provider engine (`verifyDelivery`): it tests again exactly when
+ * the delivery could change (the URL, the secret's version, the enabled state, or a new webhook id), not when
+ * only the description does; a disabled webhook is not tested, and the plan warns.
+ */
+export function declareDeliveryTest(
+  scope: Construct,
+  webhook: PreclinicalWebhookResource,
+  spec: WebhookSpec,
+): PreclinicalWebhookTestResource {
+  const isEnabled = typeof spec.isEnabled === "boolean" ? String(spec.isEnabled) : Fn.tostring(spec.isEnabled);
+  return new PreclinicalWebhookTestResource(scope, "delivery_test", {
+    provider: providerFor(scope, spec.settings),
+    webhookId: webhook.id,
+    triggers: {
+      url: spec.url,
+      ...(spec.secretFingerprint !== undefined && { secret_version: spec.secretFingerprint }),
+      is_enabled: isEnabled,
+    },
+    webhookEnabled: spec.isEnabled,
   });
 }

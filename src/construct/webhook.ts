@@ -8,11 +8,12 @@ import { Annotations, Token, type IResolvable, type TerraformResource } from "cd
 import { describeScope } from "../api/scope";
 import { messages } from "../messages";
 import { scopeKey, type LedgerEntry } from "../provisioner/protocol";
+import { agentOfToken, sameOrganization } from "./agent";
 import { PreclinicalConnection, resolveConnection } from "./connection";
 import { PreclinicalEngine, type WebhookSpec } from "./engine";
 import { PreclinicalLedger } from "./ledger";
-import { declareWithProvider } from "./provider-engine";
-import type { PreclinicalWebhookResource } from "./provider-binding";
+import { declareDeliveryTest, declareWithProvider } from "./provider-engine";
+import type { PreclinicalWebhookResource, PreclinicalWebhookTestResource } from "./provider-binding";
 import { declareWithProvisioners, type ProvisionerResources } from "./provisioner-engine";
 import type { ConnectionSettings } from "./settings";
 import { literal } from "./hcl";
@@ -74,6 +75,16 @@ export interface PreclinicalWebhookProps {
    */
   readonly adoptExisting?: boolean;
   /**
+   * Test the delivery on deploy: after the webhook is created or changed, Preclinical sends it a test event, and
+   * a delivery that fails (the receiver answers an error, or cannot be reached) fails the deploy, naming the
+   * webhook, its URL and the receiver's status. The webhook itself is kept as it is, and the next deploy tests
+   * again. It tests again whenever the URL, the secret (its version) or the enabled state changes, or the
+   * webhook is created anew; not for a description. A disabled webhook is not tested (a warning says so).
+   * Provider engine only.
+   * @default false
+   */
+  readonly verifyDelivery?: boolean;
+  /**
    * The organization to manage the webhook in.
    * @default - the stack's default connection (PreclinicalConnection.defaultFor)
    */
@@ -98,6 +109,7 @@ export class PreclinicalWebhook extends Construct {
   private readonly agentId: string | undefined;
   private readonly provisioned?: ProvisionerResources;
   private readonly resource?: PreclinicalWebhookResource;
+  private readonly deliveryTest?: PreclinicalWebhookTestResource;
 
   constructor(scope: Construct, id: string, props: PreclinicalWebhookProps) {
     super(scope, id);
@@ -106,6 +118,7 @@ export class PreclinicalWebhook extends Construct {
       validateLiterals(props);
       return settings;
     });
+    checkAgentToken(this, props.agentId);
     this.agentId = props.agentId;
     const settings = this.connectionSettings;
     const path = this.node.path;
@@ -133,7 +146,12 @@ export class PreclinicalWebhook extends Construct {
     if (settings.engine === PreclinicalEngine.PROVIDER) {
       this.resource = declareWithProvider(this, spec, [...agentChecks, ...tokenPreconditions(props)]);
       PreclinicalLedger.declareProviderScope(this, path, this._ledgerEntry());
+      if (props.verifyDelivery) {
+        this.deliveryTest = declareDeliveryTest(this, this.resource, spec);
+        if (spec.isEnabled === false) Annotations.of(this).addWarning(messages.verifyDeliveryDisabled());
+      }
     } else {
+      if (props.verifyDelivery) throw new Error(messages.verifyDeliveryNeedsProvider(path));
       this.provisioned = declareWithProvisioners(
         this,
         spec,
@@ -175,6 +193,15 @@ export class PreclinicalWebhook extends Construct {
     return this.providerResource("webhookResource");
   }
 
+  /**
+   * The `preclinical_webhook_test` resource that `verifyDelivery` adds, e.g. for its `httpStatus` in an output.
+   * Fails synthesis without `verifyDelivery`.
+   */
+  public get deliveryTestResource(): TerraformResource {
+    if (!this.deliveryTest) throw new Error(messages.needsVerifyDelivery(this.node.path));
+    return this.deliveryTest;
+  }
+
   private providerResource(what: string): PreclinicalWebhookResource {
     if (!this.resource) throw new Error(messages.needsEngine(this.node.path, what, PreclinicalEngine.PROVIDER));
     return this.resource;
@@ -198,12 +225,40 @@ export class PreclinicalWebhook extends Construct {
   }
 
   /**
-   * The scope key, or undefined when the agent id is only known at plan time.
+   * The scope key, or undefined when the agent id is only known at plan time. An id from a PreclinicalAgent
+   * is keyed by that agent: two webhooks that take it claim one scope.
    * @internal
    */
   public _scopeKey(): string | undefined {
     const entry = this._ledgerEntry();
+    const agent = agentOfToken(this, entry.agentId ?? undefined);
+    if (agent) return scopeKey({ ...entry, agentId: agent.node.path });
     return entry.agentId !== null && Token.isUnresolved(entry.agentId) ? undefined : scopeKey(entry);
+  }
+
+  /**
+   * The scope as messages name it: an id from a PreclinicalAgent by that agent's path.
+   * @internal
+   */
+  public _scopeName(): string {
+    const agentId = this._ledgerEntry().agentId;
+    const agent = agentOfToken(this, agentId ?? undefined);
+    return agent ? `scope of the agent of ${agent.node.path}` : describeScope(agentId);
+  }
+}
+
+/**
+ * An `agentId` from a PreclinicalAgent: read by the provider at plan time, so only a provider-engine webhook
+ * of the same organization can take it.
+ */
+function checkAgentToken(webhook: PreclinicalWebhook, agentId: string | undefined): void {
+  const agent = agentOfToken(webhook, agentId);
+  if (!agent) return;
+  if (webhook.connectionSettings.engine !== PreclinicalEngine.PROVIDER) {
+    throw new Error(messages.agentTokenOnProvisioners(webhook.node.path, agent.node.path));
+  }
+  if (!sameOrganization(agent.connectionSettings, webhook.connectionSettings)) {
+    throw new Error(messages.agentTokenOtherOrganization(webhook.node.path, agent.node.path));
   }
 }
 
@@ -245,13 +300,7 @@ class UniqueScopeValidation implements IValidation {
     if (key === undefined) return [];
     const first = scopeIndex(this.webhook.node.root).get(key);
     if (!first || first === this.webhook) return [];
-    return [
-      messages.duplicateScope(
-        describeScope(this.webhook._ledgerEntry().agentId),
-        first.node.path,
-        this.webhook.node.path,
-      ),
-    ];
+    return [messages.duplicateScope(this.webhook._scopeName(), first.node.path, this.webhook.node.path)];
   }
 }
 

@@ -1,9 +1,9 @@
 /** The routes of the emulated API, relative to /api/v1. Handlers run after authentication. */
-import { DELETE_SUCCESS_STATUS } from "../api/assumptions";
+import { DELETE_SUCCESS_STATUS, TEST_DELIVERIES_COUNT } from "../api/assumptions";
 import { deliverTestEvent } from "./delivery";
 import { emptyResponse, jsonResponse, parseJsonObject, type Route } from "./http";
 import { toApiWebhook, toCreatedWebhook, type EmulatorStore } from "./store";
-import { parseCreateInput, parseUpdateInput } from "./validation";
+import { pageOf, parseCreateInput, parseUpdateInput } from "./validation";
 
 export interface ApiContext {
   readonly store: EmulatorStore;
@@ -18,7 +18,9 @@ export const API_ROUTES: readonly Route<ApiContext>[] = [
     methods: {
       GET: ({ store, organization, query }) => {
         const webhooks = store.listWebhooks(organization, query.get("agent_id") ?? undefined).map(toApiWebhook);
-        return jsonResponse(200, { webhooks, total: webhooks.length });
+        // Paged only when asked to: the webhook list documents no paging (assumptions.ts, 5).
+        const paged = query.has("limit") || query.has("offset");
+        return jsonResponse(200, { webhooks: paged ? pageOf(webhooks, query) : webhooks, total: webhooks.length });
       },
       POST: ({ store, organization, body }) => {
         const input = parseCreateInput(parseJsonObject(body));
@@ -49,8 +51,17 @@ export const API_ROUTES: readonly Route<ApiContext>[] = [
         const outcome = await deliverTestEvent(webhook.url);
         // The webhook may have changed or gone while the delivery was in flight.
         const current = store.findWebhook(organization, id);
-        if (current) store.recordDelivery(current, outcome.success);
+        if (current && TEST_DELIVERIES_COUNT) store.recordDelivery(current, outcome.success);
         return jsonResponse(200, outcome);
+      },
+    },
+  },
+  {
+    pattern: /^\/agents$/,
+    methods: {
+      GET: ({ store, query }) => {
+        const agents = store.listAgents(query.get("provider") ?? undefined);
+        return jsonResponse(200, { agents: pageOf(agents, query), total: agents.length });
       },
     },
   },

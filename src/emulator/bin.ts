@@ -2,19 +2,23 @@
 /**
  * Runs the Preclinical emulator until SIGINT or SIGTERM:
  *
- *   preclinical-emulator [--port 0] [--host 127.0.0.1] [--api-key KEY[=ORGANIZATION]]... [--agent UUID]...
+ *   preclinical-emulator [--port 0] [--host 127.0.0.1] [--api-key KEY[=ORGANIZATION]]... [--agent UUID[=NAME]]...
+ *                        [--rate-limit N]
  *
  * Prints "Preclinical emulator listening on <base URL>" as its first line, then the API key(s) it accepts
  * and how it treats agents. Without --api-key it accepts EMULATOR_DEFAULT_API_KEY; keys without
  * "=ORGANIZATION" belong to organization "default". Without --agent it accepts every agent id, so a first
- * deploy of any program works; with --agent only those (an unknown one is then refused, as the API does).
+ * deploy of any program works; with --agent only those (an unknown one is then refused, as the API does),
+ * each named NAME when given. More agents (with providers, descriptions, inactive ones): POST
+ * /_emulator/agents.
  * Drive it through the /_emulator control endpoints (see control.ts).
  */
 import { parseArgs } from "node:util";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator, type EmulatorOptions } from "./server";
 
 const USAGE =
-  "usage: preclinical-emulator [--port 0] [--host 127.0.0.1] [--api-key KEY[=ORGANIZATION]]... [--agent UUID]...";
+  "usage: preclinical-emulator [--port 0] [--host 127.0.0.1] [--api-key KEY[=ORGANIZATION]]... " +
+  "[--agent UUID[=NAME]]... [--rate-limit N]";
 
 const HELP = `${USAGE}
 
@@ -22,7 +26,9 @@ A local emulator of the Preclinical webhooks API, for trying cdktf-preclinical-w
   --port N              port to listen on (0: a free one)
   --host H              address to listen on (default 127.0.0.1)
   --api-key KEY[=ORG]   an API key it accepts, once per key (default ${EMULATOR_DEFAULT_API_KEY})
-  --agent UUID          an agent it knows, once per agent; without any, every agent id is accepted
+  --agent UUID[=NAME]   an agent it knows (named NAME), once per agent; without any, every agent id is accepted
+  --rate-limit N        at most N requests per second per API key (bursts of N); beyond it 429 with
+                        Retry-After, nothing applied (default: no limit)
 Deploy against it with PRECLINICAL_API_URL=<the URL it prints> and PRECLINICAL_API_KEY=<the key>.
 Stops on Ctrl-C or SIGTERM.`;
 
@@ -35,6 +41,7 @@ export function parseCommandLine(args: string[]): EmulatorOptions & { help?: boo
       host: { type: "string", default: "127.0.0.1" },
       "api-key": { type: "string", multiple: true, default: [] },
       agent: { type: "string", multiple: true, default: [] },
+      "rate-limit": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -43,14 +50,26 @@ export function parseCommandLine(args: string[]): EmulatorOptions & { help?: boo
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port: ${values.port}`);
   const keys = values["api-key"].length > 0 ? values["api-key"] : [EMULATOR_DEFAULT_API_KEY];
+  const rate = values["rate-limit"] === undefined ? undefined : Number(values["rate-limit"]);
+  if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) {
+    throw new Error(`invalid --rate-limit: ${values["rate-limit"]} (requests per second per API key, above 0)`);
+  }
   return {
     port,
     host: values.host,
     organizations: Object.fromEntries(keys.map(parseApiKey)),
-    agents: values.agent.map((id) => ({ id })),
+    agents: values.agent.map(parseAgent),
     anyAgent: values.agent.length === 0,
+    ...(rate !== undefined && { rateLimit: { requestsPerSecond: rate } }),
     ...(values.help && { help: true }),
   };
+}
+
+function parseAgent(value: string): { id: string; name?: string } {
+  const at = value.indexOf("=");
+  const [id, name] = at < 0 ? [value, undefined] : [value.slice(0, at), value.slice(at + 1)];
+  if (id === "" || name === "") throw new Error(`invalid --agent: expected UUID or UUID=NAME`);
+  return { id, ...(name !== undefined && { name }) };
 }
 
 function parseApiKey(value: string): [string, string] {
@@ -79,7 +98,11 @@ async function main(): Promise<void> {
       `API key${keys.length > 1 ? "s" : ""}: ${keys.join(", ")}\n` +
       (options.anyAgent
         ? "Agents: every agent id is accepted (pass --agent UUID, once per agent, to accept only those)\n"
-        : `Agents: ${(options.agents ?? []).map((a) => a.id).join(", ")} (others are refused, as the API does)\n`) +
+        : `Agents: ${(options.agents ?? []).map((a) => (a.name ? `${a.id} (${a.name})` : a.id)).join(", ")} ` +
+          "(others are refused, as the API does)\n") +
+      (options.rateLimit
+        ? `Rate limit: ${options.rateLimit.requestsPerSecond} requests per second per API key (429 with Retry-After)\n`
+        : "") +
       `Try: PRECLINICAL_API_URL=${emulator.url} PRECLINICAL_API_KEY=${keys[0]} npx cdktf deploy\n`,
   );
 

@@ -21,6 +21,26 @@ const AgentBodySchema = z.strictObject({
   id: z.string().check(z.minLength(1)),
   name: z.optional(z.string()),
   provider: z.optional(z.string()),
+  description: z.optional(z.nullable(z.string())),
+  is_active: z.optional(z.boolean()),
+});
+
+const AgentsBodySchema = z.strictObject({ agents: z.array(AgentBodySchema) });
+
+const TestRunBodySchema = z.strictObject({
+  agent_id: z.string().check(z.minLength(1)),
+  organization: z.optional(z.string()),
+  status: z.optional(z.enum(["completed", "failed", "canceled"])),
+  name: z.optional(z.string()),
+  passed_count: z.optional(z.number().check(z.int(), z.nonnegative())),
+  failed_count: z.optional(z.number().check(z.int(), z.nonnegative())),
+  error_count: z.optional(z.number().check(z.int(), z.nonnegative())),
+});
+
+const HealthBodySchema = z.strictObject({
+  organization: z.optional(z.string()),
+  consecutive_failures: z.number().check(z.int(), z.nonnegative()),
+  last_triggered_at: z.optional(z.nullable(z.iso.datetime())),
 });
 
 /** A webhook in the control view: the API fields, its organization and whether it has a secret. */
@@ -62,10 +82,33 @@ export const CONTROL_ROUTES: readonly Route<ControlContext>[] = [
   {
     pattern: /^\/agents$/,
     methods: {
+      // One agent, or { "agents": [...] } for many at once.
       POST: ({ emulator, body }) => {
-        const agent = parseWithSchema(AgentBodySchema, parseJsonObject(body));
-        emulator.addAgent(agent);
-        return jsonResponse(201, agent);
+        const parsed = parseJsonObject(body);
+        const many = Array.isArray(parsed.agents);
+        const agents = parseWithSchema(many ? AgentsBodySchema : AgentBodySchema, parsed);
+        const added = ("agents" in agents ? agents.agents : [agents]).map((a) => emulator.addAgent(a));
+        return jsonResponse(201, many ? { agents: added } : added[0]);
+      },
+    },
+  },
+  {
+    // "Complete a test run for agent X": delivered to the webhook that serves the agent.
+    pattern: /^\/test-runs$/,
+    methods: {
+      POST: async ({ emulator, body }) => {
+        const { agent_id, organization, ...run } = parseWithSchema(TestRunBodySchema, parseJsonObject(body));
+        return jsonResponse(200, await emulator.completeTestRun(agent_id, run, organization));
+      },
+    },
+  },
+  {
+    // Seeds a failing (or healthy) webhook: its delivery counters, as deliveries would have left them.
+    pattern: /^\/webhooks\/([^/]+)\/health$/,
+    methods: {
+      PUT: ({ emulator, body }, [id]) => {
+        const { organization, ...health } = parseWithSchema(HealthBodySchema, parseJsonObject(body));
+        return jsonResponse(200, toControlWebhook(emulator.setDeliveryHealth(id, health, organization)));
       },
     },
   },

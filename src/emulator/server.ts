@@ -21,13 +21,25 @@ import {
   type EmulatorResponse,
   type Route,
 } from "./http";
+import { RateLimiter, rateLimitedResponse, type RateLimitSpec } from "./rate-limit";
 import { EmulatorStore } from "./store";
-import type { EmulatorAgent, EmulatorOptions, RequestLogEntry, SeedWebhookInput, StoredWebhook } from "./types";
+import { completeTestRun, type TestRunDelivery, type TestRunInput } from "./test-runs";
+import type {
+  ApiAgent,
+  EmulatorAgent,
+  EmulatorOptions,
+  RequestLogEntry,
+  SeedWebhookInput,
+  StoredWebhook,
+} from "./types";
 import { parseCreateInput } from "./validation";
 
 export { EmulatorError } from "./http";
 export type { ChaosSpec, FaultKind, FaultSpec } from "./faults";
+export type { TestRunDelivery, TestRunInput } from "./test-runs";
+export type { RateLimitSpec } from "./rate-limit";
 export type {
+  ApiAgent,
   ApiWebhook,
   CreatedWebhook,
   EmulatorAgent,
@@ -51,6 +63,7 @@ export class PreclinicalEmulator {
   private readonly organizationsByKey: ReadonlyMap<string, string>;
   private readonly store: EmulatorStore;
   private readonly faults = new FaultQueue();
+  private rateLimiter?: RateLimiter;
   private log: LogEntry[] = [];
   /** Requests held by a delay fault: the timer and how to cancel the wait. */
   private readonly delays = new Map<NodeJS.Timeout, () => void>();
@@ -68,6 +81,7 @@ export class PreclinicalEmulator {
       options.anyAgent,
     );
     for (const agent of options.agents ?? []) this.addAgent(agent);
+    this.setRateLimit(options.rateLimit);
     server.on("request", (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch(() => res.destroy());
     });
@@ -97,8 +111,14 @@ export class PreclinicalEmulator {
     });
   }
 
-  addAgent(agent: EmulatorAgent): void {
-    this.store.addAgent(agent);
+  /** Adds an agent to every organization (again: replaces it, last in the list); returns it as the API shows it. */
+  addAgent(agent: EmulatorAgent): ApiAgent {
+    return this.store.addAgent(agent);
+  }
+
+  /** The known agents as GET /agents lists them, oldest first. */
+  agents(): ApiAgent[] {
+    return this.store.listAgents();
   }
 
   /** The next `spec.times` (default 1) requests matching method/path get the fault; specs queue in order. */
@@ -109,6 +129,14 @@ export class PreclinicalEmulator {
   /** Gives a seeded random share of the requests a fault (queued faults still come first); undefined stops it. */
   setChaos(spec: ChaosSpec | undefined): void {
     this.faults.setChaos(spec);
+  }
+
+  /**
+   * Limits the requests per second of each API key (429 with Retry-After beyond it, nothing applied), or
+   * lifts the limit (undefined). Every key starts with a full bucket.
+   */
+  setRateLimit(spec: RateLimitSpec | undefined): void {
+    this.rateLimiter = spec ? new RateLimiter(spec) : undefined;
   }
 
   /** Drops queued faults and stops chaos. */
@@ -145,13 +173,44 @@ export class PreclinicalEmulator {
   }
 
   /**
-   * Drops webhooks, faults and the request log (agents stay). Requests still held by a delay fault are
-   * dropped, so that they cannot change the state after the reset.
+   * Completes a test run of `agentId`: POSTs the `test_run_completed` event to the webhook that serves the
+   * agent (its own, else the organization's; loopback URLs only) and records the delivery in that webhook's
+   * `last_triggered_at` and `consecutive_failures`. Throws EmulatorError for an unknown agent.
+   */
+  completeTestRun(
+    agentId: string,
+    run: TestRunInput = {},
+    organization = DEFAULT_ORGANIZATION,
+  ): Promise<TestRunDelivery> {
+    return completeTestRun(this.store, organization, agentId, run);
+  }
+
+  /** Sets a webhook's delivery counters, e.g. to seed a failing webhook; throws EmulatorError for an unknown id. */
+  setDeliveryHealth(
+    id: string,
+    health: { consecutive_failures: number; last_triggered_at?: string | null },
+    organization = DEFAULT_ORGANIZATION,
+  ): StoredWebhook {
+    const lastTriggeredAt =
+      health.last_triggered_at === undefined ? new Date().toISOString() : health.last_triggered_at;
+    return {
+      ...this.store.setDeliveryHealth(organization, id, {
+        consecutive_failures: health.consecutive_failures,
+        last_triggered_at: lastTriggeredAt,
+      }),
+    };
+  }
+
+  /**
+   * Drops webhooks, faults and the request log (agents and the rate limit stay, every key's bucket full
+   * again). Requests still held by a delay fault are dropped, so that they cannot change the state after
+   * the reset.
    */
   reset(): void {
     this.cancelDelays();
     this.store.clearWebhooks();
     this.faults.clear();
+    this.setRateLimit(this.rateLimiter?.spec);
     this.log = [];
   }
 
@@ -170,18 +229,27 @@ export class PreclinicalEmulator {
   private async handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? "GET";
     const apiPath = url.pathname.slice(API_BASE_PATH.length);
-    const organization = this.authenticate(req.headers.authorization);
-    const fault = this.faults.take(method, apiPath);
+    const key = bearerToken(req.headers.authorization);
+    const organization = key === undefined ? undefined : this.organizationsByKey.get(key);
     const entry: LogEntry = {
       method,
       path: url.pathname,
       query: redactedQuery(url.searchParams),
       status: "pending",
       ...(organization !== undefined && { organization }),
-      ...(fault !== undefined && { faulted: fault.kind }),
       at: new Date().toISOString(),
     };
     this.log.push(entry);
+    // Over the rate limit: refused before anything else, so that no queued fault is spent on it.
+    const retryAfter = this.rateLimiter?.take(key ?? "");
+    if (retryAfter !== undefined) {
+      entry.status = 429;
+      entry.rateLimited = true;
+      writeResponse(res, rateLimitedResponse(this.rateLimiter!.spec, retryAfter));
+      return;
+    }
+    const fault = this.faults.take(method, apiPath);
+    if (fault !== undefined) entry.faulted = fault.kind;
     const outcome = await this.answerWithFault(fault, () => this.answerApi(req, url, organization));
     entry.status = outcome === DROP ? "dropped" : outcome.status;
     if (outcome === DROP) res.destroy();
@@ -238,11 +306,6 @@ export class PreclinicalEmulator {
     });
   }
 
-  private authenticate(header: string | undefined): string | undefined {
-    const match = /^Bearer +(\S+) *$/i.exec(header ?? "");
-    return match ? this.organizationsByKey.get(match[1]) : undefined;
-  }
-
   /** Resolves true after `ms`, or false if reset() or close() cancels the wait first. */
   private sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
@@ -261,6 +324,11 @@ export class PreclinicalEmulator {
     }
     this.delays.clear();
   }
+}
+
+/** The API key of an Authorization header ("Bearer <key>"), if it has one. */
+function bearerToken(header: string | undefined): string | undefined {
+  return /^Bearer +(\S+) *$/i.exec(header ?? "")?.[1];
 }
 
 function isUnder(path: string, base: string): boolean {

@@ -1,24 +1,14 @@
 /** The emulator's state: agents and the webhooks of every organization, with the API's rules. */
 import { randomUUID } from "node:crypto";
-import { ErrorCodes, SCOPE_RULE_COUNTS_DISABLED } from "../api/assumptions";
+import { DISABLED_AGENT_WEBHOOK_OVERRIDES, ErrorCodes, SCOPE_RULE_COUNTS_DISABLED } from "../api/assumptions";
 import type { CreateWebhookRequest, UpdateWebhookRequest } from "../api/schemas";
 import { EmulatorError, notFound } from "./http";
-import type { ApiWebhook, CreatedWebhook, EmulatorAgent, EmulatorOptions, StoredWebhook } from "./types";
+import type { ApiAgent, ApiWebhook, CreatedWebhook, EmulatorAgent, EmulatorOptions, StoredWebhook } from "./types";
 
 type UnknownAgentAnswer = NonNullable<EmulatorOptions["unknownAgent"]>;
 
-/** An agent as GET /agents/{id} answers it. */
-export interface ApiAgent {
-  readonly id: string;
-  readonly provider: string;
-  readonly name: string;
-  readonly description: string | null;
-  readonly is_active: boolean;
-  readonly created_at: string;
-  readonly updated_at: string;
-}
-
 export class EmulatorStore {
+  /** In insertion order, which is creation order: the agents list is oldest first. */
   private readonly agents = new Map<string, ApiAgent>();
   /** In insertion order, which is creation order: lists are oldest first. */
   private webhooksById = new Map<string, StoredWebhook>();
@@ -35,13 +25,19 @@ export class EmulatorStore {
       id: agent.id,
       provider: agent.provider ?? "vapi",
       name: agent.name ?? `Agent ${agent.id.slice(0, 8)}`,
-      description: null,
-      is_active: true,
+      description: agent.description ?? null,
+      is_active: agent.is_active ?? true,
       created_at: now,
       updated_at: now,
     };
+    this.agents.delete(agent.id); // added again: a new agent, last in the list
     this.agents.set(agent.id, stored);
     return stored;
+  }
+
+  /** The agents, oldest first, or those of one provider. */
+  listAgents(provider?: string): ApiAgent[] {
+    return [...this.agents.values()].filter((agent) => provider === undefined || agent.provider === provider);
   }
 
   getAgent(id: string): ApiAgent {
@@ -112,6 +108,26 @@ export class EmulatorStore {
   deleteWebhook(organization: string, id: string): void {
     this.getWebhook(organization, id);
     this.webhooksById.delete(id);
+  }
+
+  /** The webhook that receives an agent's test runs: the agent's own, else the organization-level one. */
+  servingWebhook(organization: string, agentId: string): StoredWebhook | undefined {
+    const inScope = (scope: string | null) =>
+      this.listWebhooks(organization).find(
+        (w) =>
+          (scope === null ? w.agent_id === null : w.agent_id?.toLowerCase() === scope) &&
+          (w.is_enabled || DISABLED_AGENT_WEBHOOK_OVERRIDES || scope === null),
+      );
+    return inScope(agentId.toLowerCase()) ?? inScope(null);
+  }
+
+  /** Sets the delivery counters, as a run of failed (or successful) deliveries would have. */
+  setDeliveryHealth(
+    organization: string,
+    id: string,
+    health: Pick<StoredWebhook, "consecutive_failures" | "last_triggered_at">,
+  ): StoredWebhook {
+    return this.replace(this.getWebhook(organization, id), health);
   }
 
   recordDelivery(webhook: StoredWebhook, success: boolean): StoredWebhook {

@@ -1,13 +1,18 @@
 /** Public types of the emulator (re-exported by server.ts and index.ts). */
 import type { FaultKind } from "./faults";
+import type { RateLimitSpec } from "./rate-limit";
 
-/** An agent every organization of the emulator knows. */
+/** An agent every organization of the emulator knows (fields named as the API names them). */
 export interface EmulatorAgent {
   readonly id: string;
   /** Defaults to "Agent <first 8 characters of id>". */
   readonly name?: string;
   /** Defaults to "vapi". */
   readonly provider?: string;
+  /** Defaults to null. */
+  readonly description?: string | null;
+  /** Defaults to true. */
+  readonly is_active?: boolean;
 }
 
 export interface EmulatorOptions {
@@ -23,6 +28,19 @@ export interface EmulatorOptions {
   readonly anyAgent?: boolean;
   /** How an unknown agent_id on create is answered; default { status: 404, code: "NOT_FOUND" }. */
   readonly unknownAgent?: { status: 400 | 404; code: "NOT_FOUND" | "AGENT_NOT_FOUND" };
+  /** Requests per second per API key, answered 429 with Retry-After beyond it; default no limit. */
+  readonly rateLimit?: RateLimitSpec;
+}
+
+/** An agent as GET /agents and GET /agents/{id} answer it. */
+export interface ApiAgent {
+  readonly id: string;
+  readonly provider: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly is_active: boolean;
+  readonly created_at: string;
+  readonly updated_at: string;
 }
 
 /** A webhook as GET answers it: every documented field, never the secret. */
@@ -68,6 +86,8 @@ export interface RequestLogEntry {
   /** The organization of the API key, if the key was valid. */
   readonly organization?: string;
   readonly faulted?: FaultKind["kind"];
+  /** True when the rate limit refused it (status 429, nothing applied). */
+  readonly rateLimited?: boolean;
   /** When the request arrived (ISO-8601). */
   readonly at: string;
 }

@@ -1,9 +1,10 @@
 /**
- * Validation of webhook request bodies, shared by create, update and seeding. Shapes come from the
- * shared request schemas; the field bounds from ../api/rules.ts (apiAccepts).
+ * Validation of webhook request bodies, shared by create, update and seeding, and of the paging
+ * parameters of the lists. Shapes come from the shared request schemas; the field bounds from
+ * ../api/rules.ts (apiAccepts); the page size from ../api/assumptions.ts.
  */
 import { safeParse, type core } from "zod/mini";
-import { ErrorCodes, PUT_ACCEPTS_NULL_DESCRIPTION } from "../api/assumptions";
+import { ErrorCodes, PAGE_LIMIT, PUT_ACCEPTS_NULL_DESCRIPTION } from "../api/assumptions";
 import { API_RULE_TEXT, apiAccepts } from "../api/rules";
 import {
   CreateWebhookRequestSchema,
@@ -35,6 +36,26 @@ export function parseUpdateInput(body: Record<string, unknown>): UpdateWebhookRe
   const input = parseWithSchema(UpdateWebhookRequestSchema, body);
   checkFieldRules(input);
   return input;
+}
+
+/**
+ * The page of `items` that `limit` (1 or more; more than PAGE_LIMIT is served as PAGE_LIMIT, and none
+ * means PAGE_LIMIT) and `offset` (0 or more; default 0) ask for. Other values are INVALID_FIELD_VALUE.
+ */
+export function pageOf<T>(items: readonly T[], query: URLSearchParams): T[] {
+  const limit = Math.min(count(query, "limit", 1) ?? PAGE_LIMIT, PAGE_LIMIT);
+  const offset = count(query, "offset", 0) ?? 0;
+  return items.slice(offset, offset + limit);
+}
+
+function count(query: URLSearchParams, name: string, least: number): number | undefined {
+  const text = query.get(name);
+  if (text === null) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < least) {
+    throw invalidField(name, `${name} must be an integer of at least ${least}, got ${JSON.stringify(text)}`);
+  }
+  return value;
 }
 
 /**

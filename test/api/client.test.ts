@@ -1,9 +1,14 @@
 /** The client's operations against the emulator: what each sends, returns and throws. */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { PreclinicalClient, isAgentNotFound, isAlreadyExists, isNotFound, PreclinicalApiError } from "../../src/api";
-import { AGENT_A, AGENT_B, UNKNOWN_AGENT, UNKNOWN_AGENT_ANSWERS } from "../support/agents";
-import { client, useApiClients } from "../support/api-client";
+import {
+  PreclinicalApiError,
+  PreclinicalClient,
+  PreclinicalResponseError,
+  isAgentNotFound,
+  isAlreadyExists,
+  isNotFound,
+} from "../../src/api";
+import { AGENT_A, AGENT_B, UNKNOWN_AGENT, UNKNOWN_AGENT_ANSWERS, UNKNOWN_WEBHOOK_ID } from "../support/agents";
+import { client, useApiClients, withJsonServer } from "../support/api-client";
 import { apiRequests, emulator, withEmulator } from "../support/emulator";
 import { SECRET } from "../support/inputs";
 
@@ -169,21 +174,33 @@ describe("a create whose answer was lost", () => {
   });
 });
 
-describe("a paged webhook list", () => {
-  test("is refused, not read as complete: an occupied scope must not look free", async () => {
-    const server = createServer((_req, res) => {
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ webhooks: [], total: 150 }));
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const api = client({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1` });
-    try {
-      const err = await api.findScopeWebhook(null).catch((e) => e);
-      expect(err.code).toBe("API_CONTRACT_VIOLATION");
-      expect(err.message).toContain("GET /webhooks returned 0 of 150 webhooks");
-    } finally {
-      await api.close();
-      await new Promise((r) => server.close(r));
-    }
+describe("a test delivery's answer", () => {
+  test.each([
+    ["as documented", { success: false, message: "HTTP 500", http_status: 500 }],
+    ["with http_status null (unreachable)", { success: false, message: "ECONNREFUSED", http_status: null }],
+    ["without http_status (unreachable)", { success: false, message: "ECONNREFUSED" }],
+    ["without a message", { success: true, http_status: 204 }],
+    ["with a null message and fields of its own", { success: true, message: null, http_status: 200, ms: 12 }],
+  ])("is read %s", async (_, body) => {
+    await withJsonServer(
+      () => body,
+      async (api) => {
+        expect(await api.testWebhook(UNKNOWN_WEBHOOK_ID)).toEqual(body);
+      },
+    );
+  });
+
+  test.each([
+    ["without success", { message: "ok", http_status: 200 }],
+    ["with http_status as text", { success: false, message: "x", http_status: "500" }],
+  ])("is refused %s, naming the field", async (_, body) => {
+    await withJsonServer(
+      () => body,
+      async (api) => {
+        const err = await api.testWebhook(UNKNOWN_WEBHOOK_ID).catch((e) => e);
+        expect(err).toBeInstanceOf(PreclinicalResponseError);
+        expect(err.message).toMatch(/does not match the documented schema \((success|http_status):/);
+      },
+    );
   });
 });

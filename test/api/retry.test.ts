@@ -27,8 +27,12 @@ describe("backoffDelayMs", () => {
     expect(backoffDelayMs(DEFAULT_RETRY_POLICY, 3, undefined, () => 0.5)).toBe(400);
   });
 
-  test("Retry-After wins over backoff and is capped at maxRetryAfterMs", () => {
-    expect(backoffDelayMs(DEFAULT_RETRY_POLICY, 1, 7000)).toBe(7000);
-    expect(backoffDelayMs(DEFAULT_RETRY_POLICY, 1, 3_600_000)).toBe(DEFAULT_RETRY_POLICY.maxRetryAfterMs);
+  test("Retry-After is the least wait, capped at maxRetryAfterMs, with the backoff's jitter on top", () => {
+    const none = () => 0;
+    const top = () => 1;
+    expect(backoffDelayMs(DEFAULT_RETRY_POLICY, 1, 7000, none)).toBe(7000);
+    expect(backoffDelayMs(DEFAULT_RETRY_POLICY, 1, 7000, top)).toBe(7200);
+    expect(backoffDelayMs(DEFAULT_RETRY_POLICY, 3, 1000, () => 0.5)).toBe(1400);
+    expect(backoffDelayMs(DEFAULT_RETRY_POLICY, 1, 3_600_000, none)).toBe(DEFAULT_RETRY_POLICY.maxRetryAfterMs);
   });
 });

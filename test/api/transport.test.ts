@@ -54,6 +54,40 @@ describe("retries", () => {
     expect(apiRequests()).toHaveLength(3);
   });
 
+  test("answers 429 do not count toward maxAttempts: the client comes back until the limit lets it through", async () => {
+    emulator.injectFault({ path: "/webhooks", times: 4, fault: { kind: "status", status: 429, retryAfter: "0" } });
+    emulator.injectFault({ path: "/webhooks", fault: { kind: "status", status: 503 } });
+    const lines: string[] = [];
+    const hooks = await client({
+      retry: { maxAttempts: 2, baseDelayMs: 1 },
+      debug: (l) => lines.push(l),
+    }).listWebhooks();
+    expect(hooks).toEqual([]);
+    expect(apiRequests().map((r) => r.status)).toEqual([429, 429, 429, 429, 503, 200]);
+    expect(lines[4]).toMatch(/^GET \/webhooks: 503 \(attempt 1\/2, and 4 rate-limited\), retrying in \d+ ms$/);
+    expect(lines[5]).toBe("GET /webhooks: 200 (attempt 2/2, and 4 rate-limited)");
+  });
+
+  test("with rateLimitUntilDeadline off, answers 429 count like any other", async () => {
+    emulator.injectFault({ path: "/webhooks", times: 5, fault: { kind: "status", status: 429, retryAfter: "0" } });
+    const err = await client({ retry: { maxAttempts: 3, baseDelayMs: 1, rateLimitUntilDeadline: false } })
+      .listWebhooks()
+      .catch((e) => e);
+    expect(err.message).toMatch(/^GET \/webhooks failed: 429 .+\(after 3 attempts\)$/);
+    expect(apiRequests()).toHaveLength(3);
+  });
+
+  test("rate-limited retries still end at the deadline", async () => {
+    emulator.injectFault({ path: "/webhooks", times: 100, fault: { kind: "status", status: 429, retryAfter: "0" } });
+    const started = Date.now();
+    const err = await client({ deadlineMs: 600, retry: { baseDelayMs: 50, maxDelayMs: 100 } })
+      .listWebhooks()
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(PreclinicalNetworkError);
+    expect(err.message).toMatch(/deadline/);
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
   test("a dropped connection on a read is retried", async () => {
     emulator.injectFault({ method: "GET", path: "/webhooks", fault: { kind: "drop" } });
     expect(await client().listWebhooks()).toEqual([]);

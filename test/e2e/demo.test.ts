@@ -13,7 +13,7 @@ function gitStatus(): string {
 }
 
 describeWithTerraform("npm run demo", () => {
-  test("deploys the example, shows a change made in the UI in cdktf diff and repairs it, updates one webhook in place, destroys, and leaves nothing behind", async () => {
+  test("deploys the example, shows a change made in the UI in cdktf diff and repairs it, shows a delivery arriving and the health warning after the receiver fails, updates one webhook in place, destroys, and leaves nothing behind", async () => {
     const before = gitStatus();
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
       execFile(
@@ -38,6 +38,14 @@ describeWithTerraform("npm run demo", () => {
     const url = /Started the Preclinical emulator at (\S+)/.exec(stdout)![1];
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
 
+    const receiver = /and a webhook receiver at (\S+):/.exec(stdout)![1];
+    expect(receiver).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    // The first deploy verified the triage webhook's delivery: the receiver got the test event
+    const firstDeploy = stdout.split("==> cdktf deploy: creating")[1].split("==>")[0];
+    expect(firstDeploy).toContain("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.");
+    expect(firstDeploy).toContain("the receiver got: test (is_test: true)");
+
     // After the first deploy: three webhooks, one per scope, all enabled
     const afterDeploy = stdout.split("==> The Preclinical API now holds:")[1].split("==>")[0];
     const rows = afterDeploy
@@ -47,7 +55,7 @@ describeWithTerraform("npm run demo", () => {
       .map((l) => l.trim().split(/\s{2,}/));
     expect(rows.map(([scope, hookUrl, enabled]) => [scope, hookUrl, enabled])).toEqual([
       ["agent intake", "https://hooks.example.com/preclinical/intake", "true"],
-      ["agent triage", "https://hooks.example.com/preclinical/triage", "true"],
+      ["agent triage", `${receiver}/triage`, "true"],
       ["organization", "https://hooks.example.com/preclinical", "true"],
     ]);
     const triageId = rows[1][3];
@@ -63,13 +71,23 @@ describeWithTerraform("npm run demo", () => {
     expect(diff).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
     expect(stdout).toContain(`organization: same id ${orgId}, url and enabled restored: repaired in place`);
 
+    // A completed test run arrives at the receiver; after it fails twice, the diff warns
+    expect(stdout).toContain("the receiver got: test_run_completed (triage, pass rate 90%), answered HTTP 200");
+    expect(stdout).toContain("triage webhook: consecutive_failures = 2");
+    const healthDiff = stdout.split("==> cdktf diff: the refresh warns")[1].split("==>")[0];
+    expect(healthDiff).toContain(`Warning: Preclinical webhook deliveries are failing (webhook ${triageId})`);
+    expect(healthDiff.replace(/\s+/g, " ")).toContain("failed its last 2 deliveries (consecutive_failures = 2;");
+    expect(healthDiff).toContain("No changes.");
+
     // After the second deploy: the same triage webhook, now disabled
-    expect(stdout).toMatch(
-      new RegExp(`agent triage\\s+https://hooks\\.example\\.com/preclinical/triage\\s+false\\s+${triageId}`),
-    );
+    expect(stdout).toMatch(new RegExp(`agent triage\\s+${receiver}/triage\\s+false\\s+${triageId}`));
     expect(stdout).toContain(`triage: same id ${triageId}, enabled true -> false: updated in place`);
     expect(stdout.split("==> cdktf deploy with TF_VAR_triage_enabled=false")[1]).toContain(
-      "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.",
+      // The webhook is updated in place; its delivery test is replaced by one that is not run (disabled).
+      "Apply complete! Resources: 1 added, 1 changed, 1 destroyed.",
+    );
+    expect(stdout.split("==> cdktf deploy with TF_VAR_triage_enabled=false")[1]).toContain(
+      "Warning: Webhook delivery not tested",
     );
 
     // After destroy: nothing left, and the emulator is stopped

@@ -88,9 +88,22 @@ describe("parseCommandLine", () => {
       agents: [],
       anyAgent: true,
     });
+    expect(parseCommandLine(["--agent", `${AGENT_A}=Healthcare Assistant`, "--agent", "x=a=b"]).agents).toEqual([
+      { id: AGENT_A, name: "Healthcare Assistant" },
+      { id: "x", name: "a=b" },
+    ]);
+    expect(() => parseCommandLine(["--agent", `${AGENT_A}=`])).toThrow(/--agent: expected UUID or UUID=NAME/);
     expect(parseCommandLine(["--help"])).toMatchObject({ help: true });
     expect(() => parseCommandLine(["--port", "x"])).toThrow(/--port/);
     expect(() => parseCommandLine(["--bogus"])).toThrow();
+  });
+
+  test("turns --rate-limit into requests per second per key, and refuses a rate that is not above 0", () => {
+    expect(parseCommandLine(["--rate-limit", "2.5"])).toMatchObject({ rateLimit: { requestsPerSecond: 2.5 } });
+    expect(parseCommandLine([])).not.toHaveProperty("rateLimit");
+    for (const bad of ["0", "-1", "fast"]) {
+      expect(() => parseCommandLine([`--rate-limit=${bad}`])).toThrow(`invalid --rate-limit: ${bad}`);
+    }
   });
 });
 

@@ -23,7 +23,7 @@ describe("providerHandlers: failures become diagnostics", () => {
     const wire = overTheWire("ReadResource", answer);
     expect(wire.diagnostics).toHaveLength(1);
     expect(wire.diagnostics[0].severity).toBe("ERROR");
-    expect(wire.diagnostics[0].summary).toBe("The preclinical provider failed in ReadResource");
+    expect(wire.diagnostics[0].summary).toBe("The fake provider failed in ReadResource");
     expect(wire.diagnostics[0].detail).toContain("TypeError: cannot read properties of undefined");
     expect(wire.diagnostics[0].detail).toContain("This is a bug in the provider");
     // The cause and its stack are logged for TF_LOG=debug.
@@ -36,7 +36,7 @@ describe("providerHandlers: failures become diagnostics", () => {
     const bad = { msgpack: Buffer.from(msgpackEncode({ name: 42 })) };
     const answer = await handlers.PlanResourceChange({ type_name: "fake_thing", config: bad, proposed_new_state: bad });
     expect(answer.diagnostics).toHaveLength(1);
-    expect(answer.diagnostics[0].summary).toBe("The preclinical provider failed in PlanResourceChange");
+    expect(answer.diagnostics[0].summary).toBe("The fake provider failed in PlanResourceChange");
     expect(answer.diagnostics[0].detail).toMatch(/attribute "name" should be a string, got number/);
     expect(calls.plan).toHaveLength(0);
   });
@@ -89,10 +89,17 @@ describe("providerHandlers: failures become diagnostics", () => {
     ]);
   });
 
-  test("an rpc the provider does not serve answers an error diagnostic", async () => {
-    const answer = overTheWire("ReadDataSource", await unsupported("ReadDataSource")({}));
+  test("an rpc the provider does not serve answers an error diagnostic naming what it does serve", async () => {
+    const { provider } = fakeProvider();
+    const answer = overTheWire("MoveResourceState", await unsupported("MoveResourceState", provider)({}));
     expect(answer.diagnostics).toEqual([
-      expect.objectContaining({ severity: "ERROR", summary: "ReadDataSource is not supported" }),
+      expect.objectContaining({
+        severity: "ERROR",
+        summary: "MoveResourceState is not supported",
+        detail:
+          "The fake provider serves resource fake_thing, data source fake_things, and no MoveResourceState. " +
+          "Check the configuration.",
+      }),
     ]);
   });
 });

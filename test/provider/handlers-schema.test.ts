@@ -44,10 +44,32 @@ describe("providerHandlers: schema and metadata", () => {
     }
   });
 
-  test("GetMetadata lists the resource types and no data sources", async () => {
+  test("GetMetadata lists the resource types and the data source types", async () => {
     const answer = overTheWire("GetMetadata", await handlers.GetMetadata({}));
     expect(answer.resources).toEqual([{ type_name: "fake_thing" }]);
-    expect(answer.data_sources).toEqual([]);
+    expect(answer.data_sources).toEqual([{ type_name: "fake_things" }]);
     expect(answer.diagnostics).toEqual([]);
+  });
+
+  test("GetProviderSchema gives each data source its schema, collection types as Terraform's type JSON", async () => {
+    const answer = overTheWire("GetProviderSchema", await handlers.GetProviderSchema({}));
+    expect(Object.keys(answer.data_source_schemas)).toEqual(["fake_things"]);
+    const block = answer.data_source_schemas.fake_things.block;
+    expect(block.description).toBe("Things.");
+    const byName = Object.fromEntries((block.attributes as Record<string, any>[]).map((a) => [a.name, a]));
+    expect(JSON.parse(Buffer.from(byName.things.type).toString())).toEqual([
+      "list",
+      ["object", { id: "string", name: "string", size: "number" }],
+    ]);
+    expect(Buffer.from(byName.tags.type).toString()).toBe('["map","string"]');
+    expect(byName.things).toMatchObject({ computed: true, optional: false, required: false });
+    expect(byName.prefix).toMatchObject({ optional: true, computed: false });
+  });
+
+  test("a provider without data sources answers an empty list and no schemas", async () => {
+    const { provider: bare } = fakeProvider();
+    const without = providerHandlers({ ...bare, dataSources: undefined }, memoryLogger().log);
+    expect(overTheWire("GetMetadata", await without.GetMetadata({})).data_sources).toEqual([]);
+    expect(overTheWire("GetProviderSchema", await without.GetProviderSchema({})).data_source_schemas).toEqual({});
   });
 });

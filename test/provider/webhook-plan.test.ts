@@ -6,7 +6,7 @@
 import { messages } from "../../src/messages";
 import { DiagnosticsError } from "../../src/provider/protocol/definition";
 import { UNKNOWN } from "../../src/provider/protocol/values";
-import { AGENT_A, AGENT_B, UNKNOWN_AGENT } from "../support/agents";
+import { AGENT_A, AGENT_B, AGENT_C, UNKNOWN_AGENT } from "../support/agents";
 import { URL_2, stateOf, useWebhookEmulator, webhook } from "../support/webhook-resource";
 import { SECRET, SECRET_2 } from "../support/inputs";
 import { KEY } from "../support/emulator";
@@ -110,11 +110,44 @@ describe("plan", () => {
 });
 
 describe("plan-time checks of a create", () => {
-  test("passes a free scope of a known agent after one agent read and one list", async () => {
+  test("passes a free scope of a known agent after one agents list and one webhooks list", async () => {
     const config = webhook({ agent_id: AGENT_A });
     const result = await resourceWith().plan({ prior: null, proposed: config, config });
     expect(result.diagnostics).toEqual([]);
-    expect(requestLines()).toEqual([`GET /agents/${AGENT_A}`, "GET /webhooks"]);
+    expect(requestLines()).toEqual(["GET /agents", "GET /webhooks"]);
+  });
+
+  test("the creates of one process share one agents list, whatever the number of agent webhooks", async () => {
+    const resource = resourceWith();
+    const plans = [AGENT_A, AGENT_B, AGENT_A.toUpperCase()].map((agent_id) => {
+      const config = webhook({ agent_id });
+      return resource.plan({ prior: null, proposed: config, config });
+    });
+    for (const result of await Promise.all(plans)) expect(result.diagnostics).toEqual([]);
+    expect(requestLines()).toEqual(["GET /agents", "GET /webhooks"]);
+  });
+
+  test("an agent created after the list was read is found with one GET /agents/{id}, asked once", async () => {
+    const resource = resourceWith();
+    const first = webhook({ agent_id: AGENT_A });
+    await resource.plan({ prior: null, proposed: first, config: first });
+    env.emulator.addAgent({ id: AGENT_C, name: "Created since" });
+    for (let i = 0; i < 2; i++) {
+      const later = webhook({ agent_id: AGENT_C });
+      expect((await resource.plan({ prior: null, proposed: later, config: later })).diagnostics).toEqual([]);
+    }
+    expect(requestLines()).toEqual(["GET /agents", "GET /webhooks", `GET /agents/${AGENT_C}`]);
+  });
+
+  test("an agents list the API answers wrongly falls back to one GET /agents/{id} per agent", async () => {
+    env.emulator.injectFault({ method: "GET", path: /^\/agents$/, fault: { kind: "badSchema" }, times: 5 });
+    const config = webhook({ agent_id: AGENT_A });
+    const result = await resourceWith().plan({ prior: null, proposed: config, config });
+    expect(result.diagnostics).toEqual([]);
+    expect(requestLines().filter((line) => line.startsWith("GET /agents"))).toEqual([
+      "GET /agents",
+      `GET /agents/${AGENT_A}`,
+    ]);
   });
 
   test("fails on an unknown agent with an error on agent_id", async () => {
@@ -136,7 +169,9 @@ describe("plan-time checks of a create", () => {
     const result = await resourceWith().plan({ prior: null, proposed: config, config });
     expect(result.diagnostics).toHaveLength(1);
     expect(result.diagnostics?.[0]).toMatchObject({ severity: "error", attribute: "agent_id" });
-    expect(result.diagnostics?.[0].detail).toBe(messages.scopeHeld(AGENT_A, holder));
+    // The agent is named as the organization knows it: a reviewer need not look its id up.
+    expect(result.diagnostics?.[0].detail).toBe(messages.scopeHeld(AGENT_A, holder, "Triage bot"));
+    expect(result.diagnostics?.[0].detail).toContain('agent 6ba7b810-9dad-11d1-80b4-00c04fd430c8 ("Triage bot")');
     expect(result.diagnostics?.[0].detail).toContain(holder.id);
   });
 
@@ -151,8 +186,6 @@ describe("plan-time checks of a create", () => {
 
   test("counts an agent's scope held under another spelling of the agent id as held", async () => {
     const holder = seed({ agent_id: AGENT_A });
-    // The emulator looks agents up verbatim: let it know the upper-case spelling, so the scope check is reached.
-    env.emulator.addAgent({ id: AGENT_A.toUpperCase() });
     const config = webhook({ agent_id: AGENT_A.toUpperCase() });
     const result = await resourceWith().plan({ prior: null, proposed: config, config });
     expect(result.diagnostics?.[0]?.detail).toContain(holder.id);
@@ -163,7 +196,11 @@ describe("plan-time checks of a create", () => {
     const config = webhook({ agent_id: AGENT_A, adopt_existing: true });
     const result = await resourceWith().plan({ prior: null, proposed: config, config });
     expect(result.diagnostics).toEqual([
-      { severity: "warning", summary: "Existing webhook will be adopted", detail: messages.willAdopt(AGENT_A, holder) },
+      {
+        severity: "warning",
+        summary: "Existing webhook will be adopted",
+        detail: messages.willAdopt(AGENT_A, holder, "Triage bot"),
+      },
     ]);
   });
 

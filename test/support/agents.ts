@@ -20,3 +20,20 @@ export const UNKNOWN_AGENT_ANSWERS = [
   [400, "AGENT_NOT_FOUND"],
   [404, "AGENT_NOT_FOUND"],
 ] as const;
+
+/** The i-th of a numbered set of agents: a well-formed UUID that no other fixture uses. */
+export function numberedAgentId(i: number): string {
+  return `a9e17000-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
+}
+
+/**
+ * `count` agents for an emulator's `agents` option, numbered from 1, named "Agent 001", "Agent 002", ...;
+ * every tenth on "livekit", the others on "vapi", so that a `provider` filter has something to leave out.
+ */
+export function numberedAgents(count: number): { id: string; name: string; provider: string }[] {
+  return Array.from({ length: count }, (_, k) => ({
+    id: numberedAgentId(k + 1),
+    name: `Agent ${String(k + 1).padStart(3, "0")}`,
+    provider: (k + 1) % 10 === 0 ? "livekit" : "vapi",
+  }));
+}

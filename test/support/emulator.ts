@@ -25,16 +25,18 @@ export let emulator: PreclinicalEmulator;
 
 /**
  * Starts the shared emulator before the file's tests (by default it knows AGENT_A, named "Triage bot", and
- * AGENT_B; `options` for other agents or organizations), resets it after each test and closes it after the
- * last. Call it once, at the top level of a test file.
+ * AGENT_B; `options` for other agents or organizations), resets it after each test (unless told not to) and
+ * closes it after the last. Call it once, at the top level of a test file.
  */
 export function useSharedEmulator(
   options: EmulatorOptions = { agents: [{ id: AGENT_A, name: "Triage bot" }, { id: AGENT_B }] },
+  /** false: the file's tests are one story over one workspace, and the webhooks stay between them. */
+  { resetAfterEach = true }: { resetAfterEach?: boolean } = {},
 ): void {
   beforeAll(async () => {
     emulator = await PreclinicalEmulator.start(options);
   });
-  afterEach(() => emulator.reset());
+  if (resetAfterEach) afterEach(() => emulator.reset());
   afterAll(() => emulator.close());
 }
 

@@ -1,7 +1,8 @@
 /**
  * What the tests of the tfplugin6 Provider handlers (test/provider/handlers-*.test.ts) drive them with: a
- * small fake ProviderDefinition with one resource type, `fake_thing`, that records each call; a logger that
- * keeps its lines; and the real protobuf message types, to see an answer as Terraform receives it.
+ * small fake ProviderDefinition with one resource type, `fake_thing`, and one data source, `fake_things` (a
+ * list of objects and a map), that record each call; a logger that keeps its lines; and the real protobuf
+ * message types, to see an answer as Terraform receives it.
  */
 import * as protobuf from "protobufjs";
 import { encodeObject, type ObjectType } from "../../src/provider/protocol/codec";
@@ -10,13 +11,14 @@ import {
   type ApplyRequest,
   type BlockSchema,
   type ClientInfo,
+  type DataSourceDefinition,
   type PlanRequest,
   type ProviderDefinition,
   type ResourceDefinition,
 } from "../../src/provider/protocol/definition";
 import { Logger } from "../../src/provider/protocol/logger";
 import { TFPLUGIN6_PROTO } from "../../src/provider/protocol/proto/tfplugin6";
-import { UNKNOWN, type ObjectValue } from "../../src/provider/protocol/values";
+import { UNKNOWN, listOf, mapOf, objectOf, type ObjectValue } from "../../src/provider/protocol/values";
 
 /** The schema of `fake_thing`: a computed id, a required name, a write-only token, an optional size and flag. */
 export const THING_SCHEMA: BlockSchema = {
@@ -31,6 +33,21 @@ export const THING_SCHEMA: BlockSchema = {
   },
 };
 export const THING: ObjectType = objectType(THING_SCHEMA);
+/** The schema of `fake_things`: a filter in, a computed list of objects and a map of tags out. */
+export const THINGS_SCHEMA: BlockSchema = {
+  version: 0,
+  description: "Things.",
+  attributes: {
+    prefix: { type: "string", optional: true, description: "Only names starting with this." },
+    things: {
+      type: listOf(objectOf({ id: "string", name: "string", size: "number" })),
+      computed: true,
+      description: "The things.",
+    },
+    tags: { type: mapOf("string"), optional: true, computed: true, description: "Tags." },
+  },
+};
+export const THINGS: ObjectType = objectType(THINGS_SCHEMA);
 export const PROVIDER_SCHEMA: BlockSchema = {
   version: 0,
   description: "A fake provider.",
@@ -44,16 +61,31 @@ export interface Calls {
   apply: ApplyRequest[];
   read: ObjectValue[];
   import: string[];
+  validateData: ObjectValue[];
+  readData: ObjectValue[];
   configure: { config: ObjectValue; client: ClientInfo }[];
   stop: number;
 }
 
 /** The fake provider, its `fake_thing` resource's methods replaced by `overrides`; `calls` records the calls. */
-export function fakeProvider(overrides: Partial<ResourceDefinition> = {}): {
+export function fakeProvider(
+  overrides: Partial<ResourceDefinition> = {},
+  dataOverrides: Partial<DataSourceDefinition> = {},
+): {
   provider: ProviderDefinition;
   calls: Calls;
 } {
-  const calls: Calls = { validate: [], plan: [], apply: [], read: [], import: [], configure: [], stop: 0 };
+  const calls: Calls = {
+    validate: [],
+    plan: [],
+    apply: [],
+    read: [],
+    import: [],
+    validateData: [],
+    readData: [],
+    configure: [],
+    stop: 0,
+  };
   const thing: ResourceDefinition = {
     schema: THING_SCHEMA,
     validate: (config, client) => {
@@ -78,10 +110,29 @@ export function fakeProvider(overrides: Partial<ResourceDefinition> = {}): {
     },
     ...overrides,
   };
+  const things: DataSourceDefinition = {
+    schema: THINGS_SCHEMA,
+    validate: (config) => {
+      calls.validateData.push(config);
+      return [];
+    },
+    read: async (config) => {
+      calls.readData.push(config);
+      return {
+        state: {
+          ...config,
+          things: [{ id: "t-1", name: `${String(config.prefix ?? "")}one`, size: 1 }],
+          tags: { a: "b" },
+        },
+      };
+    },
+    ...dataOverrides,
+  };
   const provider: ProviderDefinition = {
     typeName: "fake",
     schema: PROVIDER_SCHEMA,
     resources: { fake_thing: thing },
+    dataSources: { fake_things: things },
     validate: () => [],
     configure: async (config, client) => {
       calls.configure.push({ config, client });

@@ -25,7 +25,7 @@ export class HclWorkspace {
   public readonly log: string[] = [];
   private initialized = false;
 
-  constructor(private readonly env: Record<string, string>) {
+  constructor(public readonly env: Record<string, string>) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "preclinical-provider-e2e-"));
     installProvider(this.dir, { platforms: [terraformPlatform()], hosts: ["registry.terraform.io"] });
   }

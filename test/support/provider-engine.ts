@@ -37,15 +37,20 @@ export interface ProgramOptions {
   readonly apiUrl: string;
   /** Declares the secret's variable ephemeral (Terraform 1.10+): then webhooks must set `secretVersion`. */
   readonly ephemeralSecret?: boolean;
+  /** The connection's `requestTimeoutMs`; default 2000. */
+  readonly requestTimeoutMs?: number;
 }
 
 /** A program that declares `decls` on one connection, with the secret from a sensitive TerraformVariable. */
-export function webhookProgram({ engine, apiUrl, ephemeralSecret }: ProgramOptions, ...decls: Decl[]): Program {
+export function webhookProgram(
+  { engine, apiUrl, ephemeralSecret, requestTimeoutMs = 2000 }: ProgramOptions,
+  ...decls: Decl[]
+): Program {
   return (stack: TerraformStack) => {
     const connection = new PreclinicalConnection(stack, "preclinical", {
       engine,
       apiUrl,
-      requestTimeoutMs: 2000,
+      requestTimeoutMs,
       deadlineMs: 10000,
     });
     const secret = new TerraformVariable(stack, SECRET_VARIABLE, { type: "string", sensitive: true });

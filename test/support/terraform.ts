@@ -1,7 +1,8 @@
 /**
  * Runs real cdktf synthesis and the real terraform binary against a stack, for end-to-end tests.
- * Each Workspace has its own folder and an absolute local state path, so successive deploys of changed
- * programs share one state, as successive `cdktf deploy` runs of a pipeline do.
+ * Each Workspace has its own folder and an absolute local state path (or the backend it is given, such as a
+ * PgBackend), so successive deploys of changed programs share one state, as successive `cdktf deploy` runs of
+ * a pipeline do.
  */
 import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -37,6 +38,9 @@ export interface RunResult {
 
 export type Program = (stack: TerraformStack) => void;
 
+/** Declares a stack's backend; the default is a LocalBackend at the workspace's `statePath`. */
+export type Backend = (stack: TerraformStack) => void;
+
 export class Workspace {
   public readonly dir: string;
   public readonly statePath: string;
@@ -55,6 +59,7 @@ export class Workspace {
     private readonly env: Record<string, string>,
     private readonly stackName = "webhooks",
     private readonly oneOutdir = false,
+    private readonly backend?: Backend,
   ) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "preclinical-e2e-"));
     this.statePath = path.join(this.dir, "terraform.tfstate");
@@ -65,7 +70,8 @@ export class Workspace {
     const outdir = path.join(this.dir, this.oneOutdir ? "cdktf.out" : `synth-${++this.synths}`);
     const app = new App({ outdir });
     const stack = new TerraformStack(app, this.stackName);
-    new LocalBackend(stack, { path: this.statePath });
+    if (this.backend) this.backend(stack);
+    else new LocalBackend(stack, { path: this.statePath });
     program(stack);
     app.synth();
     this.lastStackDir = path.join(outdir, "stacks", this.stackName);

@@ -1,8 +1,8 @@
 /**
  * Hand-written `main.tf.json` configurations of the `preclinical` provider for the end-to-end tests in
  * test/provider/e2e: the provider block (pointed at the emulator, small timeouts), a sensitive, ephemeral
- * variable for the webhook secret, `preclinical_webhook` resources, an `<name>_id` output per resource, and
- * import blocks. Also the workspace those tests use (webhookWorkspace; ./e2e.ts's useHclWorkspace gives each test
+ * variable for the webhook secret, `preclinical_webhook` resources, an `<name>_id` output per resource,
+ * import blocks and `preclinical_webhook_test` resources. Also the workspace those tests use (webhookWorkspace; ./e2e.ts's useHclWorkspace gives each test
  * a fresh one), and helpers to count requests and to change webhooks "in the UI".
  */
 import { KEY } from "./emulator";
@@ -27,6 +27,12 @@ export interface WebhookConfigOptions {
   readonly provider?: Record<string, unknown>;
   /** `import` blocks: resource name -> import id. */
   readonly imports?: Record<string, string>;
+  /**
+   * Webhooks (by resource name) that get a `preclinical_webhook_test` of the same name, written as the README
+   * advises: triggered by the webhook's url, secret_version (when it has one) and is_enabled, and told whether
+   * the webhook is enabled.
+   */
+  readonly tests?: readonly string[];
 }
 
 /** The variable that carries the webhook secret (TF_VAR_webhook_secret). */
@@ -37,6 +43,7 @@ export function webhookConfig({
   webhooks = {},
   provider = {},
   imports = {},
+  tests = [],
 }: WebhookConfigOptions): Record<string, unknown> {
   const config: Record<string, unknown> = {
     provider: { preclinical: { api_url: apiUrl, request_timeout_ms: 2000, deadline_ms: 4000, ...provider } },
@@ -58,6 +65,23 @@ export function webhookConfig({
     };
     config.output = Object.fromEntries(
       decls.map(([name]) => [`${name}_id`, { value: `\${preclinical_webhook.${name}.id}` }]),
+    );
+  }
+  if (tests.length > 0) {
+    const attribute = (name: string, attr: string) => `\${preclinical_webhook.${name}.${attr}}`;
+    (config.resource as Record<string, unknown>).preclinical_webhook_test = Object.fromEntries(
+      tests.map((name) => [
+        name,
+        {
+          webhook_id: attribute(name, "id"),
+          triggers: {
+            url: attribute(name, "url"),
+            ...(webhooks[name]?.secret_version !== undefined && { secret_version: attribute(name, "secret_version") }),
+            is_enabled: `\${tostring(preclinical_webhook.${name}.is_enabled)}`,
+          },
+          webhook_enabled: attribute(name, "is_enabled"),
+        },
+      ]),
     );
   }
   const importBlocks = Object.entries(imports).map(([name, id]) => ({ to: `preclinical_webhook.${name}`, id }));

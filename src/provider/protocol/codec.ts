@@ -1,14 +1,15 @@
 /**
- * Terraform's value wire format (cty msgpack, terraform `docs/plugin-protocol/object-wire-format.md`) for
- * the flat objects this provider uses: an object is a msgpack map holding every attribute, null is nil, a
- * whole null object is the single nil byte, and an unknown value is msgpack extension 0. Terraform 1.6+ may
- * send a refined unknown as extension 12; it is unknown too.
+ * Terraform's value wire format (cty msgpack, terraform `docs/plugin-protocol/object-wire-format.md`): an
+ * object is a msgpack map holding every attribute, a list or set is an array, a map is a msgpack map of its
+ * keys, null is nil (a whole null object is the single nil byte), and an unknown value, at any depth, is a
+ * msgpack extension: 0 when this provider writes one, and any code when Terraform does (1.6+ sends a
+ * refined unknown as extension 12, and the protocol reserves the others for unknowns too).
  */
 import { decode, encode, ExtData, ExtensionCodec } from "@msgpack/msgpack";
-import { UNKNOWN, type ObjectValue, type PrimitiveType, type Value } from "./values";
+import { UNKNOWN, isList, type ObjectValue, type Value, type ValueType } from "./values";
 
 /** The attributes of an object type: what the codec needs to know of a schema. */
-export type ObjectType = Readonly<Record<string, PrimitiveType>>;
+export type ObjectType = Readonly<Record<string, ValueType>>;
 
 const UNKNOWN_EXT = 0;
 const REFINED_UNKNOWN_EXT = 12;
@@ -27,12 +28,7 @@ export class ValueCodecError extends Error {}
 /** Encodes an object (or null) of `type` as cty msgpack. */
 export function encodeObject(value: ObjectValue | null, type: ObjectType): Buffer {
   if (value === null) return Buffer.from(encode(null));
-  const out: Record<string, unknown> = {};
-  for (const name of Object.keys(type).sort()) {
-    const v = value[name];
-    out[name] = v === undefined ? null : checkType(name, v, type[name]);
-  }
-  return Buffer.from(encode(out, { extensionCodec: extensions }));
+  return Buffer.from(encode(objectToWire(value, type, ""), { extensionCodec: extensions }));
 }
 
 /**
@@ -53,21 +49,73 @@ export function decodeJsonObject(bytes: Uint8Array | undefined, type: ObjectType
 
 function fromRaw(raw: unknown, type: ObjectType): ObjectValue | null {
   if (raw === null || raw === undefined) return null;
-  if (raw === UNKNOWN) return Object.fromEntries(Object.keys(type).map((name) => [name, UNKNOWN]));
-  if (typeof raw !== "object" || Array.isArray(raw)) {
-    throw new ValueCodecError(`expected an object, got ${describe(raw)}`);
-  }
-  const record = raw as Record<string, unknown>;
-  const out: ObjectValue = {};
-  for (const [name, attrType] of Object.entries(type)) {
-    const v = record[name];
-    out[name] = v === undefined ? null : checkType(name, v as Value, attrType);
-  }
-  return out;
+  if (isUnknown(raw)) return Object.fromEntries(Object.keys(type).map((name) => [name, UNKNOWN]));
+  if (!isRecord(raw)) throw new ValueCodecError(`expected an object, got ${describe(raw)}`);
+  return objectFromWire(raw, type, "");
 }
 
-function checkType(name: string, value: Value, type: PrimitiveType): Value {
-  if (value === null || value === UNKNOWN) return value;
+// ---- encoding: every value checked against its type, object attributes sorted and all present ----
+
+function toWire(value: Value | undefined, type: ValueType, path: string): unknown {
+  if (value === null || value === undefined || value === UNKNOWN) return value ?? null;
+  if (typeof type === "string") return primitive(value, type, path);
+  const [kind, inner] = type;
+  switch (kind) {
+    case "list":
+    case "set":
+      if (isList(value)) return value.map((v, i) => toWire(v, inner, `${path}[${i}]`));
+      break;
+    case "map":
+      if (isRecord(value)) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWire(v, inner, keyPath(path, k))]));
+      }
+      break;
+    case "object":
+      if (isRecord(value)) return objectToWire(value, inner, path);
+      break;
+  }
+  throw mismatch(path, type, value);
+}
+
+function objectToWire(value: { readonly [key: string]: Value }, type: ObjectType, path: string): unknown {
+  return Object.fromEntries(
+    Object.keys(type)
+      .sort()
+      .map((name) => [name, toWire(value[name], type[name], attributePath(path, name))]),
+  );
+}
+
+// ---- decoding: the same walk in reverse; absent attributes are null, extra ones are dropped ----
+
+function fromWire(raw: unknown, type: ValueType, path: string): Value {
+  if (raw === null || raw === undefined) return null;
+  if (isUnknown(raw)) return UNKNOWN;
+  if (typeof type === "string") return primitive(raw as Value, type, path);
+  const [kind, inner] = type;
+  switch (kind) {
+    case "list":
+    case "set":
+      if (Array.isArray(raw)) return raw.map((v, i) => fromWire(v, inner, `${path}[${i}]`));
+      break;
+    case "map":
+      if (isRecord(raw)) {
+        return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, fromWire(v, inner, keyPath(path, k))]));
+      }
+      break;
+    case "object":
+      if (isRecord(raw)) return objectFromWire(raw, inner, path);
+      break;
+  }
+  throw mismatch(path, type, raw);
+}
+
+function objectFromWire(raw: Record<string, unknown>, type: ObjectType, path: string): ObjectValue {
+  return Object.fromEntries(
+    Object.entries(type).map(([name, attrType]) => [name, fromWire(raw[name], attrType, attributePath(path, name))]),
+  );
+}
+
+function primitive(value: Value, type: ValueType & string, path: string): Value {
   switch (type) {
     case "string":
       if (typeof value === "string") return value;
@@ -81,10 +129,42 @@ function checkType(name: string, value: Value, type: PrimitiveType): Value {
       if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
       break;
   }
-  throw new ValueCodecError(`attribute "${name}" should be a ${type}, got ${describe(value)}`);
+  throw mismatch(path, type, value);
+}
+
+function isUnknown(raw: unknown): boolean {
+  return raw === UNKNOWN || raw instanceof ExtData;
+}
+
+function isRecord(value: unknown): value is Record<string, Value> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
+function attributePath(path: string, name: string): string {
+  return path === "" ? name : `${path}.${name}`;
+}
+
+function keyPath(path: string, key: string): string {
+  return `${path}[${JSON.stringify(key)}]`;
+}
+
+function mismatch(path: string, type: ValueType, value: unknown): ValueCodecError {
+  const name = typeName(type);
+  const article = name.startsWith("object") ? "an" : "a";
+  return new ValueCodecError(`attribute "${path}" should be ${article} ${name}, got ${describe(value)}`);
+}
+
+/** A type as Terraform writes it: string, list(string), map(number), object({...}). */
+export function typeName(type: ValueType): string {
+  if (typeof type === "string") return type;
+  const [kind, inner] = type;
+  if (kind === "object") return `object({${Object.keys(inner).join(", ")}})`;
+  return `${kind}(${typeName(inner)})`;
 }
 
 function describe(value: unknown): string {
-  if (value instanceof ExtData) return `msgpack extension ${value.type}`;
-  return Array.isArray(value) ? "a list" : typeof value;
+  if (Array.isArray(value)) return "a list";
+  if (value instanceof Uint8Array) return "binary data";
+  if (typeof value === "object" && value !== null) return "a map or object";
+  return typeof value;
 }

@@ -1,13 +1,14 @@
 /**
- * What a provider is, as the protocol server sees it: schemas and callbacks over plain values. This floor
- * knows nothing about webhooks; the resource above it knows nothing about gRPC (terraform-plugin-go's
- * tfprotov6/tftypes split).
+ * What a provider is, as the protocol server sees it: schemas and callbacks over plain values, for its
+ * resources and its data sources. This floor knows nothing about webhooks; the resources and data sources
+ * above it know nothing about gRPC (terraform-plugin-go's tfprotov6/tftypes split).
  */
 import type { ObjectType } from "./codec";
-import type { ObjectValue, PrimitiveType } from "./values";
+import type { ObjectValue, ValueType } from "./values";
 
 export interface AttributeSchema {
-  readonly type: PrimitiveType;
+  /** A cty type: "string", or e.g. listOf(objectOf({ id: "string" })), mapOf("string") (./values). */
+  readonly type: ValueType;
   /** One sentence or two, shown by `terraform providers schema` and in editors. */
   readonly description: string;
   readonly required?: boolean;
@@ -97,11 +98,31 @@ export interface ResourceDefinition {
   import(id: string): Promise<StateResult>;
 }
 
+/** What a data source's read answers: the whole object, every computed attribute known. */
+export interface DataResult {
+  readonly state: ObjectValue;
+  readonly diagnostics?: readonly Diagnostic[];
+}
+
+/**
+ * A data source: read-only, asked on every plan. Terraform reads it only when its configuration is wholly
+ * known; a configuration that holds a value known only after apply is read during apply instead, so `read`
+ * always gets known arguments (the floor answers for it otherwise), while `validate` may see UNKNOWN.
+ */
+export interface DataSourceDefinition {
+  readonly schema: BlockSchema;
+  validate(config: ObjectValue, client: ClientInfo): readonly Diagnostic[];
+  /** The configuration's arguments in, the object with its computed attributes filled out. */
+  read(config: ObjectValue): Promise<DataResult>;
+}
+
 export interface ProviderDefinition {
-  /** The provider's type name, e.g. "preclinical": resource types start with it and an underscore. */
+  /** The provider's type name, e.g. "preclinical": resource and data source types start with it and "_". */
   readonly typeName: string;
   readonly schema: BlockSchema;
   readonly resources: Readonly<Record<string, ResourceDefinition>>;
+  /** None when absent. */
+  readonly dataSources?: Readonly<Record<string, DataSourceDefinition>>;
   validate(config: ObjectValue): readonly Diagnostic[];
   configure(config: ObjectValue, client: ClientInfo): Promise<readonly Diagnostic[]>;
   /** Terraform asks to stop (Ctrl-C): cancel what is in flight, so calls return promptly. */

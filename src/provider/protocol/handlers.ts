@@ -3,6 +3,14 @@
  * definition, encodes the answer. Every failure becomes a diagnostic (masked), never a gRPC error, so the
  * user reads what happened in Terraform's own output.
  */
+import {
+  attributePath,
+  diagnosticMessage,
+  failureDiagnostics,
+  schemaMessage,
+  serverCapabilities,
+  type Message,
+} from "./answers";
 import { decodeJsonObject, decodeObject, encodeObject, type ObjectType } from "./codec";
 import {
   DiagnosticsError,
@@ -10,16 +18,14 @@ import {
   objectType,
   type BlockSchema,
   type ClientInfo,
+  type DataSourceDefinition,
   type Diagnostic,
   type ProviderDefinition,
   type ResourceDefinition,
 } from "./definition";
 import type { Logger } from "./logger";
-import type { ObjectValue } from "./values";
+import { UNKNOWN, whollyKnown, type ObjectValue } from "./values";
 
-/** A decoded protobuf message, as protobufjs's toObject gives it (snake_case fields). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Message = Record<string, any>;
 type Handler = (request: Message) => Promise<Message>;
 
 interface DynamicValue {
@@ -29,39 +35,50 @@ interface DynamicValue {
 
 export function providerHandlers(provider: ProviderDefinition, log: Logger): Record<string, Handler> {
   const resources = provider.resources;
+  const dataSources = provider.dataSources ?? {};
   const providerType = objectType(provider.schema);
   let client: ClientInfo = { terraformVersion: "", writeOnlyAttributesAllowed: false };
 
-  /** Names of each resource type's sensitive attributes, whose values the log masks wherever they appear. */
-  const sensitive = new Map(
-    Object.entries(resources).map(([name, r]) => [
-      name,
-      Object.entries(r.schema.attributes)
-        .filter(([, a]) => a.sensitive)
-        .map(([attribute]) => attribute),
-    ]),
-  );
-  const maskSensitive = (typeName: string, ...objects: (ObjectValue | null)[]) => {
+  /** Names of each type's sensitive attributes, whose values the log masks wherever they appear. */
+  const sensitiveOf = (definitions: Readonly<Record<string, { schema: BlockSchema }>>) =>
+    new Map(
+      Object.entries(definitions).map(([name, r]) => [
+        name,
+        Object.entries(r.schema.attributes)
+          .filter(([, a]) => a.sensitive)
+          .map(([attribute]) => attribute),
+      ]),
+    );
+  const sensitive = { resource: sensitiveOf(resources), data: sensitiveOf(dataSources) };
+  const maskSensitive = (kind: keyof typeof sensitive, typeName: string, ...objects: (ObjectValue | null)[]) => {
     for (const object of objects) {
-      for (const attribute of sensitive.get(typeName) ?? []) {
+      for (const attribute of sensitive[kind].get(typeName) ?? []) {
         const value = object?.[attribute];
         if (typeof value === "string") log.addSecret(value);
       }
     }
   };
 
-  const resource = (typeName: string): [ResourceDefinition, ObjectType] => {
-    const found = resources[typeName];
+  const lookUp = <T extends { schema: BlockSchema }>(
+    definitions: Readonly<Record<string, T>>,
+    kind: string,
+    typeName: string,
+  ): [T, ObjectType] => {
+    const found = Object.hasOwn(definitions, typeName) ? definitions[typeName] : undefined;
     if (!found) {
+      const names = Object.keys(definitions);
       throw new DiagnosticsError([
         error(
-          `Unknown resource type ${typeName}`,
-          `This provider has ${Object.keys(resources).join(", ")}. Check the resource type in the configuration.`,
+          `Unknown ${kind} type ${typeName}`,
+          `This provider has ${names.length ? names.join(", ") : `no ${kind}s`}. Check the ${kind} type in the ` +
+            "configuration, and that it names this provider's version.",
         ),
       ]);
     }
     return [found, objectType(found.schema)];
   };
+  const resource = (typeName: string) => lookUp<ResourceDefinition>(resources, "resource", typeName);
+  const dataSource = (typeName: string) => lookUp<DataSourceDefinition>(dataSources, "data source", typeName);
 
   const decode = (value: DynamicValue | undefined, type: ObjectType): ObjectValue | null =>
     value?.msgpack?.length ? decodeObject(value.msgpack, type) : decodeJsonObject(value?.json, type);
@@ -74,7 +91,7 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
       return {
         server_capabilities: serverCapabilities,
         resources: Object.keys(resources).map((type_name) => ({ type_name })),
-        data_sources: [],
+        data_sources: Object.keys(dataSources).map((type_name) => ({ type_name })),
         functions: [],
         ephemeral_resources: [],
         diagnostics: [],
@@ -87,7 +104,9 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
         resource_schemas: Object.fromEntries(
           Object.entries(resources).map(([name, r]) => [name, schemaMessage(r.schema)]),
         ),
-        data_source_schemas: {},
+        data_source_schemas: Object.fromEntries(
+          Object.entries(dataSources).map(([name, d]) => [name, schemaMessage(d.schema)]),
+        ),
         ephemeral_resource_schemas: {},
         functions: {},
         server_capabilities: serverCapabilities,
@@ -115,7 +134,7 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
     async ValidateResourceConfig(request) {
       const [definition, type] = resource(request.type_name);
       const config = decode(request.config, type);
-      maskSensitive(request.type_name, config);
+      maskSensitive("resource", request.type_name, config);
       const info: ClientInfo = {
         terraformVersion: client.terraformVersion,
         writeOnlyAttributesAllowed:
@@ -156,7 +175,7 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
       const [prior, proposed, config] = [request.prior_state, request.proposed_new_state, request.config].map((v) =>
         decode(v, type),
       );
-      maskSensitive(request.type_name, proposed, config);
+      maskSensitive("resource", request.type_name, proposed, config);
       const result = await definition.plan({ prior, proposed, config });
       return {
         planned_state: encode(result.planned, type),
@@ -171,7 +190,7 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
       const [prior, planned, config] = [request.prior_state, request.planned_state, request.config].map((v) =>
         decode(v, type),
       );
-      maskSensitive(request.type_name, config);
+      maskSensitive("resource", request.type_name, config);
       const result = await definition.apply({ prior, planned, config });
       return {
         new_state: encode(result.state, type),
@@ -185,6 +204,39 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
       const result = await definition.import(String(request.id ?? ""));
       const imported = result.state ? [{ type_name: request.type_name, state: encode(result.state, type) }] : [];
       return { imported_resources: imported, diagnostics: result.diagnostics ?? [] };
+    },
+
+    async ValidateDataResourceConfig(request) {
+      const [definition, type] = dataSource(request.type_name);
+      const config = decode(request.config, type);
+      maskSensitive("data", request.type_name, config);
+      return { diagnostics: config ? definition.validate(config, client) : [] };
+    },
+
+    async ReadDataSource(request) {
+      const [definition, type] = dataSource(request.type_name);
+      const config = decode(request.config, type) ?? {};
+      maskSensitive("data", request.type_name, config);
+      if (!whollyKnown(config)) {
+        // Terraform reads a data source with unknown arguments during apply and never asks here; a
+        // Terraform that may defer is told so, and any other gets the reason rather than a guess.
+        if (request.client_capabilities?.deferral_allowed) {
+          return {
+            state: encode(unknownComputed(definition.schema, config), type),
+            deferred: { reason: "RESOURCE_CONFIG_UNKNOWN" },
+            diagnostics: [],
+          };
+        }
+        throw new DiagnosticsError([
+          error(
+            `Cannot read ${request.type_name} yet`,
+            "Its arguments depend on values known only after apply, so it can be read only then. Run the apply; " +
+              "or give the arguments literal values to read it at plan time.",
+          ),
+        ]);
+      }
+      const result = await definition.read(config);
+      return { state: encode(result.state, type), diagnostics: result.diagnostics ?? [] };
     },
 
     async StopProvider() {
@@ -202,7 +254,7 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
         try {
           response = await handler(request);
         } catch (err) {
-          response = { diagnostics: failureDiagnostics(name, err, log) };
+          response = { diagnostics: failureDiagnostics(provider.typeName, name, err, log) };
         }
         if (response.diagnostics)
           response.diagnostics = response.diagnostics.map((d: Diagnostic) => diagnosticMessage(d, log));
@@ -212,70 +264,30 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
   );
 }
 
-/** A call this provider does not serve (data sources, functions, ephemeral resources, moves). */
-export function unsupported(name: string): Handler {
+/** A call this provider does not serve (functions, ephemeral resources, moves, ...). */
+export function unsupported(name: string, provider?: ProviderDefinition): Handler {
+  const has = provider
+    ? [
+        ...Object.keys(provider.resources).map((r) => `resource ${r}`),
+        ...Object.keys(provider.dataSources ?? {}).map((d) => `data source ${d}`),
+      ]
+    : [];
+  const detail = provider
+    ? `The ${provider.typeName} provider serves ${has.length ? has.join(", ") : "no resources"}, and no ${name}.`
+    : `This provider does not serve ${name}.`;
   return async () => ({
-    diagnostics: [
-      diagnosticMessage(
-        error(
-          `${name} is not supported`,
-          "The preclinical provider has one resource, preclinical_webhook, and nothing else.",
-        ),
-      ),
-    ],
+    diagnostics: [diagnosticMessage(error(`${name} is not supported`, `${detail} Check the configuration.`))],
   });
 }
 
-const serverCapabilities = { plan_destroy: false, get_provider_schema_optional: true, move_resource_state: false };
-
-function failureDiagnostics(call: string, err: unknown, log: Logger): readonly Diagnostic[] {
-  if (err instanceof DiagnosticsError) return err.diagnostics;
-  const cause = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  log.error(`${call} failed`, { cause, stack: err instanceof Error ? (err.stack ?? "") : "" });
-  return [
-    error(
-      `The preclinical provider failed in ${call}`,
-      `${cause}\nThis is a bug in the provider, not in your configuration. Nothing else was changed by this call; ` +
-        "run again with TF_LOG=debug and report the log at the project's issue tracker.",
-    ),
-  ];
-}
-
-function diagnosticMessage(d: Diagnostic, log?: Logger): Message {
-  const mask = (text: string) => (log ? log.mask(text) : text);
-  return {
-    severity: d.severity === "error" ? "ERROR" : "WARNING",
-    summary: mask(d.summary),
-    detail: mask(d.detail),
-    ...(d.attribute !== undefined && { attribute: attributePath(d.attribute) }),
-  };
-}
-
-function attributePath(name: string): Message {
-  return { steps: [{ attribute_name: name }] };
-}
-
-function schemaMessage(schema: BlockSchema): Message {
-  return {
-    version: schema.version,
-    block: {
-      version: schema.version,
-      description: schema.description,
-      description_kind: "PLAIN",
-      attributes: Object.entries(schema.attributes).map(([name, a]) => ({
-        name,
-        type: Buffer.from(JSON.stringify(a.type)),
-        description: a.description,
-        description_kind: "PLAIN",
-        required: a.required ?? false,
-        optional: a.optional ?? false,
-        computed: a.computed ?? false,
-        sensitive: a.sensitive ?? false,
-        write_only: a.writeOnly ?? false,
-      })),
-      block_types: [],
-    },
-  };
+/** A configuration with its computed-only attributes unknown: what a deferred read stands for. */
+function unknownComputed(schema: BlockSchema, config: ObjectValue): ObjectValue {
+  return Object.fromEntries(
+    Object.entries(schema.attributes).map(([name, a]) => [
+      name,
+      a.computed && (config[name] === null || config[name] === undefined) ? UNKNOWN : (config[name] ?? null),
+    ]),
+  );
 }
 
 /** Whether a version string such as "1.11.4" is at least major.minor. */

@@ -61,7 +61,10 @@ export async function servePlugin(provider: ProviderDefinition, options: ServeOp
   server.addService(
     providerService,
     Object.fromEntries(
-      Object.keys(providerService).map((name) => [name, unary(name, handlers[name] ?? unsupported(name), log)]),
+      Object.keys(providerService).map((name) => [
+        name,
+        unary(name, handlers[name] ?? unsupported(name, provider), log),
+      ]),
     ),
   );
   server.addService(serviceDefinition(root, "plugin.GRPCController"), {

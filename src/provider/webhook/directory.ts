@@ -1,5 +1,6 @@
 /**
- * The organization's webhooks and agents as one provider process sees them. A refresh of any number of
+ * The organization's webhooks as one provider process sees them (its agents: ../organization/agents.ts). A
+ * refresh of any number of
  * webhooks costs one `GET /webhooks`: concurrent reads share one answer. The process's own writes are
  * applied to that answer (a list fetched while a write was in flight included), so an apply of many
  * webhooks does not fetch it again after each write; a write whose outcome is unknown drops it. Where the
@@ -7,7 +8,7 @@
  */
 import type { PreclinicalClient } from "../../api/client";
 import { scopeHolder } from "../../api/scope";
-import { ClientErrorCodes, isAgentNotFound, isNotFound, isPreclinicalError } from "../../api/errors";
+import { ClientErrorCodes, isNotFound, isPreclinicalError } from "../../api/errors";
 import type { Webhook } from "../../api/schemas";
 
 /** The list could not serve: read per id. */
@@ -15,7 +16,6 @@ const NO_LIST = null;
 
 export class WebhookDirectory {
   private list: Promise<Webhook[] | typeof NO_LIST> | undefined;
-  private readonly agents = new Map<string, Promise<boolean>>();
 
   constructor(private readonly client: () => PreclinicalClient) {}
 
@@ -37,24 +37,10 @@ export class WebhookDirectory {
     return all !== NO_LIST ? scopeHolder(all, agentId) : this.client().findScopeWebhook(agentId);
   }
 
-  /** Whether the organization has this agent; asked once per agent and process. */
-  public agentExists(agentId: string): Promise<boolean> {
-    const key = agentId.toLowerCase();
-    let answer = this.agents.get(key);
-    if (!answer) {
-      answer = this.client()
-        .getAgent(agentId)
-        .then(
-          () => true,
-          (err: unknown) => {
-            if (isAgentNotFound(err)) return false;
-            this.agents.delete(key);
-            throw err;
-          },
-        );
-      this.agents.set(key, answer);
-    }
-    return answer;
+  /** Every webhook of the organization. Where the shared list cannot serve, the API is asked again, and says why. */
+  public async everything(): Promise<Webhook[]> {
+    const all = await this.all();
+    return all !== NO_LIST ? [...all] : this.client().listWebhooks();
   }
 
   /** A webhook this process created or updated, as the API answered. */

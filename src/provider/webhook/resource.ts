@@ -20,6 +20,7 @@ import {
 } from "../protocol/definition";
 import { UNKNOWN, known, type ObjectValue } from "../protocol/values";
 import { homeUrl } from "./organization";
+import { deliveryHealth } from "./health";
 import { WEBHOOK_SCHEMA } from "./schema";
 import { apiFailure, type Organization, type Session } from "./session";
 import { validateWebhook } from "./validate";
@@ -83,13 +84,13 @@ async function createChecks(session: Session, planned: ObjectValue, adopt: boole
   const agentId = known<string>(planned.agent_id) ?? null;
   const summary = "Cannot create the Preclinical webhook";
   try {
-    if (agentId !== null && !(await session.directory.agentExists(agentId))) {
-      return [error(summary, messages.agentUnknown(agentId), "agent_id")];
-    }
+    // Read from the organization's agents list, shared by every webhook the process plans.
+    const agent = agentId !== null ? await session.agents.byId(agentId) : undefined;
+    if (agentId !== null && !agent) return [error(summary, messages.agentUnknown(agentId), "agent_id")];
     const holder = await session.directory.holderOf(agentId);
     if (!holder) return [];
-    if (adopt) return [warning("Existing webhook will be adopted", messages.willAdopt(agentId, holder))];
-    return [error(summary, messages.scopeHeld(agentId, holder), agentId ? "agent_id" : undefined)];
+    if (adopt) return [warning("Existing webhook will be adopted", messages.willAdopt(agentId, holder, agent?.name))];
+    return [error(summary, messages.scopeHeld(agentId, holder, agent?.name), agentId ? "agent_id" : undefined)];
   } catch (err) {
     throw apiFailure("Cannot check the webhook's scope", "check the scope at plan time", err, session, agentId);
   }
@@ -243,7 +244,7 @@ async function read(session: Session, state: ObjectValue): Promise<StateResult> 
   const fromApi = stateOf(webhook, state, session);
   // Agent ids compare as UUIDs: keep the configuration's spelling when only the case differs.
   if (sameAgent(state.agent_id, fromApi.agent_id)) fromApi.agent_id = state.agent_id;
-  return { state: fromApi };
+  return { state: fromApi, diagnostics: deliveryHealth(webhook) };
 }
 
 async function importWebhook(session: Session, id: string): Promise<StateResult> {

@@ -123,9 +123,10 @@ describeWithTerraform("plan-time checks (terraform + bundled provider + emulator
 
     expect(result.code).toBe(1);
     const output = flat(result.output);
-    expect(output).toContain(flat(messages.scopeHeld(AGENT_A, held)));
+    expect(output).toContain(flat(messages.scopeHeld(AGENT_A, held, `Agent ${AGENT_A.slice(0, 8)}`)));
     expect(output).toContain(held.id);
-    expect(output).toContain(`terraform import <address> agent/${AGENT_A}`);
+    expect(output).toContain(`terraform import <address> ${held.id}`);
+    expect(output).toContain(`webhookResource.importFrom("${held.id}")`);
     expect(output).toContain("adopt_existing = true");
     expect(writeRequests(apiRequests())).toEqual([]);
     expect(emulator.webhooks()).toEqual([held]);
