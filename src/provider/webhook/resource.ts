@@ -167,7 +167,9 @@ async function create(
         session.directory.invalidate(); // the plan's list predates the POST
         holder = await session.directory.holderOf(agentId);
       } catch {
-        throw new DiagnosticsError([error(summary, messages.createUncertain(agentId, (err as Error).message))]);
+        throw new DiagnosticsError([
+          error(summary, messages.createUncertain(agentId, (err as Error).message, session.commands)),
+        ]);
       }
       if (holder && sameAsRequested(holder, body)) return holder;
       throw err;
@@ -215,7 +217,9 @@ async function update(
     session.directory.wrote(await session.client.updateWebhook(id, changes));
   } catch (err) {
     if (isNotFound(err))
-      throw new DiagnosticsError([error("Could not update the Preclinical webhook", messages.goneSincePlan(id))]);
+      throw new DiagnosticsError([
+        error("Could not update the Preclinical webhook", messages.goneSincePlan(id, session.commands)),
+      ]);
     throw apiFailure("Could not update the Preclinical webhook", `update webhook ${id}`, err, session);
   }
   return { ...planned };
@@ -257,7 +261,7 @@ async function importWebhook(session: Session, id: string): Promise<StateResult>
       return { state: stateOf(webhook, null, session) };
     }
     const holder = await session.directory.holderOf(scope);
-    if (!holder) throw new DiagnosticsError([error(summary, messages.importNothingInScope(scope))]);
+    if (!holder) throw new DiagnosticsError([error(summary, messages.importNothingInScope(scope, session.commands))]);
     return { state: stateOf(holder, null, session) };
   } catch (err) {
     throw apiFailure(summary, `import ${id}`, err, session);
