@@ -72,7 +72,7 @@ describeWithTerraform("npm run demo", () => {
     expect(stdout).toContain(`organization: same id ${orgId}, url and enabled restored: repaired in place`);
 
     // A completed test run arrives at the receiver; after it fails twice, the diff warns
-    expect(stdout).toContain("the receiver got: test_run_completed (triage, pass rate 90%), answered HTTP 200");
+    expect(stdout).toContain("the receiver got: test_run_completed (Triage bot, pass rate 90%), answered HTTP 200");
     expect(stdout).toContain("triage webhook: consecutive_failures = 2");
     const healthDiff = stdout.split("==> cdktf diff: the refresh warns")[1].split("==>")[0];
     expect(healthDiff).toContain(`Warning: Preclinical webhook deliveries are failing (webhook ${triageId})`);
