@@ -1,16 +1,26 @@
 /**
- * The provider's section of `npm run bench`: start-up to the handshake line next to `node -e 0`, a no-op
- * plan of 10 and of 50 webhooks next to a plan of as many bare terraform_data resources, and a create of 50
- * webhooks next to hand-written terraform_data + curl. Plain `*.tf.json`, no cdktf, so the figures are the
- * provider's own. Every figure of a row is measured in the same run, alternating which side goes first.
+ * The provider's section of `npm run bench` (`--provider-only` runs it alone): plain `*.tf.json`, no cdktf,
+ * so the figures are the provider's own, against the same emulator in the same run and alternating which
+ * side goes first:
+ * - start-up to the handshake line, on a first start (no code cache) and with the code cache, next to
+ *   `node -e 0`: wall time and CPU time (user + system, from scripts/profile-hook.ts, which ends each start
+ *   at its handshake);
+ * - a create of N webhooks (`terraform apply` from an empty state) next to the curl stack and N bare
+ *   terraform_data, with the API requests it made; N = 50 once more on a fresh runner (an empty cache folder);
+ * - a no-op `terraform plan` of N webhooks next to one of N bare terraform_data, with its API requests.
+ * Each N has an emulator of its own that knows the N - 1 agents its webhooks name (webhook 0 is the
+ * organization's): an organization with the agents it uses, no more.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { EMULATOR_DEFAULT_API_KEY, type PreclinicalEmulator } from "../src/emulator";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../src/emulator";
 import { createServerCertificate } from "../src/provider/protocol/certificate";
 import { HANDSHAKE } from "../src/provider/protocol/server";
 import { providerBundlePath } from "../src/provider/install";
 import { HclWorkspace } from "../test/support/hcl-workspace";
-import { bareData, curlStack, webhooks } from "./stacks";
+import { agent, bareData, curlStack, webhooks } from "./stacks";
 
 export interface Stat {
   median: number;
@@ -20,158 +30,233 @@ export interface Stat {
 }
 
 type StatOf = (values: number[]) => Stat;
+type Kind = "provider" | "curl" | "bare";
 
-const env = { PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY };
+const API_KEY = EMULATOR_DEFAULT_API_KEY;
+const HOOK = path.join(__dirname, "profile-hook.js");
+const loadAverage = () => os.loadavg().map((l) => Number(l.toFixed(2)));
 
-async function timed(run: () => Promise<{ code: number; output: string }>): Promise<number> {
-  const started = process.hrtime.bigint();
-  const result = await run();
-  if (result.code !== 0 && result.code !== 2) throw new Error(result.output);
-  return Number(process.hrtime.bigint() - started) / 1e6;
-}
-
-/** Milliseconds from spawning the provider to its handshake line, as Terraform starts it. */
-function handshakeMs(clientCertPem: string): Promise<number> {
+/** One start that the hook ends at the handshake line (or, for node -e 0, at its exit). */
+function startOnce(args: string[], env: Record<string, string>): Promise<{ wallMs: number; cpuMs: number }> {
+  const record = path.join(os.tmpdir(), `preclinical-bench-start-${process.pid}-${process.hrtime.bigint()}.jsonl`);
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [providerBundlePath()], {
+    const child = spawn(process.execPath, args, {
       env: {
         ...process.env,
-        [HANDSHAKE.cookieKey]: HANDSHAKE.cookieValue,
-        PLUGIN_PROTOCOL_VERSIONS: "5,6",
-        PLUGIN_CLIENT_CERT: clientCertPem,
+        ...env,
+        NODE_OPTIONS: `--require ${HOOK}`,
+        PRECLINICAL_PROFILE_OUT: record,
+        PRECLINICAL_PROFILE_EXIT_AT_HANDSHAKE: "1",
       },
       stdio: ["ignore", "pipe", "ignore"],
     });
-    child.stdout.once("data", () => {
-      resolve(Number(process.hrtime.bigint() - started) / 1e6);
-      child.kill();
-    });
+    let wallMs = 0;
+    child.stdout.once("data", () => (wallMs = Number(process.hrtime.bigint() - started) / 1e6));
     child.once("error", reject);
+    child.once("close", () => {
+      try {
+        const line = JSON.parse(fs.readFileSync(record, "utf8")) as {
+          handshake?: { cpuMs: number };
+          exit: { cpuMs: number };
+        };
+        resolve({
+          wallMs: wallMs || Number(process.hrtime.bigint() - started) / 1e6,
+          cpuMs: (line.handshake ?? line.exit).cpuMs,
+        });
+      } catch (err) {
+        reject(err);
+      } finally {
+        fs.rmSync(record, { force: true });
+      }
+    });
   });
 }
 
-function nodeMs(): number {
+/** A validate through terraform ends its provider processes with Shutdown (exit 0): they write the code cache. */
+async function warmCodeCache(cacheHome: string): Promise<void> {
+  const ws = new HclWorkspace({ PRECLINICAL_API_KEY: API_KEY, XDG_CACHE_HOME: cacheHome });
+  try {
+    ws.write(webhooks("http://127.0.0.1:1/api/v1", 1));
+    await ws.init();
+    const result = await ws.terraform(["validate", "-no-color"]);
+    if (result.code !== 0) throw new Error(result.output);
+  } finally {
+    ws.cleanup();
+  }
+}
+
+async function benchStartup(stat: StatOf, rounds: number, cacheHome: string) {
+  await warmCodeCache(cacheHome);
+  const handshake = {
+    [HANDSHAKE.cookieKey]: HANDSHAKE.cookieValue,
+    PLUGIN_PROTOCOL_VERSIONS: "5,6",
+    PLUGIN_CLIENT_CERT: createServerCertificate().certPem,
+  };
+  const kinds = {
+    node: { args: ["-e", "0"], env: {} },
+    firstStart: { args: [providerBundlePath()], env: { ...handshake, PRECLINICAL_PROVIDER_CODE_CACHE: "off" } },
+    codeCache: { args: [providerBundlePath()], env: { ...handshake, XDG_CACHE_HOME: cacheHome } },
+  };
+  type Sample = { wallMs: number; cpuMs: number };
+  const samples: Record<keyof typeof kinds, Sample[]> = { node: [], firstStart: [], codeCache: [] };
+  for (let r = 0; r < rounds; r++) {
+    const order = Object.keys(kinds) as (keyof typeof kinds)[];
+    for (let k = 0; k < order.length; k++) {
+      const name = order[(k + r) % order.length];
+      samples[name].push(await startOnce(kinds[name].args, kinds[name].env));
+    }
+  }
+  const of = (name: keyof typeof kinds) => ({
+    wallMs: stat(samples[name].map((s) => s.wallMs)),
+    cpuMs: stat(samples[name].map((s) => s.cpuMs)),
+  });
+  return { node: of("node"), firstStart: of("firstStart"), codeCache: of("codeCache") };
+}
+
+function stackOf(kind: Kind, emulatorUrl: string, count: number): Record<string, unknown> {
+  return kind === "provider"
+    ? webhooks(emulatorUrl, count)
+    : kind === "curl"
+      ? curlStack(emulatorUrl, count)
+      : bareData(count);
+}
+
+/** The emulator's requests as "METHOD /path" (no query, ids as {id}) with their counts. */
+function requestCounts(emulator: PreclinicalEmulator): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of emulator.requests()) {
+    const route = `${r.method} ${r.path.replace(/^\/api\/v1/, "").replace(/[0-9a-f-]{36}/gi, "{id}")}`;
+    out[route] = (out[route] ?? 0) + 1;
+  }
+  return out;
+}
+
+async function timedTerraform(ws: HclWorkspace, args: string[], env: Record<string, string> = {}): Promise<number> {
   const started = process.hrtime.bigint();
-  spawnSync(process.execPath, ["-e", "0"], { stdio: "ignore" });
+  const result = await ws.terraform([...args, "-input=false", "-no-color"], env);
+  // A no-op plan with -detailed-exitcode exits 0; 2 (changes) would mean the plan is not a no-op.
+  if (result.code !== 0) throw new Error(`terraform ${args[0]} failed or planned changes:\n${result.output}`);
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-export async function benchProvider(
-  emulator: PreclinicalEmulator,
+/** Creates of `count` from an empty state, each kind `runs` times; returns the times and the provider's requests. */
+async function benchCreate(
+  count: number,
+  runs: number,
   stat: StatOf,
-  opts: { quick: boolean; log: (l: string) => void },
+  cache: { home: string; fresh?: boolean },
+  kinds: Kind[],
 ) {
-  const rounds = opts.quick ? 3 : 11;
-  const client = createServerCertificate();
-  const start = { handshake: [] as number[], node: [] as number[] };
-  for (let r = 0; r < rounds * 2; r++) {
-    start.handshake.push(await handshakeMs(client.certPem));
-    start.node.push(nodeMs());
-  }
-  const startup = { handshakeMs: stat(start.handshake), nodeMs: stat(start.node) };
-  opts.log(
-    `provider start-up: ${startup.handshakeMs.median.toFixed(0)} ms to handshake, node -e 0 ${startup.nodeMs.median.toFixed(0)} ms`,
-  );
-
-  const plans = [];
-  for (const count of [10, 50]) {
-    emulator.reset();
-    const ws = new HclWorkspace(env);
-    const bare = new HclWorkspace(env);
-    try {
-      const applied = await ws.apply(webhooks(emulator.url, count));
-      if (applied.code !== 0) throw new Error(applied.output);
-      await bare.apply(bareData(count));
-      const samples = { provider: [] as number[], bare: [] as number[] };
-      let requests = 0;
-      for (let r = 0; r < rounds; r++) {
-        emulator.clearRequests();
-        samples.provider.push(
-          await timed(() => ws.terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"])),
-        );
-        requests = emulator.requests().length;
-        samples.bare.push(
-          await timed(() => bare.terraform(["plan", "-input=false", "-no-color", "-detailed-exitcode"])),
-        );
+  const emulator = await PreclinicalEmulator.start({
+    agents: Array.from({ length: count - 1 }, (_, i) => ({ id: agent(i + 1) })),
+  });
+  const samples: Record<Kind, number[]> = { provider: [], curl: [], bare: [] };
+  let requests: Record<string, number> = {};
+  try {
+    for (let r = 0; r < runs; r++) {
+      for (let k = 0; k < kinds.length; k++) {
+        const kind = kinds[(k + r) % kinds.length];
+        emulator.reset();
+        const cacheHome = cache.fresh ? fs.mkdtempSync(path.join(os.tmpdir(), "preclinical-bench-fresh-")) : cache.home;
+        const ws = new HclWorkspace({ PRECLINICAL_API_KEY: API_KEY, XDG_CACHE_HOME: cacheHome });
+        try {
+          ws.write(stackOf(kind, emulator.url, count));
+          await ws.init();
+          emulator.clearRequests();
+          samples[kind].push(await timedTerraform(ws, ["apply", "-auto-approve"]));
+          if (kind !== "bare" && emulator.webhooks().length !== count)
+            throw new Error(`${kind} created ${emulator.webhooks().length} of ${count}`);
+          if (kind === "provider") requests = requestCounts(emulator);
+        } finally {
+          ws.cleanup();
+          if (cache.fresh) fs.rmSync(cacheHome, { recursive: true, force: true });
+        }
       }
-      const row = { count, providerMs: stat(samples.provider), bareMs: stat(samples.bare), requests };
+    }
+  } finally {
+    await emulator.close();
+  }
+  const times = Object.fromEntries(kinds.map((k) => [k, stat(samples[k])])) as Partial<Record<Kind, Stat>>;
+  return { count, ...times, requests };
+}
+
+/**
+ * No-op plans of `count` after an apply, the three stacks rotating. The curl stack is applied first and its
+ * webhooks cleared before the provider's apply (they would hold the provider's scopes); its plan, like the
+ * bare one, never asks the API.
+ */
+async function benchPlan(count: number, rounds: number, stat: StatOf, cacheHome: string) {
+  const emulator = await PreclinicalEmulator.start({
+    agents: Array.from({ length: count - 1 }, (_, i) => ({ id: agent(i + 1) })),
+  });
+  const env = { PRECLINICAL_API_KEY: API_KEY, XDG_CACHE_HOME: cacheHome };
+  const kinds: Kind[] = ["provider", "curl", "bare"];
+  const spaces = Object.fromEntries(kinds.map((k) => [k, new HclWorkspace(env)])) as Record<Kind, HclWorkspace>;
+  try {
+    for (const kind of ["curl", "bare", "provider"] as const) {
+      emulator.reset();
+      const applied = await spaces[kind].apply(stackOf(kind, emulator.url, count));
+      if (applied.code !== 0) throw new Error(applied.output);
+    }
+    const samples: Record<Kind, number[]> = { provider: [], curl: [], bare: [] };
+    let requests: Record<string, number> = {};
+    const plan = ["plan", "-detailed-exitcode"];
+    for (let r = 0; r < rounds; r++) {
+      for (let k = 0; k < kinds.length; k++) {
+        const kind = kinds[(k + r) % kinds.length];
+        emulator.clearRequests();
+        samples[kind].push(await timedTerraform(spaces[kind], plan));
+        if (kind === "provider") requests = requestCounts(emulator);
+      }
+    }
+    return { count, provider: stat(samples.provider), curl: stat(samples.curl), bare: stat(samples.bare), requests };
+  } finally {
+    for (const ws of Object.values(spaces)) ws.cleanup();
+    await emulator.close();
+  }
+}
+
+export async function benchProvider(
+  stat: StatOf,
+  opts: { quick: boolean; log: (l: string) => void; counts?: number[] },
+) {
+  const counts = opts.counts ?? (opts.quick ? [10, 50] : [10, 50, 200, 1000]);
+  const loadBefore = loadAverage();
+  const cacheHome = fs.mkdtempSync(path.join(os.tmpdir(), "preclinical-bench-cache-"));
+  try {
+    const startup = await benchStartup(stat, opts.quick ? 5 : 21, cacheHome);
+    opts.log(
+      `start-up: node ${startup.node.wallMs.median.toFixed(0)} ms, first start ${startup.firstStart.wallMs.median.toFixed(0)} ms, with code cache ${startup.codeCache.wallMs.median.toFixed(0)} ms`,
+    );
+    const creates = [];
+    for (const count of counts) {
+      const runs = opts.quick || count >= 1000 ? 1 : 3;
+      const row = await benchCreate(count, runs, stat, { home: cacheHome }, ["provider", "curl", "bare"]);
       opts.log(
-        `no-op plan ${count}: ${row.providerMs.median.toFixed(0)} ms, ${requests} requests; bare ${row.bareMs.median.toFixed(0)} ms`,
+        `create ${count}: provider ${row.provider!.median.toFixed(0)} ms, curl ${row.curl!.median.toFixed(0)} ms, bare ${row.bare!.median.toFixed(0)} ms, ${JSON.stringify(row.requests)}`,
+      );
+      creates.push(row);
+    }
+    const freshCount = 50;
+    const fresh = await benchCreate(freshCount, opts.quick ? 1 : 3, stat, { home: cacheHome, fresh: true }, [
+      "provider",
+    ]);
+    opts.log(`create ${freshCount} on a fresh runner: ${fresh.provider!.median.toFixed(0)} ms`);
+    const plans = [];
+    for (const count of counts) {
+      const row = await benchPlan(count, opts.quick ? 3 : count >= 1000 ? 3 : 5, stat, cacheHome);
+      opts.log(
+        `no-op plan ${count}: provider ${row.provider.median.toFixed(0)} ms, bare ${row.bare.median.toFixed(0)} ms, ${JSON.stringify(row.requests)}`,
       );
       plans.push(row);
-    } finally {
-      ws.cleanup();
-      bare.cleanup();
     }
+    return { loadBefore, loadAfter: loadAverage(), startup, creates, fresh, plans };
+  } finally {
+    fs.rmSync(cacheHome, { recursive: true, force: true });
   }
-
-  const createCount = 50;
-  const creates = { provider: [] as number[], curl: [] as number[] };
-  for (let r = 0; r < (opts.quick ? 1 : 3); r++) {
-    for (const kind of r % 2 ? (["curl", "provider"] as const) : (["provider", "curl"] as const)) {
-      emulator.reset();
-      const ws = new HclWorkspace(env);
-      try {
-        ws.write(kind === "provider" ? webhooks(emulator.url, createCount) : curlStack(emulator.url, createCount));
-        await ws.init();
-        creates[kind].push(await timed(() => ws.terraform(["apply", "-auto-approve", "-input=false", "-no-color"])));
-        if (emulator.webhooks().length !== createCount)
-          throw new Error(`${kind} created ${emulator.webhooks().length} of ${createCount}`);
-      } finally {
-        ws.cleanup();
-      }
-    }
-  }
-  const create = { count: createCount, providerMs: stat(creates.provider), curlMs: stat(creates.curl) };
-  opts.log(
-    `create ${createCount}: ${create.providerMs.median.toFixed(0)} ms vs curl ${create.curlMs.median.toFixed(0)} ms`,
-  );
-  return { startup, plans, create };
 }
 
 export type ProviderResults = Awaited<ReturnType<typeof benchProvider>>;
 
-export function renderProvider(p: ProviderResults, fmt: (s: Stat, digits?: number) => string): string {
-  const ratio = (a: Stat, b: Stat) => `${(a.median / b.median).toFixed(2)}×`;
-  const [small, large] = p.plans;
-  const growth = ((large.providerMs.median / small.providerMs.median - 1) * 100).toFixed(0);
-  const goal = (ok: boolean) => (ok ? "met" : "not met");
-  return `
-## 6. The native provider (plain \`*.tf.json\`, no cdktf)
-
-Start-up, ${p.startup.handshakeMs.runs} runs each, alternating:
-
-| | ms |
-|---|---|
-| provider start to its handshake line | ${fmt(p.startup.handshakeMs)} |
-| \`node -e 0\` | ${fmt(p.startup.nodeMs)} |
-| ratio (goal: at most 2×, ${goal(p.startup.handshakeMs.median <= 2 * p.startup.nodeMs.median)}) | ${ratio(p.startup.handshakeMs, p.startup.nodeMs)} |
-
-No-op \`terraform plan\` after an apply, ${small.providerMs.runs} runs each, next to a plan of as many bare
-\`terraform_data\` resources (no provider at all):
-
-| webhooks | provider plan ms | API requests | bare terraform_data plan ms |
-|---|---|---|---|
-${p.plans.map((r) => `| ${r.count} | ${fmt(r.providerMs)} | ${r.requests} | ${fmt(r.bareMs)} |`).join("\n")}
-
-The plan of ${large.count} costs ${growth}% more wall time than the plan of ${small.count} (goal: under 10%,
-${goal(Number(growth) < 10)}); the refresh is one \`GET /webhooks\` per plan whatever the count (goal: one
-request, ${goal(p.plans.every((r) => r.requests === 1))}).
-
-Create of ${p.create.count} webhooks from an empty state, ${p.create.providerMs.runs} runs each, against
-hand-written \`terraform_data\` + \`curl\` local-execs (no update, no delete, no checks):
-
-| provider ms | terraform_data + curl ms | ratio (goal: at most 1.5×, ${goal(p.create.providerMs.median <= 1.5 * p.create.curlMs.median)}) |
-|---|---|---|
-| ${fmt(p.create.providerMs)} | ${fmt(p.create.curlMs)} | ${ratio(p.create.providerMs, p.create.curlMs)} |
-
-Where the time goes: Terraform starts the provider three times for a plan and four for an apply, and each
-start costs about the handshake figure above (Node's own start is most of it), so a plan pays about
-${((3 * p.startup.handshakeMs.median) / 1000).toFixed(1)} s before any webhook is read. No per-webhook work can win that back, which is why the
-create stays above 1.5× the curl stack, whose local-execs start no Node at all. Past start-up, each extra
-webhook costs two gRPC calls (read, plan) of the provider plus Terraform's own work per resource (the bare
-column grows too); between runs on this shared machine the 10-to-50 growth of the plan varied widely, so
-read it from its ranges.
-`;
-}
+export { renderProvider } from "./bench-provider-render";

@@ -3,11 +3,13 @@
  * in a local-exec). Prints a table and writes BENCHMARKS.md. Not part of `npm test`.
  *
  *   node dist/scripts/bench.js [--quick] [--json FILE] [--synth-counts 10,100,1000] [--deploy-counts 10,25,50]
+ *     [--provider-counts 10,50,200,1000]
  *
  * --quick runs fewer rounds and does not write BENCHMARKS.md; --json also saves the raw figures;
  * --render FILE rewrites BENCHMARKS.md from figures saved with --json, measuring nothing;
  * --provider-only measures only the native provider's section (6) and replaces that section of BENCHMARKS.md
- * (with --render FILE, from figures saved by --provider-only --json instead).
+ * (with --render FILE, from figures saved by --provider-only --json instead); --provider-counts sets the
+ * section's sizes (create and no-op plan; the goals of issue 19 are judged at 50, 200 and the largest).
  *
  * Every figure is the median of several runs, with the range (min-max) as its spread.
  */
@@ -25,6 +27,7 @@ const argValue = (name: string): string | undefined =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
 const counts = (name: string, fallback: number[]) => argValue(name)?.split(",").map(Number) ?? fallback;
 const quick = process.argv.includes("--quick");
+const providerCounts = argValue("--provider-counts")?.split(",").map(Number);
 const jsonOut = argValue("--json");
 const repo = path.resolve(__dirname, "..", "..");
 const agent = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
@@ -292,12 +295,12 @@ async function main(): Promise<void> {
         ...(await benchOperations(emulator, 10, PreclinicalEngine.PROVISIONERS)),
       ],
       coldStart: benchColdStart(quick ? 5 : 21),
-      provider: await benchProvider(emulator, stat, { quick, log }),
+      provider: await benchProvider(stat, { quick, log, counts: providerCounts }),
     };
     if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(results, null, 2));
     const md = render(results);
     process.stdout.write(md);
-    if (!quick && !argValue("--synth-counts") && !argValue("--deploy-counts"))
+    if (!quick && !argValue("--synth-counts") && !argValue("--deploy-counts") && !providerCounts)
       fs.writeFileSync(path.join(repo, "BENCHMARKS.md"), md + beforeAfter());
   } finally {
     await emulator.close();
@@ -318,31 +321,24 @@ const PROVIDER_HEADING = "\n## 6. The native provider";
 
 /** Measures section 6 alone and puts it in place of the one in BENCHMARKS.md (unless --quick). */
 async function providerOnly(): Promise<void> {
-  const emulator = await PreclinicalEmulator.start({
-    agents: Array.from({ length: 201 }, (_, i) => ({ id: agent(i) })),
-  });
-  try {
-    const saved = argValue("--render");
-    const figures: { date: string; machine: string; provider: ProviderResults } = saved
-      ? JSON.parse(fs.readFileSync(saved, "utf8"))
-      : {
-          date: new Date().toISOString(),
-          machine: machine(),
-          provider: await benchProvider(emulator, stat, { quick, log }),
-        };
-    if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(figures, null, 2));
-    const section = `${renderProvider(figures.provider, fmt).trimEnd()}\n\nSection 6 measured on ${figures.date.slice(0, 10)}, on ${figures.machine}.\n`;
-    process.stdout.write(section);
-    if (quick) return;
-    const file = path.join(repo, "BENCHMARKS.md");
-    const md = fs.readFileSync(file, "utf8");
-    const start = md.indexOf(PROVIDER_HEADING);
-    const end = md.indexOf("\n## Before and after");
-    const before = start >= 0 ? md.slice(0, start) : md.slice(0, end >= 0 ? end : md.length);
-    fs.writeFileSync(file, `${before.trimEnd()}\n${section}${end >= 0 ? md.slice(end) : ""}`);
-  } finally {
-    await emulator.close();
-  }
+  const saved = argValue("--render");
+  const figures: { date: string; machine: string; provider: ProviderResults } = saved
+    ? JSON.parse(fs.readFileSync(saved, "utf8"))
+    : {
+        date: new Date().toISOString(),
+        machine: machine(),
+        provider: await benchProvider(stat, { quick, log, counts: providerCounts }),
+      };
+  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(figures, null, 2));
+  const section = `${renderProvider(figures.provider, fmt).trimEnd()}\n\nSection 6 measured on ${figures.date.slice(0, 10)}, on ${figures.machine}.\n`;
+  process.stdout.write(section);
+  if (quick || (providerCounts && !saved)) return;
+  const file = path.join(repo, "BENCHMARKS.md");
+  const md = fs.readFileSync(file, "utf8");
+  const start = md.indexOf(PROVIDER_HEADING);
+  const end = md.indexOf("\n## Before and after");
+  const before = start >= 0 ? md.slice(0, start) : md.slice(0, end >= 0 ? end : md.length);
+  fs.writeFileSync(file, `${before.trimEnd()}\n${section}${end >= 0 ? md.slice(end) : ""}`);
 }
 
 function render(r: Results): string {
