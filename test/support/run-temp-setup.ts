@@ -1,0 +1,2 @@
+/** jest globalSetup: ./run-temp.ts. */
+export { setupRunTemp as default } from "./run-temp";

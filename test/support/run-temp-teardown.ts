@@ -1,0 +1,2 @@
+/** jest globalTeardown: ./run-temp.ts. */
+export { teardownRunTemp as default } from "./run-temp";
