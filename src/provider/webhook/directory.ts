@@ -45,7 +45,16 @@ export class WebhookDirectory {
 
   /** A webhook this process created or updated, as the API answered. */
   public wrote(webhook: Webhook): void {
-    this.patch((all) => [...all.filter((w) => w.id !== webhook.id), webhook]);
+    this.patch((all) => {
+      // A create's answer has no delivery counters (a new webhook has had no delivery), and an update's may
+      // leave them out: keep what the list said, so readers of the counters never see them vanish.
+      const before = all.find((w) => w.id === webhook.id);
+      const counters = {
+        consecutive_failures: before?.consecutive_failures ?? 0,
+        last_triggered_at: before?.last_triggered_at ?? null,
+      };
+      return [...all.filter((w) => w.id !== webhook.id), { ...counters, ...definedFields(webhook) }];
+    });
   }
 
   /** A webhook this process deleted (or found already deleted). */
@@ -86,4 +95,8 @@ export class WebhookDirectory {
     }
     return this.list;
   }
+}
+
+function definedFields<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }
