@@ -46,6 +46,32 @@ const apply = (changes: Record<string, WebhookDecl> = {}, testing: string[] = te
   return hclWs.apply(configOf(changes, testing));
 };
 
+/** The README's pipeline gate: a check over preclinical_webhooks (a warning in plan and apply, a failed check in the plan's JSON). */
+const DELIVERY_CHECK = {
+  deliveries: {
+    data: { preclinical_webhooks: { all: { depends_on: ["preclinical_webhook.org", "preclinical_webhook.triage"] } } },
+    assert: [
+      {
+        condition:
+          "${alltrue([for w in data.preclinical_webhooks.all.webhooks : coalesce(w.consecutive_failures, 0) == 0])}",
+        error_message:
+          'Webhooks whose deliveries fail: ${join(", ", [for w in data.preclinical_webhooks.all.webhooks : w.url if coalesce(w.consecutive_failures, 0) > 0])}',
+      },
+    ],
+  },
+};
+
+/** The check results of a saved plan, as `terraform show -json` gives them. */
+async function checkResults(): Promise<{ status: string; problems: string[] }[]> {
+  const plan = await hclWs.terraform(["plan", "-input=false", "-no-color", "-out=tfplan"]);
+  expect(plan.code).toBe(0);
+  const shown = JSON.parse((await hclWs.terraform(["show", "-json", "tfplan"])).stdout);
+  return (shown.checks ?? []).map((c: { status: string; instances?: { problems?: { message: string }[] }[] }) => ({
+    status: c.status,
+    problems: (c.instances ?? []).flatMap((i) => (i.problems ?? []).map((p) => p.message)),
+  }));
+}
+
 /** The state's values of one resource. */
 async function stateOf(address: string): Promise<Record<string, unknown> | undefined> {
   const resources = (await hclWs.state()).values?.root_module?.resources ?? [];
@@ -163,8 +189,17 @@ describeWithTerraform("delivery verification and health (terraform + bundled pro
   });
 
   test("delivery health: a failing webhook warns in plan and apply by address, id, URL, count and time; a healthy one does not; no diff either way", async () => {
-    // Given the organization webhook failing (seeded), and the agent's (enabled again) failing two real test runs
-    expect((await apply({ triage: { ...webhooks.triage, is_enabled: true } })).code).toBe(0);
+    // Given the agent's webhook enabled again and the README's check block, all healthy: the check passes
+    const withCheck = {
+      ...configOf({ triage: { ...webhooks.triage, is_enabled: true } }, tests),
+      check: DELIVERY_CHECK,
+    };
+    const healthy = await hclWs.apply(withCheck);
+    expect(healthy.code).toBe(0);
+    expect(healthy.output).not.toContain("Check block assertion failed");
+    expect(await checkResults()).toEqual([{ status: "pass", problems: [] }]);
+
+    // Given the organization webhook failing (seeded), and the agent's failing two real test runs
     const [org, triage] = [hook(null), hook(AGENT_A)];
     const at = "2025-06-01T12:00:00.000Z";
     emulator.setDeliveryHealth(org.id, { consecutive_failures: 4, last_triggered_at: at }, ORG);
@@ -184,6 +219,14 @@ describeWithTerraform("delivery verification and health (terraform + bundled pro
     const triageWarning = found.find((w) => w.includes("with preclinical_webhook.triage,"))!;
     expect(triageWarning).toContain(`Webhook ${triage.id} (${triage.url}) failed its last 2 deliveries`);
     expect(triageWarning).toContain(`last delivery attempt ${hook(AGENT_A).last_triggered_at}`);
+
+    // And the check block warns too, and fails in the plan's JSON: what a pipeline gates on
+    expect(warnings(plan.output, "Check block assertion failed").join()).toContain(
+      `Webhooks whose deliveries fail: ${org.url}, ${triage.url}`,
+    );
+    expect(await checkResults()).toEqual([
+      { status: "fail", problems: [`Webhooks whose deliveries fail: ${org.url}, ${triage.url}`] },
+    ]);
 
     // And applying: the same warnings and nothing to do
     const same = await hclWs.apply();
