@@ -20,6 +20,38 @@ export function quote(value: string): string {
 
 const q = quote;
 
+/** The commands a user runs to plan and to apply, as advice names them. */
+export interface UserCommands {
+  readonly plan: string;
+  readonly apply: string;
+}
+
+/**
+ * The commands by what the user ran. `either` where it cannot be known (synth time, a provisioner); the
+ * provider tells cdktf from plain terraform by the user agent cdktf-cli hands terraform (provider.ts).
+ */
+export const COMMANDS = {
+  cdktf: { plan: "cdktf diff", apply: "cdktf deploy" },
+  cdktn: { plan: "cdktn diff", apply: "cdktn deploy" },
+  terraform: { plan: "terraform plan", apply: "terraform apply" },
+  either: { plan: "cdktf diff (or terraform plan)", apply: "cdktf deploy (or terraform apply)" },
+} as const satisfies Record<string, UserCommands>;
+
+/**
+ * What the user ran, for advice: cdktf-cli (and CDK Terrain's) hands terraform, and terraform its providers,
+ * TF_APPEND_USER_AGENT naming itself ("cdktf/0.21.0 ..."); without it, plain terraform.
+ */
+export function commandsOf(env: NodeJS.ProcessEnv): UserCommands {
+  const agent = env.TF_APPEND_USER_AGENT ?? "";
+  if (/\bcdktn\//i.test(agent)) return COMMANDS.cdktn;
+  if (/\bcdktf\//i.test(agent)) return COMMANDS.cdktf;
+  return COMMANDS.terraform;
+}
+
+/** Where the provider reaches the API, and where that URL is set, for messages about reaching it. */
+const apiUrlSources =
+  "PRECLINICAL_API_URL when you run cdktf synth or deploy, the connection's `apiUrl`, or the provider's api_url";
+
 /** The end of every failure of the importer. */
 const NOTHING_WRITTEN = "Nothing was written.";
 
@@ -129,9 +161,10 @@ export const messages = {
   // Apply time (the provisioner CLI)
   // -------------------------------------------------------------------------------------------------------
 
-  missingApiKey: (envName: string) =>
+  atConstruct: (path: string, message: string) => `${path}: ${message}`,
+  missingApiKey: (envName: string, commands: UserCommands = COMMANDS.either) =>
     `The environment variable ${envName} is not set on the machine that runs terraform. Export the Preclinical ` +
-    `API key as ${envName} (in CI, from the pipeline's secret store) and run the deploy again.`,
+    `API key as ${envName} (in CI, from the pipeline's secret store) and run ${commands.apply} again.`,
   ledgerUnreadable: (what: string, reason: string) =>
     `${what} cannot be read by this version (${reason}). Synthesize the stack again with the current library ` +
     "version, then deploy.",
@@ -146,13 +179,15 @@ export const messages = {
   agentNotFound: (agentId: string, path: string) =>
     `Agent ${agentId} (\`agentId\` of ${path}) does not exist in the organization of this API key. Check the ` +
     "agent id in the Preclinical UI and that the API key belongs to the same organization.",
-  unauthorized: (envName: string) =>
-    `The Preclinical API rejected the API key in ${envName} (401). Check that the key is current and was copied ` +
-    "whole (keys start with sk_live_), then run the deploy again.",
+  unauthorized: (envName: string, apiUrl?: string, commands: UserCommands = COMMANDS.either) =>
+    `The Preclinical API${apiUrl ? ` at ${apiUrl}` : ""} rejected the API key in ${envName} (401). Check that ` +
+    "the key is current, was copied whole (keys start with sk_live_) and belongs to the organization at that " +
+    `URL, then run ${commands.apply} again.`,
   forbidden: (envName: string) =>
     `The API key in ${envName} may not manage webhooks (403). Use a key with webhook permissions.`,
   failedFor: (path: string, what: string, reason: string) => `${path}: could not ${what}: ${reason}`,
-  convergeNext: () => "Nothing was lost: fix the cause and run the deploy again; it picks up where this one stopped.",
+  convergeNext: (commands: UserCommands = COMMANDS.either) =>
+    `Nothing was lost: fix the cause and run ${commands.apply} again; it picks up where this one stopped.`,
   reconcileFailed: (count: number) =>
     `${count} webhook(s) of removed constructs could not be deleted. They are still recorded, so the next ` +
     "deploy tries again once the cause is fixed.",
@@ -188,9 +223,9 @@ export const messages = {
   agentUnknown: (agentId: string) =>
     `Agent ${agentId} does not exist in the organization of this API key. Check the agent id in the Preclinical ` +
     "UI and that the API key belongs to the same organization.",
-  goneSincePlan: (id: string) =>
+  goneSincePlan: (id: string, commands: UserCommands = COMMANDS.either) =>
     `Webhook ${id} was deleted outside Terraform after this plan was made, so it cannot be updated. Run ` +
-    "terraform plan again: it plans to create the webhook anew.",
+    `${commands.plan} again: it plans to create the webhook anew.`,
   writeOnlyNeedsTerraform: (version: string, attribute: "secret" | "adopt_existing" = "secret") =>
     `\`${attribute}\` is a write-only attribute, which needs Terraform 1.11 or later ` +
     `(this is ${version || "an older version"}); ` +
@@ -204,33 +239,42 @@ export const messages = {
   importIdRule: (id: string) =>
     `Cannot import ${q(id)}: give a webhook id (a UUID, as the Preclinical UI shows it), "organization" for the ` +
     'organization-level webhook, or "agent/<agent id>" for an agent\'s webhook.',
-  importNothingInScope: (agentId: string | null) =>
+  importNothingInScope: (agentId: string | null, commands: UserCommands = COMMANDS.either) =>
     `No webhook holds the ${describeScope(agentId)}, so there is nothing to import. Remove the import and let ` +
-    "terraform apply create the webhook.",
+    `${commands.apply} create the webhook.`,
   importNoSuchWebhook: (id: string) =>
     `No webhook ${id} exists in the organization of this API key. Check the id in the Preclinical UI and that the ` +
     "API key belongs to the same organization.",
-  apiCallFailed: (what: string, reason: string) =>
-    `Could not ${what}: ${reason}\nNothing else was changed. Fix the cause and run terraform apply again; it ` +
-    "picks up where this run stopped.",
+  apiCallFailed: (
+    what: string,
+    reason: string,
+    m: { apiUrl?: string; unreachable?: boolean; commands?: UserCommands } = {},
+  ) =>
+    `Could not ${what}: ${reason}\n` +
+    (m.apiUrl && m.unreachable
+      ? `The provider reaches the Preclinical API at ${m.apiUrl} (set by ${apiUrlSources}): check that URL and ` +
+        "that this machine can reach it.\n"
+      : "") +
+    `Nothing else was changed. Fix the cause and run ${(m.commands ?? COMMANDS.either).apply} again; it picks ` +
+    "up where this run stopped.",
   organizationMoved: (m: {
     id: string;
     agentId: string | null;
     recorded: string;
     current: string;
     configured: boolean;
+    commands?: UserCommands;
   }) =>
     `Webhook ${m.id} (the ${describeScope(m.agentId)}) lives in the organization at ${m.recorded}, where it was ` +
     `created or imported, and this provider now points at ${m.current}` +
     `${m.configured ? "" : " (its configuration names no api_url, so the default)"}. Nothing was read or ` +
     `written: at ${m.current} the webhook would not be found, and a second one would be created there while ` +
     `${m.id} stayed behind, unmanaged.\n` +
-    `To keep it where it is, point the connection back at ${m.recorded} (PRECLINICAL_API_URL when you run cdktf ` +
-    "synth or deploy, the connection's `apiUrl`, or the provider's api_url) and run again.\n" +
+    `To keep it where it is, point the connection back at ${m.recorded} (${apiUrlSources}) and run again.\n` +
     `To move it to ${m.current}, either delete it first: with the old URL, remove the webhook from the code (or ` +
     "run cdktf destroy, or terraform destroy) and deploy; then switch the URL and deploy, which creates it in " +
-    "the new organization. Or forget it here: `terraform state rm <this resource's address>` in the stack " +
-    `folder (cdktf.out/stacks/<stack>), then cdktf deploy (or terraform apply) creates it at ${m.current}; ` +
+    "the new organization. Or forget it here: `terraform state rm <the address above>` in the stack folder " +
+    `(cdktf.out/stacks/<stack>), then ${(m.commands ?? COMMANDS.either).apply} creates it at ${m.current}; ` +
     `delete ${m.id} in the old organization's UI if it is no longer wanted.`,
   providerSettingUnknown: (name: string) =>
     `The provider's \`${name}\` depends on a value known only after apply, but it names the organization that ` +
@@ -297,10 +341,11 @@ export const messages = {
   webhookTestNoImport: () =>
     "A preclinical_webhook_test is an event, not an object of the API: there is nothing to import. Declare it " +
     "and apply: the apply runs the test.",
-  createUncertain: (agentId: string | null, reason: string) =>
-    `Could not confirm the create of the webhook: ${reason}\nThe request may have reached the API. Run terraform ` +
-    `plan: if it reports the ${describeScope(agentId)} held by a webhook with this URL, that is the one this ` +
-    `apply created; import it (id "${importIdOf(agentId)}") or set adopt_existing = true, and apply again.`,
+  createUncertain: (agentId: string | null, reason: string, commands: UserCommands = COMMANDS.either) =>
+    `Could not confirm the create of the webhook: ${reason}\nThe request may have reached the API. Run ` +
+    `${commands.plan}: if it reports the ${describeScope(agentId)} held by a webhook with this URL, that is the ` +
+    `one this apply created; import it (id "${importIdOf(agentId)}") or set adopt_existing = true ` +
+    `(\`adoptExisting: true\`), and run ${commands.apply} again.`,
 
   // -------------------------------------------------------------------------------------------------------
   // The importer (preclinical-import): it writes nothing when it fails, and every failure says so

@@ -10,6 +10,7 @@ import { normalizeApiUrl } from "../provisioner/protocol";
 import { PreclinicalLedger } from "./ledger";
 import { PreclinicalEngine, ProvisionerResourceType, defaultApiUrl, type ConnectionSettings } from "./settings";
 import { providerFor } from "./provider-engine";
+import { namingConstruct } from "./validation";
 import { rules, validTimeoutMs } from "../api/rules";
 
 export { PreclinicalEngine, ProvisionerResourceType, type ConnectionSettings } from "./settings";
@@ -93,7 +94,11 @@ export class PreclinicalConnection extends Construct {
   constructor(scope: Construct, id: string, props: PreclinicalConnectionProps = {}) {
     super(scope, id);
     Object.defineProperty(this, CONNECTION_SYMBOL, { value: true });
-    this.settings = resolveConnection(props);
+    // The default connection's errors name the webhook that made it (PreclinicalWebhook names its own path).
+    this.settings =
+      id === PreclinicalConnection.DEFAULT_ID
+        ? resolveConnection(props)
+        : namingConstruct(this, () => resolveConnection(props));
     // The stack's ledger (provisioners) or provider block (provider) exists as long as a connection does, so
     // that removing the last webhook from the program still deletes it.
     if (this.settings.engine === PreclinicalEngine.PROVIDER) providerFor(this, this.settings);

@@ -2,6 +2,7 @@
  * The rules of ../api/rules.ts applied to a construct's props: to literal values at synth time, and as
  * Terraform preconditions (the same regular expressions, in RE2) to values only known at plan time.
  */
+import type { IConstruct } from "constructs";
 import { Fn, Op, Token, type IResolvable, type Precondition } from "cdktf";
 import { FIELD_RULES, UUID_PATTERN, rules, type FieldRule, type Rule } from "../api/rules";
 import { messages, quote } from "../messages";
@@ -70,4 +71,23 @@ export function tokenPreconditions(props: PreclinicalWebhookProps): Precondition
   }
   if (props.secret !== undefined && Token.isUnresolved(props.secret)) checks.push(preconditions.secret(props.secret));
   return checks;
+}
+
+/** An error in a construct's props whose message already names the construct. */
+class ConstructPropsError extends Error {}
+
+/**
+ * Runs synth-time checks of a construct's props; an error they throw names the construct by its path
+ * ("preclinical-webhooks/triage: `agentId` must be a UUID, ..."), once, however deeply it was thrown.
+ */
+export function namingConstruct<T>(construct: IConstruct, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof ConstructPropsError || !(err instanceof Error)) throw err;
+    const path = construct.node.path;
+    throw new ConstructPropsError(
+      err.message.startsWith(`${path}: `) ? err.message : messages.atConstruct(path, err.message),
+    );
+  }
 }

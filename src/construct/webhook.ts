@@ -19,7 +19,7 @@ import type { ConnectionSettings } from "./settings";
 import { literal } from "./hcl";
 import { checkPipelineInputs } from "./pipeline-input";
 import { secretFingerprint } from "./secret";
-import { preconditions, tokenPreconditions, validateLiterals } from "./validation";
+import { namingConstruct, preconditions, tokenPreconditions, validateLiterals } from "./validation";
 
 /** The props of a PreclinicalWebhook. */
 export interface PreclinicalWebhookProps {
@@ -113,8 +113,11 @@ export class PreclinicalWebhook extends Construct {
 
   constructor(scope: Construct, id: string, props: PreclinicalWebhookProps) {
     super(scope, id);
-    this.connectionSettings = connectionOf(this, props);
-    validateLiterals(props);
+    this.connectionSettings = namingConstruct(this, () => {
+      const settings = connectionOf(this, props);
+      validateLiterals(props);
+      return settings;
+    });
     checkAgentToken(this, props.agentId);
     this.agentId = props.agentId;
     const settings = this.connectionSettings;

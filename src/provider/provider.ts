@@ -1,13 +1,13 @@
 /**
  * The `preclinical` provider: its configuration (API URL, the NAME of the variable holding the key,
  * timeouts), the webhook resource, its delivery test and the data sources. The key is read from the
- * environment when the first API call needs it, so a plan without webhooks needs no key, and it never enters
- * configuration, state or logs.
+ * environment when Terraform configures the provider, which it does only when a resource or data source needs
+ * it (so a plan without webhooks needs no key), and it never enters configuration, state or logs.
  */
 import type * as ApiClient from "../api/client";
 import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL } from "../api/assumptions";
 import { canonicalApiUrl, rules, validTimeoutMs } from "../api/rules";
-import { messages } from "../messages";
+import { commandsOf, messages, type UserCommands } from "../messages";
 import { DiagnosticsError, error, type Diagnostic, type ProviderDefinition } from "./protocol/definition";
 import type { Logger } from "./protocol/logger";
 import { UNKNOWN, known, type ObjectValue } from "./protocol/values";
@@ -21,6 +21,7 @@ import { WEBHOOKS_TYPE, webhooksDataSource } from "./webhook/webhooks-data-sourc
 
 export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = process.env): ProviderDefinition {
   const stopping = new AbortController();
+  const commands = commandsOf(env);
   let settings: ObjectValue | undefined;
   /** One session per API URL: the configured one, and those of webhooks recorded elsewhere (resource.ts). */
   const sessions = new Map<string, Session>();
@@ -36,18 +37,16 @@ export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = proces
 
   const organization = (): Organization => {
     const apiUrl = known<string>(configured().api_url);
-    return { apiUrl: canonicalApiUrl(apiUrl ?? DEFAULT_API_URL), apiUrlConfigured: apiUrl !== undefined };
+    return { apiUrl: canonicalApiUrl(apiUrl ?? DEFAULT_API_URL), apiUrlConfigured: apiUrl !== undefined, commands };
   };
 
   const sessionAt = (apiUrl: string = organization().apiUrl): Session => {
     const existing = sessions.get(apiUrl);
     if (existing) return existing;
     const config = configured();
-    const apiKeyEnvVar = known<string>(config.api_key_env_var) ?? DEFAULT_API_KEY_ENV_VAR;
+    const apiKeyEnvVar = keyVariableOf(config);
     const apiKey = env[apiKeyEnvVar];
-    if (!apiKey || apiKey.trim() === "") {
-      throw new DiagnosticsError([error("No Preclinical API key", messages.missingApiKey(apiKeyEnvVar))]);
-    }
+    if (!apiKey || apiKey.trim() === "") throw new DiagnosticsError([missingKey(apiKeyEnvVar, commands)]);
     log.addSecret(apiKey);
     // Loaded on the first API call: undici and the schemas cost start-up time that the schema and validate
     // calls of Terraform's other provider processes need not pay.
@@ -61,7 +60,7 @@ export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = proces
       debug: (line) => log.debug(line),
       signal: stopping.signal,
     });
-    const session = createSession(client, apiKeyEnvVar);
+    const session = createSession(client, apiKeyEnvVar, commands);
     sessions.set(apiUrl, session);
     return session;
   };
@@ -81,7 +80,12 @@ export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = proces
     validate: validateProviderConfig,
     async configure(config) {
       const diagnostics = validateProviderConfig(config);
-      if (!diagnostics.some((d) => d.severity === "error")) settings = config;
+      if (diagnostics.some((d) => d.severity === "error")) return diagnostics;
+      settings = config;
+      // Terraform configures the provider once per run, and only when a resource needs it: a missing key is
+      // said here once, not once per webhook.
+      const apiKeyEnvVar = keyVariableOf(config);
+      if (!env[apiKeyEnvVar]?.trim()) return [...diagnostics, missingKey(apiKeyEnvVar, commands)];
       return diagnostics;
     },
     async stop() {
@@ -90,6 +94,11 @@ export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = proces
     },
   };
 }
+
+const keyVariableOf = (config: ObjectValue) => known<string>(config.api_key_env_var) ?? DEFAULT_API_KEY_ENV_VAR;
+
+const missingKey = (apiKeyEnvVar: string, commands: UserCommands) =>
+  error("No Preclinical API key", messages.missingApiKey(apiKeyEnvVar, commands));
 
 function validateProviderConfig(config: ObjectValue): Diagnostic[] {
   const out: Diagnostic[] = [];

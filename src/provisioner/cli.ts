@@ -6,7 +6,7 @@
  */
 import { isNotFound } from "../api/errors";
 import { describeScope } from "../api/scope";
-import { messages } from "../messages";
+import { commandsOf, messages } from "../messages";
 import {
   DEFAULT_API_KEY_ENV_VAR,
   Env,
@@ -49,7 +49,8 @@ export async function runProvisioner(args: readonly string[], env: Environment, 
     await handlers[command](ctx);
     return 0;
   } catch (err) {
-    const advice = !(err instanceof UserFacingError) || err.retryAdvice ? `\n${messages.convergeNext()}` : "";
+    const advice =
+      !(err instanceof UserFacingError) || err.retryAdvice ? `\n${messages.convergeNext(commandsOf(env))}` : "";
     ctx.io.err(`preclinical: ${err instanceof Error ? err.message : String(err)}${advice}`);
     return 1;
   } finally {

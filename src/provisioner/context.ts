@@ -4,7 +4,7 @@
  */
 import { PreclinicalClient } from "../api/client";
 import { PreclinicalError, isAgentNotFound, isApiError, redact } from "../api/errors";
-import { messages } from "../messages";
+import { commandsOf, messages } from "../messages";
 import { DEFAULT_API_KEY_ENV_VAR, Env, decodeLedgerEntry, type LedgerEntry } from "./protocol";
 
 export interface ProvisionerIo {
@@ -14,7 +14,7 @@ export interface ProvisionerIo {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** A failure whose message is already written for the user; `retryAdvice` adds "run the deploy again". */
+/** A failure whose message is already written for the user; `retryAdvice` adds "run cdktf deploy again". */
 export class UserFacingError extends Error {
   constructor(
     message: string,
@@ -89,7 +89,7 @@ export class Context {
     let client = this.clients.get(id);
     if (!client) {
       const apiKey = this.env[entry.apiKeyEnvVar];
-      if (!apiKey) throw new UserFacingError(messages.missingApiKey(entry.apiKeyEnvVar));
+      if (!apiKey) throw new UserFacingError(messages.missingApiKey(entry.apiKeyEnvVar, commandsOf(this.env)));
       const debug =
         this.env[Env.DEBUG] === "1" ? (line: string) => this.io.err(`preclinical debug: ${line}`) : undefined;
       client = new PreclinicalClient({
@@ -117,7 +117,9 @@ function optionalNumber(text: string | undefined): number | undefined {
 function explain(err: unknown, entry: LedgerEntry, path: string, what: string): Error {
   if (err instanceof UserFacingError) return err;
   if (isAgentNotFound(err) && entry.agentId) return new UserFacingError(messages.agentNotFound(entry.agentId, path));
-  if (isApiError(err) && err.status === 401) return new UserFacingError(messages.unauthorized(entry.apiKeyEnvVar));
+  if (isApiError(err) && err.status === 401)
+    // The CLI's own environment, as terraform passed it: it tells cdktf from plain terraform.
+    return new UserFacingError(messages.unauthorized(entry.apiKeyEnvVar, entry.apiUrl, commandsOf(process.env)));
   if (isApiError(err) && err.status === 403) return new UserFacingError(messages.forbidden(entry.apiKeyEnvVar));
   const reason = err instanceof PreclinicalError || err instanceof Error ? err.message : String(err);
   return new UserFacingError(messages.failedFor(path, what, reason), true);

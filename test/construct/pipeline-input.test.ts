@@ -1,7 +1,7 @@
 /**
  * In a pipeline (CI set) that has not chosen TF_INPUT, synthesis fails when a variable a webhook reads has
  * no default and no TF_VAR_<name>: `cdktf deploy` would otherwise wait at Terraform's prompt until the job is
- * killed. test/setup.ts clears CI, TF_INPUT and the variables' TF_VAR_ names around each test.
+ * killed. Each test starts with CI, TF_INPUT and the variables' TF_VAR_ names unset (test/setup.ts restores them).
  */
 import { TerraformVariable } from "cdktf";
 import { PreclinicalWebhook } from "../../src";
@@ -11,7 +11,10 @@ import { HOOK_URL } from "../support/inputs";
 import { bareStack, synth } from "../support/synth";
 
 const TF_VARS = ["TF_VAR_webhook_secret", "TF_VAR_triage_agent", "TF_VAR_paused"];
-beforeEach(() => TF_VARS.forEach((name) => delete process.env[name]));
+beforeEach(() => {
+  TF_VARS.forEach((name) => delete process.env[name]);
+  delete process.env.TF_INPUT; // test/setup.ts sets it to 0 for every other test
+});
 afterEach(() => TF_VARS.forEach((name) => delete process.env[name]));
 
 /** A stack whose two webhooks read one secret variable; the triage one also reads its agent from another. */

@@ -1,7 +1,7 @@
 /**
  * The rules on a webhook's literal props, one row per rule: an accepted value reaches the converge
  * environment exactly as written (only `${` and `%{` escaped); a rejected value fails the constructor with a
- * message that names the prop and quotes the value (never the secret's).
+ * message that names the construct by its path and the prop, and quotes the value (never the secret's).
  */
 import { TerraformStack, Testing } from "cdktf";
 import { PreclinicalConnection, PreclinicalWebhook, type PreclinicalWebhookProps } from "../../src/construct";
@@ -79,10 +79,10 @@ describe("rejected values fail the constructor with the rule's message", () => {
     // Given / When
     const error = thrown(() => webhookWith(prop, value));
 
-    // Then: the message opens with the prop, quotes the value JSON-style and is the rule's own
-    expect(error.message.startsWith(`\`${prop}\` must be`)).toBe(true);
+    // Then: the message names the construct, then the prop, quotes the value JSON-style and is the rule's own
+    expect(error.message.startsWith(`stack/Hook: \`${prop}\` must be`)).toBe(true);
     expect(error.message).toContain(quote(value));
-    expect(error.message).toBe(expectedMessage(prop, value));
+    expect(error.message).toBe(messages.atConstruct("stack/Hook", expectedMessage(prop, value)));
   });
 
   test.each(rejected.filter(([prop]) => prop === "secret"))(
@@ -90,8 +90,8 @@ describe("rejected values fail the constructor with the rule's message", () => {
     (prop, _what, value) => {
       const error = thrown(() => webhookWith(prop, value));
 
-      expect(error.message).toBe(messages.secretRule());
-      expect(error.message.startsWith("`secret` must be")).toBe(true);
+      expect(error.message).toBe(messages.atConstruct("stack/Hook", messages.secretRule()));
+      expect(error.message.startsWith("stack/Hook: `secret` must be")).toBe(true);
       if (value !== "") {
         expect(error.message).not.toContain(value);
         expect(error.message).not.toContain(JSON.stringify(value).slice(1, -1));
@@ -103,8 +103,17 @@ describe("rejected values fail the constructor with the rule's message", () => {
   test("a missing url (from untyped JavaScript) names the prop", () => {
     const stack = new TerraformStack(Testing.app(), "stack");
     const error = thrown(() => new PreclinicalWebhook(stack, "Hook", {} as PreclinicalWebhookProps));
-    expect(error.message).toBe(messages.urlRule(undefined));
+    expect(error.message).toBe(messages.atConstruct("stack/Hook", messages.urlRule(undefined)));
     expect(error.message).toContain("got an empty value");
+  });
+
+  test("a bad PRECLINICAL_API_URL names the webhook that reads it through the stack's default connection", () => {
+    process.env.PRECLINICAL_API_URL = "ftp://staging.example.com";
+    const stack = new TerraformStack(Testing.app(), "preclinical-webhooks");
+    const error = thrown(() => new PreclinicalWebhook(stack, "triage", { url: HOOK_URL }));
+    expect(error.message).toBe(
+      messages.atConstruct("preclinical-webhooks/triage", messages.apiUrlFromEnvironment("ftp://staging.example.com")),
+    );
   });
 
   test("a long value is quoted shortened, with its length", () => {
@@ -128,7 +137,7 @@ describe("connection timeouts", () => {
   ] as const)("`%s` of %d is rejected", (prop, value) => {
     const stack = new TerraformStack(Testing.app(), "stack");
     const error = thrown(() => new PreclinicalConnection(stack, "Conn", { [prop]: value }));
-    expect(error.message).toBe(messages.timeoutRule(prop, value));
+    expect(error.message).toBe(messages.atConstruct("stack/Conn", messages.timeoutRule(prop, value)));
   });
 
   test.each([

@@ -37,7 +37,7 @@ describeWithTerraform("apply-time failures (real terraform)", () => {
     [
       "a wrong API key",
       async () => ({ program: program(emulator.url), key: WRONG_KEY }),
-      /rejected the API key in PRECLINICAL_API_KEY \(401\).+run the deploy again/s,
+      /rejected the API key in PRECLINICAL_API_KEY \(401\).+run terraform apply again/s,
     ],
     [
       "an unknown agent",

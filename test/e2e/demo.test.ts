@@ -4,7 +4,6 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { TRIAGE_AGENT_NAME } from "../../examples/main";
 import { describeWithTerraform } from "../support/e2e";
 
 const repo = path.resolve(__dirname, "..", "..");
@@ -73,9 +72,7 @@ describeWithTerraform("npm run demo", () => {
     expect(stdout).toContain(`organization: same id ${orgId}, url and enabled restored: repaired in place`);
 
     // A completed test run arrives at the receiver; after it fails twice, the diff warns
-    expect(stdout).toContain(
-      `the receiver got: test_run_completed (${TRIAGE_AGENT_NAME}, pass rate 90%), answered HTTP 200`,
-    );
+    expect(stdout).toContain("the receiver got: test_run_completed (Triage bot, pass rate 90%), answered HTTP 200");
     expect(stdout).toContain("triage webhook: consecutive_failures = 2");
     const healthDiff = stdout.split("==> cdktf diff: the refresh warns")[1].split("==>")[0];
     expect(healthDiff).toContain(`Warning: Preclinical webhook deliveries are failing (webhook ${triageId})`);

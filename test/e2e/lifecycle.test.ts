@@ -187,7 +187,7 @@ describeWithTerraform("PreclinicalWebhook lifecycle (real terraform against the 
     const failed = await cdktfWs.deploy(program(org, triage));
     expect(failed.code).not.toBe(0);
     expect(failed.output).toMatch(/POST \/webhooks failed: 503/);
-    expect(failed.output).toMatch(/run the deploy again/);
+    expect(failed.output).toMatch(/run terraform apply again/);
     expect(hooks()).toHaveLength(0);
 
     emulator.clearFaults();

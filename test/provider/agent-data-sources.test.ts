@@ -130,7 +130,8 @@ describe("preclinical_agent: read", () => {
 
   test("a rejected API key fails naming its variable", async () => {
     const [diagnostic] = await failure(readAgent({ name: "Intake" }, env.newSession("sk_live_" + "Q".repeat(40))));
-    expect(diagnostic.detail).toBe(messages.unauthorized("PRECLINICAL_API_KEY"));
+    expect(diagnostic.summary).toBe("GET /agents failed");
+    expect(diagnostic.detail).toBe(messages.unauthorized("PRECLINICAL_API_KEY", env.emulator.url));
   });
 });
 

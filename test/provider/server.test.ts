@@ -160,7 +160,7 @@ describe("the provider executable", () => {
       const controller = new Controller(`unix:${socketPath}`, credentials, channelOptions);
       try {
         const schema = await call<Record<string, any>>(provider, "GetProviderSchema", {});
-        expect(Object.keys(schema.resource_schemas)).toEqual(["preclinical_webhook"]);
+        expect(Object.keys(schema.resource_schemas)).toEqual(["preclinical_webhook", "preclinical_webhook_test"]);
         const attributes = schema.resource_schemas.preclinical_webhook.block.attributes as {
           name: string;
           write_only: boolean;
@@ -236,7 +236,7 @@ describe("the provider executable", () => {
     const provider = new Provider(`unix:${socketPath}`, credentials, { "grpc.ssl_target_name_override": "localhost" });
     try {
       const schema = await call<Record<string, any>>(provider, "GetProviderSchema", {}, 3000);
-      expect(Object.keys(schema.resource_schemas)).toEqual(["preclinical_webhook"]);
+      expect(Object.keys(schema.resource_schemas)).toEqual(["preclinical_webhook", "preclinical_webhook_test"]);
     } finally {
       provider.close();
     }

@@ -152,6 +152,25 @@ describe("apply", () => {
     ).toEqual(["dropped", 409]);
   });
 
+  test("names the holder when another party took the scope between this process's plan and its POST", async () => {
+    // Given: this process planned the create while the scope was free (the list it read then stays cached)
+    const session = newSession();
+    const resource = resourceWith(session);
+    const config = webhook({ agent_id: AGENT_A });
+    const planned = webhook({ agent_id: AGENT_A, is_enabled: true, id: UNKNOWN, created_at: UNKNOWN });
+    const plan = await resource.plan({ prior: null, proposed: config, config });
+    expect((plan.diagnostics ?? []).filter((d) => d.severity === "error")).toEqual([]);
+    // When: another stack creates the scope's webhook, then this apply POSTs
+    const holder = seed({ agent_id: AGENT_A, url: "https://other-stack.example.com/hook" });
+    const apply = resource.apply({ prior: null, planned, config });
+    // Then: the 409 is explained with the holder's id and the agent, as the plan would have
+    await expect(apply).rejects.toMatchObject({
+      diagnostics: [
+        expect.objectContaining({ detail: messages.scopeHeld(AGENT_A, holder, "Triage bot"), attribute: "agent_id" }),
+      ],
+    });
+  });
+
   // BUG: a create whose first attempt was applied but answered nothing (connection lost), and whose retries
   // then all failed (500s here; a deadline does the same), fails the apply with apiCallFailed's "Nothing else
   // was changed ... run terraform apply again; it picks up where this run stopped" (resource.ts create() ->

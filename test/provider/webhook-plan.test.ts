@@ -9,6 +9,8 @@ import { UNKNOWN } from "../../src/provider/protocol/values";
 import { AGENT_A, AGENT_B, AGENT_C, UNKNOWN_AGENT } from "../support/agents";
 import { URL_2, stateOf, useWebhookEmulator, webhook } from "../support/webhook-resource";
 import { SECRET, SECRET_2 } from "../support/inputs";
+import { KEY } from "../support/emulator";
+import { closedPort } from "../support/net";
 
 const env = useWebhookEmulator();
 const { newSession, resourceWith, seed, requestLines } = env;
@@ -217,8 +219,28 @@ describe("plan-time checks of a create", () => {
     await expect(plan).rejects.toBeInstanceOf(DiagnosticsError);
     await expect(plan).rejects.toMatchObject({
       diagnostics: [
-        expect.objectContaining({ severity: "error", detail: messages.unauthorized("PRECLINICAL_API_KEY") }),
+        expect.objectContaining({
+          severity: "error",
+          summary: "GET /webhooks failed",
+          detail: messages.unauthorized("PRECLINICAL_API_KEY", env.emulator.url),
+        }),
       ],
     });
+  });
+
+  test("titles a failure by the request that failed, and a closed port's detail shows the API URL it tried", async () => {
+    const apiUrl = `http://127.0.0.1:${await closedPort()}/api/v1`;
+    const config = webhook({ agent_id: AGENT_A });
+
+    const failure = await resourceWith(newSession(KEY, apiUrl))
+      .plan({ prior: null, proposed: config, config })
+      .catch((err: DiagnosticsError) => err.diagnostics);
+
+    expect(failure).toEqual([expect.objectContaining({ severity: "error", summary: "GET /agents/{id} failed" })]);
+    const [{ detail }] = failure as DiagnosticsError["diagnostics"];
+    expect(detail).toContain(`GET /agents/${AGENT_A} failed`);
+    expect(detail).toContain(`The provider reaches the Preclinical API at ${apiUrl}`);
+    expect(detail).toContain("PRECLINICAL_API_URL when you run cdktf synth or deploy");
+    expect(detail).toContain("run cdktf deploy (or terraform apply) again");
   });
 });

@@ -192,7 +192,7 @@ describe("apply", () => {
     });
     const planned = test_({ webhook_id: hook.id, ...RESULTS_UNKNOWN });
     const [diagnostic] = await failure(() => resource().apply({ prior: null, planned, config: planned }));
-    expect(diagnostic.summary).toBe("Could not test the Preclinical webhook");
+    expect(diagnostic.summary).toBe("POST /webhooks/{id}/test failed");
     expect(diagnostic.detail).toContain("503");
     expect(receiver.received()).toEqual([]);
   });

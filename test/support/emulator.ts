@@ -1,4 +1,9 @@
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator, type EmulatorOptions } from "../../src/emulator";
+import {
+  EMULATOR_DEFAULT_API_KEY,
+  PreclinicalEmulator,
+  WebhookReceiver,
+  type EmulatorOptions,
+} from "../../src/emulator";
 import { AGENT_A, AGENT_B } from "./agents";
 
 /** The API key every emulator accepts unless it is started with others. */
@@ -38,6 +43,24 @@ export function useSharedEmulator(
   });
   if (resetAfterEach) afterEach(() => emulator.reset());
   afterAll(() => emulator.close());
+}
+
+/** The file's loopback receiver (useSharedReceiver). */
+export let receiver: WebhookReceiver;
+
+/**
+ * One real receiver on a random loopback port for the file's tests, beside the shared emulator: before each
+ * test it answers 200 again with nothing received, and the emulator's request log is empty.
+ */
+export function useSharedReceiver(): void {
+  beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
+  });
+  beforeEach(() => {
+    receiver.reset();
+    emulator.clearRequests();
+  });
+  afterAll(() => receiver.close());
 }
 
 /** The shared emulator's request log, optionally of one method only. */

@@ -4,6 +4,7 @@
  * own shared webhook list to it.
  */
 import type { PreclinicalClient } from "../../api/client";
+import { COMMANDS, type UserCommands } from "../../messages";
 import { AgentDirectory } from "./agents";
 
 export interface OrganizationView {
@@ -11,8 +12,14 @@ export interface OrganizationView {
   readonly agents: AgentDirectory;
   /** The name of the environment variable the key came from, for messages. */
   readonly apiKeyEnvVar: string;
+  /** The commands the user runs (cdktf or terraform), for advice. */
+  readonly commands: UserCommands;
 }
 
-export function organizationView(client: PreclinicalClient, apiKeyEnvVar: string): OrganizationView {
-  return { client, agents: new AgentDirectory(() => client), apiKeyEnvVar };
+export function organizationView(
+  client: PreclinicalClient,
+  apiKeyEnvVar: string,
+  commands: UserCommands = COMMANDS.either,
+): OrganizationView {
+  return { client, agents: new AgentDirectory(() => client), apiKeyEnvVar, commands };
 }

@@ -29,6 +29,7 @@ export function homeUrl(state: ObjectValue, organization: Organization, mayFollo
         recorded,
         current: organization.apiUrl,
         configured: organization.apiUrlConfigured,
+        commands: organization.commands,
       }),
     ),
   ]);

@@ -22,7 +22,8 @@ import { UNKNOWN, known, type ObjectValue } from "../protocol/values";
 import { homeUrl } from "./organization";
 import { deliveryHealth } from "./health";
 import { WEBHOOK_SCHEMA } from "./schema";
-import { apiFailure, type Organization, type Session } from "./session";
+import { apiFailure } from "../organization/failures";
+import { type Organization, type Session } from "./session";
 import { validateWebhook } from "./validate";
 
 const DEFAULT_IS_ENABLED = true;
@@ -166,18 +167,23 @@ async function create(
         session.directory.invalidate(); // the plan's list predates the POST
         holder = await session.directory.holderOf(agentId);
       } catch {
-        throw new DiagnosticsError([error(summary, messages.createUncertain(agentId, (err as Error).message))]);
+        throw new DiagnosticsError([
+          error(summary, messages.createUncertain(agentId, (err as Error).message, session.commands)),
+        ]);
       }
       if (holder && sameAsRequested(holder, body)) return holder;
       throw err;
     }
   } catch (err) {
     if (isAlreadyExists(err)) {
-      // Taken since the plan (the plan checked): name the holder, as the plan would have.
+      // Taken since the plan (the plan checked): name the holder and its agent, as the plan would have. The
+      // process's list is the plan's, from before the holder was made: read the scope anew.
+      session.directory.invalidate();
       const holder = await session.directory.holderOf(agentId).catch(() => undefined);
       if (holder) {
+        const agent = agentId !== null ? await session.agents.byId(agentId).catch(() => undefined) : undefined;
         throw new DiagnosticsError([
-          error(summary, messages.scopeHeld(agentId, holder), agentId ? "agent_id" : undefined),
+          error(summary, messages.scopeHeld(agentId, holder, agent?.name), agentId ? "agent_id" : undefined),
         ]);
       }
     }
@@ -211,7 +217,9 @@ async function update(
     session.directory.wrote(await session.client.updateWebhook(id, changes));
   } catch (err) {
     if (isNotFound(err))
-      throw new DiagnosticsError([error("Could not update the Preclinical webhook", messages.goneSincePlan(id))]);
+      throw new DiagnosticsError([
+        error("Could not update the Preclinical webhook", messages.goneSincePlan(id, session.commands)),
+      ]);
     throw apiFailure("Could not update the Preclinical webhook", `update webhook ${id}`, err, session);
   }
   return { ...planned };
@@ -253,7 +261,7 @@ async function importWebhook(session: Session, id: string): Promise<StateResult>
       return { state: stateOf(webhook, null, session) };
     }
     const holder = await session.directory.holderOf(scope);
-    if (!holder) throw new DiagnosticsError([error(summary, messages.importNothingInScope(scope))]);
+    if (!holder) throw new DiagnosticsError([error(summary, messages.importNothingInScope(scope, session.commands))]);
     return { state: stateOf(holder, null, session) };
   } catch (err) {
     throw apiFailure(summary, `import ${id}`, err, session);

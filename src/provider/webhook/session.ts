@@ -1,9 +1,8 @@
 /** What a configured provider hands the webhook resource and data source: the organization, and its webhook list. */
 import type { PreclinicalClient } from "../../api/client";
+import { COMMANDS, type UserCommands } from "../../messages";
 import { organizationView, type OrganizationView } from "../organization/view";
 import { WebhookDirectory } from "./directory";
-
-export { apiFailure } from "../organization/failures";
 
 export interface Session extends OrganizationView {
   readonly directory: WebhookDirectory;
@@ -18,8 +17,14 @@ export interface Organization {
    * left the configuration with its last resource names nothing, and would mean the default URL.
    */
   readonly apiUrlConfigured: boolean;
+  /** The commands the user runs (cdktf or terraform), for advice. */
+  readonly commands?: UserCommands;
 }
 
-export function createSession(client: PreclinicalClient, apiKeyEnvVar: string): Session {
-  return { ...organizationView(client, apiKeyEnvVar), directory: new WebhookDirectory(() => client) };
+export function createSession(
+  client: PreclinicalClient,
+  apiKeyEnvVar: string,
+  commands: UserCommands = COMMANDS.either,
+): Session {
+  return { ...organizationView(client, apiKeyEnvVar, commands), directory: new WebhookDirectory(() => client) };
 }

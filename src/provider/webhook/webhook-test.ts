@@ -22,7 +22,8 @@ import {
 } from "../protocol/definition";
 import { UNKNOWN, isList, known, type ObjectValue, type Value } from "../protocol/values";
 import { WEBHOOK_TEST_SCHEMA } from "./schema";
-import { apiFailure, type Session } from "./session";
+import { apiFailure } from "../organization/failures";
+import { type Session } from "./session";
 
 /** The attributes whose change runs the test again. */
 const REPLACING = ["webhook_id", "triggers", "webhook_enabled"] as const;

@@ -8,7 +8,8 @@ import { messages, quote } from "../../messages";
 import { oldestFirst } from "../organization/order";
 import { error, type BlockSchema, type DataSourceDefinition } from "../protocol/definition";
 import { known, listOf, objectOf, type ObjectValue } from "../protocol/values";
-import { apiFailure, type Session } from "./session";
+import { apiFailure } from "../organization/failures";
+import { type Session } from "./session";
 
 export const WEBHOOKS_TYPE = "preclinical_webhooks";
 

@@ -94,7 +94,7 @@ describeWithTerraform(
         expect(again.output).not.toContain("adopt_existing");
       }
       expect(writeRequests(emulator.requests())).toEqual([]);
-    });
+    }, 180_000); // five deploys and plans in one story
 
     test("importFrom('organization') and importFrom(<webhook id>) import UI webhooks with no POST; a later deploy without importFrom is a no-op", async () => {
       // Given webhooks made in the UI: the org one differs from the code in its description and has no secret

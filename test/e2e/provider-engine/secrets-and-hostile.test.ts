@@ -87,7 +87,7 @@ describeWithTerraform("provider engine: hostile inputs and secret hygiene (cdktf
     emulator.injectFault({ method: "PUT", path: "/webhooks", fault: { kind: "status", status: 400, body: echo } });
     const failed = await cdktfWs.deploy(program(org("https://hooks.example.com/c")));
     expect(failed.code).not.toBe(0);
-    expect(failed.output).toContain("Could not update the Preclinical webhook"); // the failure is explained...
+    expect(failed.output).toContain("Error: PUT /webhooks/{id} failed"); // the failure is explained...
     expect(failed.output).toContain("[REDACTED]"); // ...with the echoed values masked
 
     // And the state shown, the output read, and the stack destroyed

@@ -118,7 +118,7 @@ describeWithTerraform("provider engine: two stacks in one organization (cdktf sy
     // Then B's plan fails naming A's webhook, and no write reaches the API
     expect(clash.code).not.toBe(0);
     expect(flat(clash.output)).toContain(
-      `The scope of agent ${A1} already holds webhook ${holder} (https://a.example.com/1)`,
+      `The scope of agent ${A1} ("Agent ${A1.slice(0, 8)}") already holds webhook ${holder} (https://a.example.com/1)`,
     );
     expect(clash.output).not.toContain("Creating...");
     expect(writeRequests(emulator.requests())).toEqual([]);

@@ -4,11 +4,10 @@
  * workspace and one emulator (the webhooks stay between steps).
  */
 import { TerraformVariable } from "cdktf";
-import { WebhookReceiver } from "../../../src/emulator";
 import { FAILING_DELIVERIES_SUMMARY } from "../../../src/provider/webhook/health";
 import { AGENT_A } from "../../support/agents";
 import { cdktfWs, describeWithTerraform, expectNoLeaks, useCdktfWorkspace } from "../../support/e2e";
-import { apiRequests, byAgent, emulator, useSharedEmulator } from "../../support/emulator";
+import { apiRequests, byAgent, emulator, receiver, useSharedEmulator, useSharedReceiver } from "../../support/emulator";
 import { LEAK_CHECK_API_KEY, SECRET } from "../../support/inputs";
 import { PreclinicalEngine, WEBHOOKS, flat, webhookProgram, type Decl } from "../../support/provider-engine";
 import { applySummary } from "../../support/terraform";
@@ -21,15 +20,7 @@ useSharedEmulator(
 );
 useCdktfWorkspace(SECRET, LEAK_CHECK_API_KEY, {}, { perFile: true });
 
-let receiver: WebhookReceiver;
-beforeAll(async () => {
-  receiver = await WebhookReceiver.start();
-});
-beforeEach(() => {
-  receiver.reset();
-  emulator.clearRequests();
-});
-afterAll(() => receiver.close());
+useSharedReceiver();
 
 let org: Decl;
 const triage: Decl = WEBHOOKS.triage; // healthy throughout, never verified

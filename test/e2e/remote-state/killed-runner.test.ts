@@ -12,6 +12,9 @@ import { audit, deployAtOnce, stackAgent, stackRunner, stateIds, type Stack } fr
 import { applySummary } from "../../support/terraform";
 import { flat, writeRequests, type WebhookDecl } from "../../support/webhook-config";
 
+// Several terraform runs at once per test, on 2 cores shared with the rest of the suite.
+jest.setTimeout(180_000);
+
 useSharedEmulator({ anyAgent: true });
 usePostgres();
 

@@ -11,6 +11,9 @@ import { KEY, apiRequests, emulator, useSharedEmulator } from "../../support/emu
 import { PreclinicalEngine, WEBHOOKS, webhookProgram, writeCounts, type Decl } from "../../support/provider-engine";
 import { Workspace, applySummary, type RunResult } from "../../support/terraform";
 
+// Several terraform runs at once per test, on 2 cores shared with the rest of the suite.
+jest.setTimeout(180_000);
+
 const SECRET = "whsec_e2e_" + "PgB4ck".repeat(6);
 
 useSharedEmulator();

@@ -118,6 +118,24 @@ describeWithTerraform("data sources (terraform + bundled provider + emulator)", 
     expect(await ws.output("all_hooks")).toBe("2");
   });
 
+  test("a scope held in the UI fails the plan of a webhook whose agent comes by name, naming the agent", async () => {
+    const [seven] = AGENTS.slice(6, 7);
+    const held = emulator.seedWebhook("default", { url: "https://ui.example.com/seven", agent_id: seven.id });
+    const clash = config("Healthcare Assistant") as { data: Record<string, Record<string, unknown>>; resource: any };
+    clash.data.preclinical_agent.seven = { name: seven.name };
+    clash.resource.preclinical_webhook.seven = {
+      url: "https://hooks.example.com/seven",
+      agent_id: "${data.preclinical_agent.seven.id}",
+    };
+    emulator.clearRequests();
+    const plan = await ws.plan(clash);
+    expect(plan.code).toBe(1);
+    expect(flat(plan.output)).toContain(
+      `The scope of agent ${seven.id} ("${seven.name}") already holds webhook ${held.id} (https://ui.example.com/seven)`,
+    );
+    expect(writeRequests(emulator.requests())).toEqual([]);
+  });
+
   test("a wrong name fails the plan naming it and the closest names, and nothing is written", async () => {
     emulator.clearRequests();
     const plan = await ws.plan(config("Healthcare Asistant"));

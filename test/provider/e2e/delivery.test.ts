@@ -3,11 +3,10 @@
  * receiver on a random loopback port that answers what each step tells it, and delivery health in the plan.
  * One story in order, over one workspace and one emulator (the webhooks stay between steps).
  */
-import { WebhookReceiver } from "../../../src/emulator";
 import { FAILING_DELIVERIES_SUMMARY } from "../../../src/provider/webhook/health";
 import { AGENT_A } from "../../support/agents";
 import { describeWithTerraform, expectNoLeaks, hclWs, useHclWorkspace } from "../../support/e2e";
-import { apiRequests, byAgent, emulator, useSharedEmulator } from "../../support/emulator";
+import { apiRequests, byAgent, emulator, receiver, useSharedEmulator, useSharedReceiver } from "../../support/emulator";
 import { applySummary } from "../../support/hcl-workspace";
 import { LEAK_CHECK_API_KEY, SECRET } from "../../support/inputs";
 import { closedPort } from "../../support/net";
@@ -19,15 +18,7 @@ useSharedEmulator(
 );
 useHclWorkspace(SECRET, LEAK_CHECK_API_KEY, { perFile: true });
 
-let receiver: WebhookReceiver;
-beforeAll(async () => {
-  receiver = await WebhookReceiver.start();
-});
-beforeEach(() => {
-  receiver.reset();
-  emulator.clearRequests();
-});
-afterAll(() => receiver.close());
+useSharedReceiver();
 
 const ORG = "acme";
 const hook = (agentId: string | null) => byAgent(agentId, ORG)!;

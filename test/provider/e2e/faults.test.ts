@@ -157,7 +157,7 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
     emulator.injectFault({ method: "PUT", path: "/webhooks", times: 5, fault: { kind: "applyThenFail", status: 500 } });
     const failed = await ws.apply(config(after));
     expect(failed.code).toBe(1);
-    expect(failed.output).toMatch(/Could not update the Preclinical webhook/);
+    expect(failed.output).toMatch(/Error: PUT \/webhooks\/\{id\} failed/);
     expect(calls("PUT").map((r) => r.status)).toEqual([500, 500, 500, 500, 500]);
     // The failed apply kept the webhook in the state: the next apply finds it applied, nothing is re-created.
     expect(await stateIds(ws)).toEqual({ a: id });
@@ -188,7 +188,7 @@ describeWithTerraform("the provider under API faults (real terraform)", () => {
     });
     const failed = await ws.destroy();
     expect(failed.code).toBe(1);
-    expect(failed.output).toMatch(/Could not delete the Preclinical webhook/);
+    expect(failed.output).toMatch(/Error: DELETE \/webhooks\/\{id\} failed/);
     expect(emulator.webhooks().map((w) => w.id)).toEqual([ids.org]);
     expect(await stateIds(ws)).toEqual({ org: ids.org });
 

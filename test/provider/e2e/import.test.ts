@@ -3,7 +3,7 @@
  * "organization" and by "agent/<uuid>", `import` blocks in the configuration, and the refusals of an id that
  * is none of those or names a scope that holds nothing.
  */
-import { importIdOf, messages } from "../../../src/messages";
+import { COMMANDS, importIdOf, messages } from "../../../src/messages";
 import { AGENT_A, AGENT_B, UNKNOWN_WEBHOOK_ID } from "../../support/agents";
 import { describeWithTerraform, hclWs, useHclWorkspace } from "../../support/e2e";
 import { emulator, useSharedEmulator } from "../../support/emulator";
@@ -121,7 +121,7 @@ describeWithTerraform("importing webhooks made in the UI (terraform + bundled pr
     const cases: Array<[string, string]> = [
       ["not-a-webhook", messages.importIdRule("not-a-webhook")],
       [UNKNOWN_WEBHOOK_ID, messages.importNoSuchWebhook(UNKNOWN_WEBHOOK_ID)],
-      [`agent/${AGENT_B}`, messages.importNothingInScope(AGENT_B)],
+      [`agent/${AGENT_B}`, messages.importNothingInScope(AGENT_B, COMMANDS.terraform)],
     ];
     for (const [id, message] of cases) {
       const result = await importCli("x", id);

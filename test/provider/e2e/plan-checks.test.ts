@@ -3,7 +3,7 @@
  * API request at all), a missing API key, an agent the organization does not have, and a scope that a
  * webhook made in the UI already holds (unless adopt_existing takes it over).
  */
-import { messages, quote } from "../../../src/messages";
+import { COMMANDS, messages, quote } from "../../../src/messages";
 import { MAX_DESCRIPTION_LENGTH } from "../../../src/api/assumptions";
 import { AGENT_A, AGENT_C, UNKNOWN_AGENT } from "../../support/agents";
 import { describeWithTerraform, hclWs, useHclWorkspace } from "../../support/e2e";
@@ -82,17 +82,21 @@ describeWithTerraform("plan-time checks (terraform + bundled provider + emulator
     expect(apiRequests()).toEqual([]);
   });
 
-  test("without the API key variable the plan fails naming the variable, and makes no request", async () => {
-    const webhooks = { org: { url: "https://hooks.example.com/org" } };
+  test("without the API key variable the plan fails once, naming the variable and terraform apply, and makes no request", async () => {
+    const webhooks = {
+      org: { url: "https://hooks.example.com/org" },
+      triage: { url: "https://hooks.example.com/triage", agent_id: AGENT_A },
+    };
 
     const missing = await hclWs.plan(config(webhooks), { PRECLINICAL_API_KEY: "" });
     expect(missing.code).toBe(1);
-    expect(flat(missing.output)).toContain(flat(messages.missingApiKey("PRECLINICAL_API_KEY")));
+    expect(flat(missing.output)).toContain(flat(messages.missingApiKey("PRECLINICAL_API_KEY", COMMANDS.terraform)));
+    expect(missing.output.split("Error: No Preclinical API key")).toHaveLength(2);
 
     // A key variable of another name is the one named
     const custom = await hclWs.plan(config(webhooks, { api_key_env_var: "ACME_PRECLINICAL_KEY" }));
     expect(custom.code).toBe(1);
-    expect(flat(custom.output)).toContain(flat(messages.missingApiKey("ACME_PRECLINICAL_KEY")));
+    expect(flat(custom.output)).toContain(flat(messages.missingApiKey("ACME_PRECLINICAL_KEY", COMMANDS.terraform)));
     expect(apiRequests()).toEqual([]);
   });
 

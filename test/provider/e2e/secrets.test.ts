@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { messages } from "../../../src/messages";
+import { COMMANDS, messages } from "../../../src/messages";
 import { describeWithTerraform, hclWs, useHclWorkspace } from "../../support/e2e";
 import { emulator, useSharedEmulator } from "../../support/emulator";
 import { applySummary } from "../../support/hcl-workspace";
@@ -84,14 +84,16 @@ describeWithTerraform("webhook secret and API key (terraform + bundled provider 
     });
     const failed = await hclWs.apply(config(org("3"), { deadline_ms: 1500 }), debug);
     expect(failed.code).toBe(1);
-    expect(failed.output).toContain("Could not update the Preclinical webhook");
+    expect(failed.output).toContain("Error: PUT /webhooks/{id} failed");
     expect(failed.output).toContain("[REDACTED]"); // the echoed values were masked, not dropped silently
     emulator.clearFaults();
 
     // An apply with a wrong key: 401, explained with the variable's name
     const rejected = await hclWs.apply(config(org("3")), { ...debug, PRECLINICAL_API_KEY: WRONG_KEY });
     expect(rejected.code).toBe(1);
-    expect(flat(rejected.output)).toContain(flat(messages.unauthorized("PRECLINICAL_API_KEY")));
+    expect(flat(rejected.output)).toContain(
+      flat(messages.unauthorized("PRECLINICAL_API_KEY", emulator.url, COMMANDS.terraform)),
+    );
 
     // And a destroy
     expect((await hclWs.destroy()).code).toBe(0);

@@ -4,7 +4,7 @@
  * and an update that still applies sends only the fields it changes, so a change made in the UI meanwhile to
  * another field survives it (the one black-box view of a PUT's body).
  */
-import { messages } from "../../../src/messages";
+import { COMMANDS, messages } from "../../../src/messages";
 import { describeWithTerraform, hclWs, useHclWorkspace } from "../../support/e2e";
 import { emulator, useSharedEmulator } from "../../support/emulator";
 import { changeInUi, deleteInUi, flat, webhookConfig, writeRequests } from "../../support/webhook-config";
@@ -31,7 +31,7 @@ describeWithTerraform("saved plans applied after a change in the UI (terraform +
     const result = await applySaved();
 
     expect(result.code).toBe(1);
-    expect(flat(result.output)).toContain(flat(messages.goneSincePlan(id)));
+    expect(flat(result.output)).toContain(flat(messages.goneSincePlan(id, COMMANDS.terraform)));
     expect(writeRequests(emulator.requests())).toEqual([`PUT /api/v1/webhooks/${id}`]);
     expect(emulator.webhooks()).toEqual([]);
     const next = await hclWs.plan();
