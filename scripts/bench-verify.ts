@@ -204,6 +204,7 @@ export function renderVerify(v: VerifyResults, fmt: (s: Stat, digits?: number) =
       `| ${k} | ${count(v.off.requests[k])} | ${count(v.on.requests[k])} | ${added(v.off.requests[k], v.on.requests[k], 0, 1)} |`,
   );
   const total = (side: "off" | "on") => Object.values(v[side].requests).reduce((n, s) => n + s.median, 0);
+  const median = (s: Stat | undefined) => (s ? s.median.toFixed(0) : "-");
   const extra = (v.on.applyMs.median - v.off.applyMs.median) / 1000;
   return `${VERIFY_HEADING} (\`verifyDelivery\`, a deploy of ${v.count})
 
@@ -226,11 +227,11 @@ ${timeRow("last create done to exit, s", "tailMs")}
 ${requestRows.join("\n")}
 | deliveries the receiver got | ${count(v.off.deliveries)} | ${count(v.on.deliveries)} | |
 
-Where the added time goes: ${added(v.off.planMs, v.on.planMs)} s before the first create (Terraform validates
-and plans ${v.count} more resources) and ${added(v.off.createsMs, v.on.createsMs)} s in the creates, where the ${v.count} tests, each
-after its own webhook, share \`terraform apply\`'s ${PARALLELISM} parallel operations with the ${v.count} webhooks, and a
-test's create (its POST /webhooks/{id}/test, which answers when the delivery has) takes ${v.on.testMs ? v.on.testMs.median.toFixed(0) : "-"} ms against a
-webhook's ${v.on.webhookMs.median.toFixed(0)} ms (medians); in all ${extra.toFixed(2)} s (${((extra / (v.off.applyMs.median / 1000)) * 100).toFixed(0)}%) and one request per
-webhook.
+Verification adds ${extra.toFixed(2)} s (${((extra / (v.off.applyMs.median / 1000)) * 100).toFixed(0)}%) to the apply and one request per webhook, POST /webhooks/{id}/test, which
+answers once its delivery to the receiver has. Where the time goes: ${added(v.off.planMs, v.on.planMs)} s before the first create, where
+Terraform validates and plans ${v.count} more resources, and ${added(v.off.createsMs, v.on.createsMs)} s in the creates, where each test starts
+only once its own webhook is created and the ${v.count} tests share \`terraform apply\`'s ${PARALLELISM} parallel operations
+with the ${v.count} webhooks (medians: a test's create ${median(v.on.testMs)} ms, a webhook's ${median(v.on.webhookMs)} ms). Each row is the
+median of its own runs, so the phases need not add up to the wall time.
 `;
 }
