@@ -5,7 +5,8 @@ export {
   type PreclinicalConnectionProps,
   type ConnectionSettings,
 } from "./connection";
-export { PreclinicalWebhook, type PreclinicalWebhookProps } from "./webhook";
+export { PreclinicalWebhook } from "./webhook";
+export type { PreclinicalWebhookProps } from "./webhook-props";
 export { PreclinicalAgent, type PreclinicalAgentOptions, type PreclinicalAgentProps } from "./agent";
 export {
   PreclinicalAgents,
