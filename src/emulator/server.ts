@@ -3,6 +3,9 @@
  * silent it follows ../api/assumptions.ts, as the client does, and it accepts what the API is assumed to
  * accept (apiAccepts in ../api/rules.ts), more than the library lets a program declare. Besides the API under /api/v1 it has fault
  * injection, a request log and control endpoints under /_emulator for tests.
+ * About 330 lines: the emulator's one class, its test-tool methods and the request path they share state with
+ * (faults, rate limit, request log, held delays); the routes (./api.ts, ./control.ts), the store, the faults
+ * and the deliveries are files of their own.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
