@@ -1,6 +1,7 @@
 /**
  * The architecture table in CONTRIBUTING.md is the rule of which room may import which; this test holds the
- * source to it, and it to the source.
+ * source to it, and it to the source. Inside the rooms, the imports form no cycle, and each exported name has
+ * one home that every file imports it from.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -150,6 +151,8 @@ describe("the architecture table in CONTRIBUTING.md", () => {
         ].map((m) => `${file}: ${m[0].replace(/\s+/g, " ")}`),
       );
     expect(reexports).toEqual([]);
+    // An entry point is for the package's users: inside src, a name is imported from its home.
+    expect(edges.filter(({ to }) => entries.includes(to)).map(({ from, to }) => `${from} -> ${to}`)).toEqual([]);
     const homes = new Map<string, string[]>();
     for (const file of files) {
       const text = fs.readFileSync(path.join(ROOT, file), "utf8");
