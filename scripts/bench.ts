@@ -8,8 +8,9 @@
  * --quick runs fewer rounds and does not write BENCHMARKS.md; --json also saves the raw figures;
  * --render FILE rewrites BENCHMARKS.md from figures saved with --json, measuring nothing;
  * --provider-only measures only the native provider's section (6) and replaces that section of BENCHMARKS.md
- * (with --render FILE, from figures saved by --provider-only --json instead); --provider-counts sets the
- * section's sizes (create and no-op plan; the goals of issue 19 are judged at 50, 200 and the largest).
+ * (with --render FILE, from figures saved by --provider-only --json instead); --verify-only does the same
+ * for the delivery verification section (7); --provider-counts sets section 6's sizes (create and no-op
+ * plan; the goals of issue 19 are judged at 50, 200 and the largest), and a run with it writes no file.
  *
  * Every figure is the median of several runs, with the range (min-max) as its spread.
  */
@@ -22,6 +23,7 @@ import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "..
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../src/emulator";
 import { Workspace, type Program } from "../test/support/terraform";
 import { benchProvider, renderProvider, type ProviderResults } from "./bench-provider";
+import { VERIFY_HEADING, benchVerify, renderVerify, type VerifyResults } from "./bench-verify";
 
 const argValue = (name: string): string | undefined =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
@@ -270,7 +272,8 @@ function machine(): string {
 }
 
 async function main(): Promise<void> {
-  if (process.argv.includes("--provider-only")) return providerOnly();
+  if (process.argv.includes("--provider-only")) return sectionOnly(PROVIDER_SECTION);
+  if (process.argv.includes("--verify-only")) return sectionOnly(VERIFY_SECTION);
   const saved = argValue("--render");
   if (saved) {
     // Re-render BENCHMARKS.md from saved figures (e.g. after editing bench/before-after.md), without measuring.
@@ -296,6 +299,7 @@ async function main(): Promise<void> {
       ],
       coldStart: benchColdStart(quick ? 5 : 21),
       provider: await benchProvider(stat, { quick, log, counts: providerCounts }),
+      verify: await benchVerify(emulator, stat, { quick, log }),
     };
     if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(results, null, 2));
     const md = render(results);
@@ -315,30 +319,67 @@ type Results = {
   operations: Awaited<ReturnType<typeof benchOperations>>;
   coldStart: ReturnType<typeof benchColdStart>;
   provider?: ProviderResults;
+  verify?: VerifyResults;
 };
 
-const PROVIDER_HEADING = "\n## 6. The native provider";
+/** A section that `--provider-only` or `--verify-only` measures alone. */
+interface Section<T> {
+  number: number;
+  /** Where --json saves the figures, beside date and machine. */
+  key: "provider" | "verify";
+  heading: string;
+  measure: (emulator: PreclinicalEmulator) => Promise<T>;
+  render: (figures: T) => string;
+}
 
-/** Measures section 6 alone and puts it in place of the one in BENCHMARKS.md (unless --quick). */
-async function providerOnly(): Promise<void> {
-  const saved = argValue("--render");
-  const figures: { date: string; machine: string; provider: ProviderResults } = saved
-    ? JSON.parse(fs.readFileSync(saved, "utf8"))
-    : {
-        date: new Date().toISOString(),
-        machine: machine(),
-        provider: await benchProvider(stat, { quick, log, counts: providerCounts }),
-      };
-  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(figures, null, 2));
-  const section = `${renderProvider(figures.provider, fmt).trimEnd()}\n\nSection 6 measured on ${figures.date.slice(0, 10)}, on ${figures.machine}.\n`;
-  process.stdout.write(section);
-  if (quick || (providerCounts && !saved)) return;
-  const file = path.join(repo, "BENCHMARKS.md");
-  const md = fs.readFileSync(file, "utf8");
-  const start = md.indexOf(PROVIDER_HEADING);
-  const end = md.indexOf("\n## Before and after");
-  const before = start >= 0 ? md.slice(0, start) : md.slice(0, end >= 0 ? end : md.length);
-  fs.writeFileSync(file, `${before.trimEnd()}\n${section}${end >= 0 ? md.slice(end) : ""}`);
+const PROVIDER_SECTION: Section<ProviderResults> = {
+  number: 6,
+  key: "provider",
+  heading: "\n## 6. The native provider",
+  // Each size has an emulator of its own (scripts/bench-provider.ts), with the agents its webhooks name.
+  measure: () => benchProvider(stat, { quick, log, counts: providerCounts }),
+  render: (figures) => renderProvider(figures, fmt),
+};
+
+const VERIFY_SECTION: Section<VerifyResults> = {
+  number: 7,
+  key: "verify",
+  heading: VERIFY_HEADING,
+  measure: (emulator) => benchVerify(emulator, stat, { quick, log }),
+  render: (figures) => renderVerify(figures, fmt),
+};
+
+/**
+ * Measures one section alone (or renders it from figures saved by the same flag with --json) and puts it in
+ * place of the one in BENCHMARKS.md, or before the sections after it (unless --quick).
+ */
+async function sectionOnly<T>(section: Section<T>): Promise<void> {
+  const emulator = await PreclinicalEmulator.start({
+    agents: Array.from({ length: 201 }, (_, i) => ({ id: agent(i) })),
+  });
+  try {
+    const saved = argValue("--render");
+    const figures: { date: string; machine: string } & Record<Section<T>["key"], T> = saved
+      ? JSON.parse(fs.readFileSync(saved, "utf8"))
+      : { date: new Date().toISOString(), machine: machine(), [section.key]: await section.measure(emulator) };
+    if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(figures, null, 2));
+    const text = `${section.render(figures[section.key]).trimEnd()}\n\nSection ${section.number} measured on ${figures.date.slice(0, 10)}, on ${figures.machine}.\n`;
+    process.stdout.write(text);
+    if (quick || (section.key === "provider" && providerCounts && !saved)) return;
+    const file = path.join(repo, "BENCHMARKS.md");
+    const md = fs.readFileSync(file, "utf8");
+    // The section runs to the next heading; a missing one goes before the first later section.
+    const start = md.indexOf(section.heading);
+    const headings = [...md.matchAll(/\n## (\d+\.)?/g)];
+    const next = headings.find((h) =>
+      start >= 0 ? h.index > start : !h[1] || Number.parseInt(h[1], 10) > section.number,
+    );
+    const end = next?.index ?? md.length;
+    const before = md.slice(0, start >= 0 ? start : end);
+    fs.writeFileSync(file, `${before.trimEnd()}\n${text}${md.slice(end)}`);
+  } finally {
+    await emulator.close();
+  }
 }
 
 function render(r: Results): string {
@@ -407,7 +448,7 @@ ${opRows.join("\n")}
 On the provider engine, synthesis costs ${r.synth.map((s) => `${(s.providerMs.median / s.count).toFixed(2)} ms`).join(", ")} per webhook at N = ${r.synth.map((s) => s.count).join(", ")};
 deploy costs ${r.deploy.map((d) => `${((d.providerS.median / d.count) * 1000).toFixed(0)} ms`).join(", ")} per webhook at N = ${r.deploy.map((d) => d.count).join(", ")} (provisioner engine: ${r.deploy.map((d) => `${((d.preclinicalS.median / d.count) * 1000).toFixed(0)} ms`).join(", ")}).
 A flat or falling cost per webhook means linear growth.
-${r.provider ? renderProvider(r.provider, fmt) : ""}`;
+${r.provider ? renderProvider(r.provider, fmt) : ""}${r.verify ? renderVerify(r.verify, fmt) : ""}`;
 }
 
 /** The before/after record of optimizations, kept by hand in bench/before-after.md (figures from this script). */

@@ -2,6 +2,9 @@
  * The messages the construct (synth time), the provisioner CLI (apply time) and the provider (diagnostics)
  * show a user, as small factory functions: what happened, why, and what to do. No factory takes a secret:
  * none can print one.
+ * Over 300 lines on purpose: one catalogue of every message a user meets, in three sections (synth and plan
+ * time, the provisioner CLI, the provider), so that their wording is read and reviewed side by side and the
+ * architecture keeps one messages room. A message is a line or two; the file grows by lines, not by logic.
  */
 import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL, countCharacters, graphemes } from "./api/assumptions";
 import { RULE_TEXT } from "./api/rules";

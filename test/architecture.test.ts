@@ -1,6 +1,7 @@
 /**
  * The architecture table in CONTRIBUTING.md is the rule of which room may import which; this test holds the
- * source to it, and it to the source.
+ * source to it, and it to the source. Inside the rooms, the imports form no cycle, and each exported name has
+ * one home that every file imports it from.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -60,6 +61,36 @@ const rooms = roomsFromReadme();
 const files = sourceFiles(path.join(ROOT, "src")).map((f) => path.relative(ROOT, f).split(path.sep).join("/"));
 const edges = files.flatMap((from) => importsOf(path.join(ROOT, from)).map((to) => ({ from, to })));
 
+/** The source files of the package's entry points (package.json `exports`): the only files that re-export. */
+function entryPoints(): string[] {
+  const { exports } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    exports: Record<string, string | { default: string }>;
+  };
+  return Object.values(exports)
+    .map((target) => (typeof target === "string" ? target : target.default))
+    .filter((built) => built.startsWith("./dist/src/"))
+    .map((built) => built.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts"));
+}
+
+/** Each cycle in the imports between source files, as the files around it ("a -> b -> a"). */
+function importCycles(): string[] {
+  const targets = new Map<string, string[]>(files.map((file) => [file, []]));
+  for (const { from, to } of edges) targets.get(from)!.push(to);
+  const done = new Set<string>();
+  const cycles: string[] = [];
+  const visit = (file: string, trail: string[]): void => {
+    if (trail.includes(file)) {
+      cycles.push([...trail.slice(trail.indexOf(file)), file].join(" -> "));
+      return;
+    }
+    if (done.has(file)) return;
+    for (const target of targets.get(file) ?? []) visit(target, [...trail, file]);
+    done.add(file);
+  };
+  for (const file of files) visit(file, []);
+  return cycles;
+}
+
 describe("the architecture table in CONTRIBUTING.md", () => {
   test("every source file belongs to a room", () => {
     expect(rooms.map((r) => r.name)).toContain("src/api/");
@@ -103,6 +134,35 @@ describe("the architecture table in CONTRIBUTING.md", () => {
     expect(sources.filter((source) => !files.includes(source) || !source.endsWith("/bin.ts"))).toEqual([]);
     expect(sources.filter((source) => roomOf(rooms, source) === undefined)).toEqual([]);
     expect(Object.keys(bin)).toContain("preclinical-import");
+  });
+
+  test("no file imports itself through others: the imports in src form no cycle", () => {
+    expect(importCycles()).toEqual([]);
+  });
+
+  test("each exported name has one home: it is declared once, and only the package's entry points re-export", () => {
+    const entries = entryPoints();
+    expect(entries).toContain("src/index.ts");
+    const reexports = files
+      .filter((file) => !entries.includes(file))
+      .flatMap((file) =>
+        [
+          ...fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(/^export\s+(?:type\s+)?(?:\*|\{[^}]*\})[^;]*;/gm),
+        ].map((m) => `${file}: ${m[0].replace(/\s+/g, " ")}`),
+      );
+    expect(reexports).toEqual([]);
+    // An entry point is for the package's users: inside src, a name is imported from its home.
+    expect(edges.filter(({ to }) => entries.includes(to)).map(({ from, to }) => `${from} -> ${to}`)).toEqual([]);
+    const homes = new Map<string, string[]>();
+    for (const file of files) {
+      const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+      const declared =
+        /^export\s+(?:declare\s+)?(?:async\s+)?(?:abstract\s+)?(?:function\*?|class|const|let|enum|interface|type|namespace)\s+([\w$]+)/gm;
+      for (const [, name] of text.matchAll(declared)) homes.set(name, [...(homes.get(name) ?? []), file]);
+    }
+    expect(
+      [...homes].filter(([, where]) => where.length > 1).map(([name, where]) => `${name}: ${where.join(", ")}`),
+    ).toEqual([]);
   });
 
   // bundles.ts imports them too: it sits below the construct and the provider, but only to tell a user of

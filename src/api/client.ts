@@ -26,8 +26,6 @@ import { sameAsRequested, scopeHolder } from "./scope";
 import { isAlreadyExists } from "./errors";
 import { Transport, type PreclinicalClientOptions, type SendOptions } from "./transport";
 
-export type { PreclinicalClientOptions } from "./transport";
-
 export class PreclinicalClient {
   public readonly baseUrl: string;
   private readonly transport: Transport;

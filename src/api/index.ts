@@ -3,7 +3,8 @@
  * request and response schemas, the field rules, and the assumptions made where the API documentation is
  * silent. A deliberate list: internals (the transport, the scope helpers) stay out.
  */
-export { PreclinicalClient, type PreclinicalClientOptions } from "./client";
+export { PreclinicalClient } from "./client";
+export type { PreclinicalClientOptions } from "./transport";
 export {
   ClientErrorCodes,
   PreclinicalApiError,

@@ -9,9 +9,8 @@ import { Token, type IResolvable } from "cdktf";
 import { messages } from "../messages";
 import { PreclinicalConnection } from "./connection";
 import { PreclinicalAgentDataSource } from "./data-source-binding";
-import { PreclinicalEngine } from "./engine";
 import { providerFor } from "./provider-engine";
-import type { ConnectionSettings } from "./settings";
+import { PreclinicalEngine, type ConnectionSettings } from "./settings";
 import { checkLiteral } from "./validation";
 
 /** The options of PreclinicalAgent.fromName. */

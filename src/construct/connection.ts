@@ -13,8 +13,6 @@ import { providerFor } from "./provider-engine";
 import { namingConstruct } from "./validation";
 import { rules, validTimeoutMs } from "../api/rules";
 
-export { PreclinicalEngine, ProvisionerResourceType, type ConnectionSettings } from "./settings";
-
 const CONNECTION_SYMBOL = Symbol.for("cdktf-preclinical-webhooks.PreclinicalConnection");
 
 /** The engine of a connection that names none (nor `resourceType` or `nodeExecutable`, which imply provisioners). */

@@ -1,22 +1,11 @@
-/** What the two engines share: which one a connection uses, and the webhook as both of them take it. */
-import type { IResolvable } from "cdktf";
+/**
+ * What the two engines take: a webhook whose props were checked once, at the top of the PreclinicalWebhook
+ * constructor (./webhook-props.ts). Neither engine checks a prop again.
+ */
+import type { IResolvable, Precondition } from "cdktf";
 import type { ConnectionSettings } from "./settings";
 
-/** How webhooks reach the API at deploy time. */
-export enum PreclinicalEngine {
-  /**
-   * The native provider `preclinical/preclinical`, installed into the stack folder at synthesis: drift shows
-   * in `cdktf diff`, the webhook id is a Terraform value, webhooks can be imported.
-   */
-  PROVIDER = "provider",
-  /**
-   * `terraform_data` (or `null_resource`) provisioners that run a bundled Node CLI: for places that allow no
-   * custom provider. Terraform cannot read webhooks through them: no drift in the plan, no id.
-   */
-  PROVISIONERS = "provisioners",
-}
-
-/** A webhook's values as the engines take them: literals already escaped for Terraform templates. */
+/** A webhook as the engines take it: validated, literals already escaped for Terraform templates. */
 export interface WebhookSpec {
   readonly path: string;
   readonly settings: ConnectionSettings;
@@ -29,4 +18,11 @@ export interface WebhookSpec {
   /** The salted fingerprint of the secret: what tells Terraform that the secret changed. */
   readonly secretFingerprint?: string;
   readonly adoptExisting: boolean;
+  /** Whether a delivery test follows each change; only ever true on the provider engine. */
+  readonly verifyDelivery: boolean;
+  /**
+   * The checks of the values only known at plan time, as Terraform preconditions with the rules' messages:
+   * those of the scope (a token `agentId`) and those of the other fields.
+   */
+  readonly preconditions: { readonly scope: Precondition[]; readonly fields: Precondition[] };
 }

@@ -7,7 +7,7 @@
 import * as crypto from "node:crypto";
 import * as path from "node:path";
 import type { Construct } from "constructs";
-import { Fn, TerraformStack, type Precondition } from "cdktf";
+import { Fn, TerraformStack } from "cdktf";
 // No public alternative: TerraformAsset writes only under assets/<id>/<hash>/, and Terraform looks for a
 // provider mirror at terraform.d/plugins/ in its working folder.
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
@@ -69,11 +69,8 @@ export function providerFor(scope: Construct, settings: ConnectionSettings): Pre
 }
 
 /** Declares a webhook on the provider engine. */
-export function declareWithProvider(
-  scope: Construct,
-  spec: WebhookSpec,
-  preconditions: Precondition[],
-): PreclinicalWebhookResource {
+export function declareWithProvider(scope: Construct, spec: WebhookSpec): PreclinicalWebhookResource {
+  const preconditions = [...spec.preconditions.scope, ...spec.preconditions.fields];
   return new PreclinicalWebhookResource(scope, "webhook", {
     provider: providerFor(scope, spec.settings),
     url: spec.url,

@@ -9,7 +9,7 @@
  *   replaces it, which is how an update reaches the API: Terraform runs no provisioner on an update.
  */
 import type { Construct } from "constructs";
-import { Fn, type Precondition, type TerraformResource } from "cdktf";
+import { Fn, type TerraformResource } from "cdktf";
 import { Env, ProvisionerCommand, Trigger, type LedgerEntry } from "../provisioner/protocol";
 import type { WebhookSpec } from "./engine";
 import { PreclinicalLedger } from "./ledger";
@@ -27,7 +27,6 @@ export interface ProvisionerResources {
 export function declareWithProvisioners(
   scope: Construct,
   spec: WebhookSpec,
-  preconditions: { agentId: Precondition[]; fields: Precondition[] },
   ledgerEntry: LedgerEntry,
 ): ProvisionerResources {
   const settings = spec.settings;
@@ -47,7 +46,7 @@ export function declareWithProvisioners(
 
   const scopeResource = carrierResource(scope, "scope", settings, {
     triggers: scopeTriggers,
-    preconditions: preconditions.agentId,
+    preconditions: spec.preconditions.scope,
     runs: [
       {
         command: ProvisionerCommand.CLAIM,
@@ -83,7 +82,7 @@ export function declareWithProvisioners(
   const configResource = carrierResource(scope, "config", settings, {
     triggers: configTriggers,
     dependsOn: [scopeResource],
-    preconditions: preconditions.fields,
+    preconditions: spec.preconditions.fields,
     runs: [
       {
         command: ProvisionerCommand.CONVERGE,

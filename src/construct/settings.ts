@@ -1,9 +1,23 @@
-/** The settings a connection resolves to, apart from the construct, so that every module can use them. */
+/**
+ * The settings a connection resolves to (which engine, which organization), apart from the construct, so that
+ * every module can use them.
+ */
 import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL } from "../api/assumptions";
 import { normalizeApiUrl } from "../provisioner/protocol";
-import { PreclinicalEngine } from "./engine";
 
-export { PreclinicalEngine };
+/** How webhooks reach the API at deploy time. */
+export enum PreclinicalEngine {
+  /**
+   * The native provider `preclinical/preclinical`, installed into the stack folder at synthesis: drift shows
+   * in `cdktf diff`, the webhook id is a Terraform value, webhooks can be imported.
+   */
+  PROVIDER = "provider",
+  /**
+   * `terraform_data` (or `null_resource`) provisioners that run a bundled Node CLI: for places that allow no
+   * custom provider. Terraform cannot read webhooks through them: no drift in the plan, no id.
+   */
+  PROVISIONERS = "provisioners",
+}
 
 /** The Terraform resource type that carries a webhook's provisioners. */
 export enum ProvisionerResourceType {

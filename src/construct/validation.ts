@@ -7,7 +7,6 @@ import { Fn, Op, Token, type IResolvable, type Precondition } from "cdktf";
 import { FIELD_RULES, UUID_PATTERN, rules, type FieldRule, type Rule } from "../api/rules";
 import { messages, quote } from "../messages";
 import { hclLiteral } from "./hcl";
-import type { PreclinicalWebhookProps } from "./webhook";
 
 const matches = (pattern: string, value: string): IResolvable => Fn.can(Fn.regex(hclLiteral(pattern), value));
 // cdktf renders a literal 0 operand as `undefined`, so a lower bound of 0 is left out rather than written.
@@ -47,30 +46,6 @@ export const preconditions = {
 export function checkLiteral(rule: Rule, value: string, message: (shown: string) => string): void {
   if (Token.isUnresolved(value)) return;
   if (!rules[rule](value)) throw new Error(message(quote(value)));
-}
-
-/** Checks the literal props against their rules; throws the first broken rule's message. */
-export function validateLiterals(props: PreclinicalWebhookProps): void {
-  if (props.url === undefined || props.url === null) throw new Error(messages.urlRule(undefined));
-  checkLiteral("url", props.url, messages.urlRule);
-  if (props.agentId !== undefined) checkLiteral("agentId", props.agentId, messages.agentIdRule);
-  if (props.description !== undefined) checkLiteral("description", props.description, messages.descriptionRule);
-  if (props.secret !== undefined) checkLiteral("secret", props.secret, () => messages.secretRule());
-  if (props.secretVersion !== undefined && props.secret === undefined)
-    throw new Error(messages.secretVersionWithoutSecret("secretVersion"));
-}
-
-/** Preconditions for the props only known at plan time: Terraform checks them before the webhook is applied. */
-export function tokenPreconditions(props: PreclinicalWebhookProps): Precondition[] {
-  const checks: Precondition[] = [];
-  if (props.isEnabled !== undefined && typeof props.isEnabled !== "boolean")
-    checks.push(preconditions.isEnabled(props.isEnabled));
-  if (Token.isUnresolved(props.url)) checks.push(preconditions.url(props.url));
-  if (props.description !== undefined && Token.isUnresolved(props.description)) {
-    checks.push(preconditions.description(props.description));
-  }
-  if (props.secret !== undefined && Token.isUnresolved(props.secret)) checks.push(preconditions.secret(props.secret));
-  return checks;
 }
 
 /** An error in a construct's props whose message already names the construct. */

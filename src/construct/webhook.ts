@@ -1,106 +1,21 @@
 /**
- * PreclinicalWebhook: a Preclinical webhook declared in a cdktf program. Synth time only: it validates the
- * props and hands the webhook to its connection's engine: the native provider (./provider-engine.ts) or
- * provisioners (./provisioner-engine.ts). Neither engine knows the other; both take a WebhookSpec.
+ * PreclinicalWebhook: a Preclinical webhook declared in a cdktf program. Synth time only: it checks the props
+ * once (./webhook-props.ts) and hands the WebhookSpec they describe to its connection's engine: the native
+ * provider (./provider-engine.ts) or provisioners (./provisioner-engine.ts). Neither engine knows the other.
  */
 import { Construct, type IConstruct, type IValidation } from "constructs";
-import { Annotations, Token, type IResolvable, type TerraformResource } from "cdktf";
+import { Token, type TerraformResource } from "cdktf";
 import { describeScope } from "../api/scope";
 import { messages } from "../messages";
 import { scopeKey, type LedgerEntry } from "../provisioner/protocol";
-import { agentOfToken, sameOrganization } from "./agent";
-import { PreclinicalConnection, resolveConnection } from "./connection";
-import { PreclinicalEngine, type WebhookSpec } from "./engine";
+import { agentOfToken } from "./agent";
 import { PreclinicalLedger } from "./ledger";
+import { checkPipelineInputs } from "./pipeline-input";
 import { declareDeliveryTest, declareWithProvider } from "./provider-engine";
 import type { PreclinicalWebhookResource, PreclinicalWebhookTestResource } from "./provider-binding";
 import { declareWithProvisioners, type ProvisionerResources } from "./provisioner-engine";
-import type { ConnectionSettings } from "./settings";
-import { literal } from "./hcl";
-import { checkPipelineInputs } from "./pipeline-input";
-import { secretFingerprint } from "./secret";
-import { namingConstruct, preconditions, tokenPreconditions, validateLiterals } from "./validation";
-
-/** The props of a PreclinicalWebhook. */
-export interface PreclinicalWebhookProps {
-  /**
-   * The URL Preclinical POSTs to when a test run completes.
-   *
-   * An absolute https URL (plain http only for localhost, 127.x.x.x and [::1]), at most 2048 characters,
-   * without credentials, whitespace or control characters.
-   */
-  readonly url: string;
-  /**
-   * The secret Preclinical signs deliveries with. Pass it through a sensitive TerraformVariable: then it
-   * never appears in cdk.tf.json, the state or any output. A literal string works but is a synth warning.
-   *
-   * 16 to 256 characters. Terraform notices a change through a fingerprint (the first 16 hex digits of a
-   * salted SHA-256), which is all of it that the state holds. Removing the prop leaves the secret the
-   * webhook has as it is: the API offers no way to clear it.
-   * @default - no secret is sent
-   */
-  readonly secret?: string;
-  /**
-   * Any text; changing it sends the secret again. Replaces the fingerprint that otherwise tells Terraform the
-   * secret changed. Set it when the secret comes from an ephemeral variable (Terraform 1.10+), which keeps
-   * the secret out of saved plan files (`cdktf diff` saves one): no fingerprint can be computed from an
-   * ephemeral value.
-   * @default - a salted fingerprint of the secret
-   */
-  readonly secretVersion?: string;
-  /**
-   * A free-text description, sent verbatim (Terraform template sequences such as `${` are escaped for you).
-   *
-   * At most 1000 characters; no control characters but tab, newline and carriage return.
-   * @default - no description (null)
-   */
-  readonly description?: string;
-  /**
-   * The agent whose test runs this webhook receives. An agent-level webhook overrides the
-   * organization-level one for that agent. Changing it deletes the old scope's webhook and creates one in
-   * the new scope.
-   * @default - the organization-level webhook
-   */
-  readonly agentId?: string;
-  /**
-   * Whether Preclinical delivers to this webhook.
-   * @default true
-   */
-  readonly isEnabled?: boolean | IResolvable;
-  /**
-   * Take over a webhook that already holds this scope but was not created by this stack (one made in the
-   * UI, say), and converge it to these props. Without it, such a webhook fails the plan (provider engine)
-   * or the deploy (provisioner engine), naming its id.
-   * @default false
-   */
-  readonly adoptExisting?: boolean;
-  /**
-   * Test the delivery on deploy: after the webhook is created or changed, Preclinical sends it a test event, and
-   * a delivery that fails (the receiver answers an error, or cannot be reached) fails the deploy, naming the
-   * webhook, its URL and the receiver's status. The webhook itself is kept as it is, and the next deploy tests
-   * again. It tests again whenever the URL, the secret (its version) or the enabled state changes, or the
-   * webhook is created anew; not for a description. A disabled webhook is not tested (a warning says so).
-   * Provider engine only.
-   * @default false
-   */
-  readonly verifyDelivery?: boolean;
-  /**
-   * The organization to manage the webhook in.
-   * @default - the stack's default connection (PreclinicalConnection.defaultFor)
-   */
-  readonly connection?: PreclinicalConnection;
-  /**
-   * The API base URL for this webhook only. Cannot be combined with `connection`.
-   * @default - the connection's apiUrl
-   */
-  readonly apiUrl?: string;
-  /**
-   * The name of the environment variable holding the API key for this webhook only. Cannot be combined with
-   * `connection`.
-   * @default - the connection's apiKeyEnvVar ("PRECLINICAL_API_KEY")
-   */
-  readonly apiKeyEnvVar?: string;
-}
+import { PreclinicalEngine, type ConnectionSettings } from "./settings";
+import { describeWebhook, type PreclinicalWebhookProps } from "./webhook-props";
 
 /** A Preclinical webhook, created, updated and deleted through the Preclinical API by `cdktf deploy`. */
 export class PreclinicalWebhook extends Construct {
@@ -113,51 +28,15 @@ export class PreclinicalWebhook extends Construct {
 
   constructor(scope: Construct, id: string, props: PreclinicalWebhookProps) {
     super(scope, id);
-    this.connectionSettings = namingConstruct(this, () => {
-      const settings = connectionOf(this, props);
-      validateLiterals(props);
-      return settings;
-    });
-    checkAgentToken(this, props.agentId);
+    const spec = describeWebhook(this, props);
+    this.connectionSettings = spec.settings;
     this.agentId = props.agentId;
-    const settings = this.connectionSettings;
-    const path = this.node.path;
-
-    if (props.secret !== undefined && !Token.isUnresolved(props.secret)) {
-      Annotations.of(this).addWarning(messages.literalSecret());
-    }
-
-    const spec: WebhookSpec = {
-      path,
-      settings,
-      url: literal(props.url)!,
-      description: literal(props.description),
-      agentId: literal(props.agentId),
-      isEnabled: props.isEnabled ?? true,
-      secret: literal(props.secret),
-      secretFingerprint:
-        props.secret === undefined
-          ? undefined
-          : (literal(props.secretVersion) ?? secretFingerprint(path, props.secret)),
-      adoptExisting: props.adoptExisting ?? false,
-    };
-    const agentChecks =
-      props.agentId && Token.isUnresolved(props.agentId) ? [preconditions.agentId(props.agentId)] : [];
-    if (settings.engine === PreclinicalEngine.PROVIDER) {
-      this.resource = declareWithProvider(this, spec, [...agentChecks, ...tokenPreconditions(props)]);
-      PreclinicalLedger.declareProviderScope(this, path, this._ledgerEntry());
-      if (props.verifyDelivery) {
-        this.deliveryTest = declareDeliveryTest(this, this.resource, spec);
-        if (spec.isEnabled === false) Annotations.of(this).addWarning(messages.verifyDeliveryDisabled());
-      }
+    if (spec.settings.engine === PreclinicalEngine.PROVIDER) {
+      this.resource = declareWithProvider(this, spec);
+      PreclinicalLedger.declareProviderScope(this, spec.path, this._ledgerEntry());
+      if (spec.verifyDelivery) this.deliveryTest = declareDeliveryTest(this, this.resource, spec);
     } else {
-      if (props.verifyDelivery) throw new Error(messages.verifyDeliveryNeedsProvider(path));
-      this.provisioned = declareWithProvisioners(
-        this,
-        spec,
-        { agentId: agentChecks, fields: tokenPreconditions(props) },
-        this._ledgerEntry(),
-      );
+      this.provisioned = declareWithProvisioners(this, spec, this._ledgerEntry());
     }
     register(this);
     this.node.addValidation(new UniqueScopeValidation(this));
@@ -245,35 +124,6 @@ export class PreclinicalWebhook extends Construct {
     const agent = agentOfToken(this, agentId ?? undefined);
     return agent ? `scope of the agent of ${agent.node.path}` : describeScope(agentId);
   }
-}
-
-/**
- * An `agentId` from a PreclinicalAgent: read by the provider at plan time, so only a provider-engine webhook
- * of the same organization can take it.
- */
-function checkAgentToken(webhook: PreclinicalWebhook, agentId: string | undefined): void {
-  const agent = agentOfToken(webhook, agentId);
-  if (!agent) return;
-  if (webhook.connectionSettings.engine !== PreclinicalEngine.PROVIDER) {
-    throw new Error(messages.agentTokenOnProvisioners(webhook.node.path, agent.node.path));
-  }
-  if (!sameOrganization(agent.connectionSettings, webhook.connectionSettings)) {
-    throw new Error(messages.agentTokenOtherOrganization(webhook.node.path, agent.node.path));
-  }
-}
-
-function connectionOf(webhook: Construct, props: PreclinicalWebhookProps): ConnectionSettings {
-  if (props.connection && (props.apiUrl !== undefined || props.apiKeyEnvVar !== undefined)) {
-    throw new Error(messages.connectionWithOwnSettings(webhook.node.path));
-  }
-  if (props.connection) return props.connection.settings;
-  // A webhook with its own API URL does not depend on the stack's default (nor on PRECLINICAL_API_URL).
-  if (props.apiUrl !== undefined) {
-    const resourceType = PreclinicalLedger.resourceTypeOf(webhook);
-    return resolveConnection({ apiUrl: props.apiUrl, apiKeyEnvVar: props.apiKeyEnvVar, resourceType });
-  }
-  const base = PreclinicalConnection.defaultFor(webhook).settings;
-  return props.apiKeyEnvVar === undefined ? base : resolveConnection({ apiKeyEnvVar: props.apiKeyEnvVar }, base);
 }
 
 /** The webhooks of each App (construct tree root), in the order they were created. */

@@ -14,7 +14,8 @@
  * Drive it through the /_emulator control endpoints (see control.ts).
  */
 import { parseArgs } from "node:util";
-import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator, type EmulatorOptions } from "./server";
+import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "./server";
+import type { EmulatorOptions } from "./types";
 
 const USAGE =
   "usage: preclinical-emulator [--port 0] [--host 127.0.0.1] [--api-key KEY[=ORGANIZATION]]... " +

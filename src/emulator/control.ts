@@ -4,16 +4,34 @@
  */
 import * as z from "zod/mini";
 import { emptyResponse, invalidField, jsonResponse, parseJsonObject, type Route } from "./http";
-import { FaultSpecSchema } from "./faults";
+import type { TestRunInput } from "./delivery";
+import { FaultSpecSchema, type FaultSpec } from "./faults";
 import { toApiWebhook } from "./store";
-import type { PreclinicalEmulator } from "./server";
-import type { SeedWebhookInput, StoredWebhook } from "./types";
+import type { TestRunDelivery } from "./test-runs";
+import type { ApiAgent, EmulatorAgent, RequestLogEntry, SeedWebhookInput, StoredWebhook } from "./types";
 import { parseWithSchema } from "./validation";
 
 export const CONTROL_BASE_PATH = "/_emulator";
 
+/** What the control endpoints drive: the test-tool methods of the emulator (./server.ts) that serves them. */
+export interface EmulatorControls {
+  webhooks(): StoredWebhook[];
+  requests(): RequestLogEntry[];
+  injectFault(spec: FaultSpec): void;
+  clearFaults(): void;
+  reset(): void;
+  addAgent(agent: EmulatorAgent): ApiAgent;
+  completeTestRun(agentId: string, run?: TestRunInput, organization?: string): Promise<TestRunDelivery>;
+  setDeliveryHealth(
+    id: string,
+    health: { consecutive_failures: number; last_triggered_at?: string | null },
+    organization?: string,
+  ): StoredWebhook;
+  seedWebhook(organization: string, input: SeedWebhookInput): StoredWebhook;
+}
+
 export interface ControlContext {
-  readonly emulator: PreclinicalEmulator;
+  readonly emulator: EmulatorControls;
   readonly body: string;
 }
 

@@ -1,21 +1,17 @@
-export {
-  API_BASE_PATH,
-  EMULATOR_DEFAULT_API_KEY,
-  EmulatorError,
-  PreclinicalEmulator,
-  type ApiAgent,
-  type ApiWebhook,
-  type CreatedWebhook,
-  type EmulatorAgent,
-  type EmulatorOptions,
-  type FaultKind,
-  type FaultSpec,
-  type RateLimitSpec,
-  type RequestLogEntry,
-  type SeedWebhookInput,
-  type StoredWebhook,
-  type TestRunDelivery,
-  type TestRunInput,
-} from "./server";
-export { isLoopbackHost, NON_LOOPBACK_MESSAGE } from "./delivery";
+export { API_BASE_PATH, EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "./server";
+export type {
+  ApiAgent,
+  ApiWebhook,
+  CreatedWebhook,
+  EmulatorAgent,
+  EmulatorOptions,
+  RequestLogEntry,
+  SeedWebhookInput,
+  StoredWebhook,
+} from "./types";
+export { EmulatorError } from "./http";
+export type { FaultKind, FaultSpec } from "./faults";
+export type { RateLimitSpec } from "./rate-limit";
+export type { TestRunDelivery } from "./test-runs";
+export { isLoopbackHost, NON_LOOPBACK_MESSAGE, type TestRunInput } from "./delivery";
 export { WebhookReceiver, type ReceivedDelivery } from "./receiver";

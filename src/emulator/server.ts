@@ -3,12 +3,15 @@
  * silent it follows ../api/assumptions.ts, as the client does, and it accepts what the API is assumed to
  * accept (apiAccepts in ../api/rules.ts), more than the library lets a program declare. Besides the API under /api/v1 it has fault
  * injection, a request log and control endpoints under /_emulator for tests.
+ * About 330 lines: the emulator's one class, its test-tool methods and the request path they share state with
+ * (faults, rate limit, request log, held delays); the routes (./api.ts, ./control.ts), the store, the faults
+ * and the deliveries are files of their own.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ErrorCodes } from "../api/assumptions";
 import { API_ROUTES } from "./api";
-import { CONTROL_BASE_PATH, CONTROL_ROUTES } from "./control";
+import { CONTROL_BASE_PATH, CONTROL_ROUTES, type EmulatorControls } from "./control";
 import { FaultQueue, faultResponse, type ChaosSpec, type FaultKind, type FaultSpec } from "./faults";
 import {
   EmulatorError,
@@ -23,7 +26,8 @@ import {
 } from "./http";
 import { RateLimiter, rateLimitedResponse, type RateLimitSpec } from "./rate-limit";
 import { EmulatorStore } from "./store";
-import { completeTestRun, type TestRunDelivery, type TestRunInput } from "./test-runs";
+import type { TestRunInput } from "./delivery";
+import { completeTestRun, type TestRunDelivery } from "./test-runs";
 import type {
   ApiAgent,
   EmulatorAgent,
@@ -33,21 +37,6 @@ import type {
   StoredWebhook,
 } from "./types";
 import { parseCreateInput } from "./validation";
-
-export { EmulatorError } from "./http";
-export type { ChaosSpec, FaultKind, FaultSpec } from "./faults";
-export type { TestRunDelivery, TestRunInput } from "./test-runs";
-export type { RateLimitSpec } from "./rate-limit";
-export type {
-  ApiAgent,
-  ApiWebhook,
-  CreatedWebhook,
-  EmulatorAgent,
-  EmulatorOptions,
-  RequestLogEntry,
-  SeedWebhookInput,
-  StoredWebhook,
-} from "./types";
 
 /** The API key the emulator accepts unless `organizations` says otherwise (organization "default"). */
 export const EMULATOR_DEFAULT_API_KEY = "sk_test_EmulatorDefaultKey0123456789abcdefghijkl";
@@ -59,7 +48,7 @@ const DROP = "drop";
 type Outcome = EmulatorResponse | typeof DROP;
 type LogEntry = { -readonly [K in keyof RequestLogEntry]: RequestLogEntry[K] };
 
-export class PreclinicalEmulator {
+export class PreclinicalEmulator implements EmulatorControls {
   private readonly organizationsByKey: ReadonlyMap<string, string>;
   private readonly store: EmulatorStore;
   private readonly faults = new FaultQueue();

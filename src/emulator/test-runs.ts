@@ -6,8 +6,6 @@
 import { deliver, testRunCompletedPayload, type DeliveryOutcome, type TestRunInput } from "./delivery";
 import type { EmulatorStore } from "./store";
 
-export type { TestRunInput } from "./delivery";
-
 /** What completing a test run came to. */
 export interface TestRunDelivery extends DeliveryOutcome {
   /** The webhook that serves the agent, or null when none does. */

@@ -4,17 +4,11 @@
  * stdout; on failure it prints a message that says what to do on stderr and exits 1 (2 for an unknown
  * command). It never prints the API key or a webhook secret, not even in debug output.
  */
+import { DEFAULT_API_KEY_ENV_VAR } from "../api/assumptions";
 import { isNotFound } from "../api/errors";
 import { describeScope } from "../api/scope";
 import { commandsOf, messages } from "../messages";
-import {
-  DEFAULT_API_KEY_ENV_VAR,
-  Env,
-  PLAN_TIME_AGENT,
-  ProvisionerCommand,
-  scopeKey,
-  type LedgerEntry,
-} from "./protocol";
+import { Env, PLAN_TIME_AGENT, ProvisionerCommand, scopeKey, type LedgerEntry } from "./protocol";
 import {
   Context,
   UserFacingError,
@@ -25,8 +19,6 @@ import {
   type Environment,
   type ProvisionerIo,
 } from "./context";
-
-export type { ProvisionerIo } from "./context";
 
 /** Runs one command; resolves to the process exit code. */
 export async function runProvisioner(args: readonly string[], env: Environment, io: ProvisionerIo): Promise<number> {

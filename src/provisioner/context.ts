@@ -2,10 +2,11 @@
  * What every provisioner command works with: its environment, its output with every secret masked, one API
  * client per organization, and API failures turned into messages that say what to do.
  */
+import { DEFAULT_API_KEY_ENV_VAR } from "../api/assumptions";
 import { PreclinicalClient } from "../api/client";
 import { PreclinicalError, isAgentNotFound, isApiError, redact } from "../api/errors";
 import { commandsOf, messages } from "../messages";
-import { DEFAULT_API_KEY_ENV_VAR, Env, decodeLedgerEntry, type LedgerEntry } from "./protocol";
+import { Env, decodeLedgerEntry, type LedgerEntry } from "./protocol";
 
 export interface ProvisionerIo {
   readonly out: (line: string) => void;

@@ -83,8 +83,6 @@ export function normalizeApiUrl(url: string): string {
  */
 export const PLAN_TIME_AGENT = "(known at plan time)";
 
-export { DEFAULT_API_KEY_ENV_VAR } from "../api/assumptions";
-
 /** One webhook scope as the ledger records it: which API, which key, which scope. */
 export interface LedgerEntry {
   readonly apiUrl: string;

@@ -21,7 +21,7 @@ const read = (file: string) => fs.readFileSync(path.join(__dirname, "..", "..", 
 
 describe("the limits stated in words", () => {
   const readme = read("README.md");
-  const webhookProps = read("src/construct/webhook.ts");
+  const webhookProps = read("src/construct/webhook-props.ts");
   const connectionProps = read("src/construct/connection.ts");
 
   test.each([

@@ -4,7 +4,7 @@
  * typed list attributes; the provisioner engine and another organization refused with a message.
  */
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
-import { PreclinicalAgent, PreclinicalAgents, PreclinicalWebhook, PreclinicalWebhooks } from "../../src/construct";
+import { PreclinicalAgent, PreclinicalAgents, PreclinicalWebhook, PreclinicalWebhooks } from "../../src";
 import { messages } from "../../src/messages";
 import { AGENT_A } from "../support/agents";
 import { HOOK_URL } from "../support/inputs";

@@ -6,12 +6,7 @@
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import "cdktf/lib/testing/adapters/jest";
 import { DEFAULT_API_URL } from "../../src/api/assumptions";
-import {
-  PreclinicalConnection,
-  PreclinicalEngine,
-  PreclinicalWebhook,
-  type PreclinicalWebhookProps,
-} from "../../src/construct";
+import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook, type PreclinicalWebhookProps } from "../../src";
 import { messages } from "../../src/messages";
 import { decodeLedgerEntry, scopeKey } from "../../src/provisioner/protocol";
 import { thrown } from "../support/thrown";

@@ -8,12 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { App, TerraformStack, Testing } from "cdktf";
-import {
-  PreclinicalConnection,
-  PreclinicalEngine,
-  PreclinicalWebhook,
-  ProvisionerResourceType,
-} from "../../src/construct";
+import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook, ProvisionerResourceType } from "../../src";
 import { providerBundlePath, providerLockHash } from "../../src/provider/install";
 import { version as VERSION } from "../../package.json";
 import { HOOK_URL } from "../support/inputs";

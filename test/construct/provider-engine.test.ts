@@ -7,7 +7,7 @@
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import "cdktf/lib/testing/adapters/jest";
 import { DEFAULT_API_URL } from "../../src/api/assumptions";
-import { PreclinicalWebhook } from "../../src/construct";
+import { PreclinicalWebhook } from "../../src";
 import { PreclinicalWebhookResource } from "../../src/construct/provider-binding";
 import { messages } from "../../src/messages";
 import { version as PACKAGE_VERSION } from "../../package.json";

@@ -4,7 +4,7 @@
  * message that names the construct by its path and the prop, and quotes the value (never the secret's).
  */
 import { TerraformStack, Testing } from "cdktf";
-import { PreclinicalConnection, PreclinicalWebhook, type PreclinicalWebhookProps } from "../../src/construct";
+import { PreclinicalConnection, PreclinicalWebhook, type PreclinicalWebhookProps } from "../../src";
 import { escapeTemplate } from "../../src/construct/hcl";
 import { messages, quote } from "../../src/messages";
 import { HOST, SECRET_16, HOOK_URL, accepted, rejected, type Prop } from "../support/inputs";

@@ -4,12 +4,12 @@
  * provisioner engine says. Synthesis only; test/e2e/provider-engine/verify-delivery.test.ts deploys it.
  */
 import { TerraformVariable } from "cdktf";
-import { PreclinicalWebhook } from "../../src/construct";
+import { PreclinicalWebhook } from "../../src";
 import { messages } from "../../src/messages";
 import { HOOK_URL, SECRET, SECRET_2 } from "../support/inputs";
 import { oneProviderWebhook, provider, provisionerConnection } from "../support/provider-synth";
 import { bareStack, block, synth, type Json } from "../support/synth";
-import type { PreclinicalWebhookProps } from "../../src/construct";
+import type { PreclinicalWebhookProps } from "../../src";
 
 /** The webhook's test block, as synthesized. */
 function deliveryTestOf(props: Partial<PreclinicalWebhookProps> = {}): {

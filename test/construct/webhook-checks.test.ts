@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import { TerraformVariable, Testing } from "cdktf";
-import { PreclinicalConnection, PreclinicalWebhook } from "../../src/construct";
+import { PreclinicalConnection, PreclinicalWebhook } from "../../src";
 import { messages } from "../../src/messages";
 import { AGENT_A, AGENT_B } from "../support/agents";
 import { HOOK_URL, SECRET } from "../support/inputs";

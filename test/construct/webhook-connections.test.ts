@@ -5,7 +5,7 @@
  */
 import { TerraformVariable } from "cdktf";
 import { DEFAULT_API_URL } from "../../src/api/assumptions";
-import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src/construct";
+import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook } from "../../src";
 import { AGENT_A, AGENT_B } from "../support/agents";
 import { HOOK_URL } from "../support/inputs";
 import { bareStack, block, localExec, newStack, oneWebhook, synth } from "../support/synth";

@@ -7,7 +7,7 @@ import "cdktf/lib/testing/adapters/jest";
 import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
 import { DEFAULT_API_URL } from "../../src/api/assumptions";
-import { PreclinicalConnection, PreclinicalWebhook, ProvisionerResourceType } from "../../src/construct";
+import { PreclinicalConnection, PreclinicalWebhook, ProvisionerResourceType } from "../../src";
 import { AGENT_A } from "../support/agents";
 import { HOOK_URL } from "../support/inputs";
 import { bareStack, block, ledgers, localExec, type Json } from "../support/synth";

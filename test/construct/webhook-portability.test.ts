@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Testing } from "cdktf";
-import { PreclinicalWebhook } from "../../src/construct";
+import { PreclinicalWebhook } from "../../src";
 import { AGENT_A } from "../support/agents";
 import { HOOK_URL, SECRET } from "../support/inputs";
 import { allResources, ledgers, localExec, newStack, oneWebhook, provisioners, type Json } from "../support/synth";

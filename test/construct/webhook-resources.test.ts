@@ -6,7 +6,7 @@
 import { DataResource, TerraformVariable, Testing, type TerraformStack } from "cdktf";
 import "cdktf/lib/testing/adapters/jest";
 import { DEFAULT_API_URL } from "../../src/api/assumptions";
-import { PreclinicalWebhook } from "../../src/construct";
+import { PreclinicalWebhook } from "../../src";
 import { AGENT_A } from "../support/agents";
 import { onProvisioners } from "../support/engines";
 import { HOOK_URL, SECRET } from "../support/inputs";

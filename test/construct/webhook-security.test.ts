@@ -4,7 +4,7 @@
  * literal values are escaped. Synthesis only, no Terraform.
  */
 import { TerraformVariable } from "cdktf";
-import { PreclinicalConnection, PreclinicalWebhook } from "../../src/construct";
+import { PreclinicalConnection, PreclinicalWebhook } from "../../src";
 import { messages } from "../../src/messages";
 import { AGENT_A } from "../support/agents";
 import { HOOK_URL, SECRET } from "../support/inputs";

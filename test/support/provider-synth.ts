@@ -10,7 +10,7 @@ import {
   PreclinicalWebhook,
   type PreclinicalConnectionProps,
   type PreclinicalWebhookProps,
-} from "../../src/construct";
+} from "../../src";
 import { HOOK_URL } from "./inputs";
 import { bareStack, synth, type Json } from "./synth";
 

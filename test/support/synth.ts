@@ -5,7 +5,7 @@
  */
 import * as crypto from "node:crypto";
 import { TerraformStack, Testing, type App, type TerraformResource } from "cdktf";
-import { PreclinicalWebhook, type PreclinicalWebhookProps } from "../../src/construct";
+import { PreclinicalWebhook, type PreclinicalWebhookProps } from "../../src";
 import { onProvisioners } from "./engines";
 import { HOOK_URL } from "./inputs";
 

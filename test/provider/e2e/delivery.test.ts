@@ -198,9 +198,13 @@ describeWithTerraform("delivery verification and health (terraform + bundled pro
     await emulator.completeTestRun(AGENT_A, {}, ORG);
     expect(await emulator.completeTestRun(AGENT_A, {}, ORG)).toMatchObject({ webhook_id: triage.id, http_status: 500 });
 
-    // When planning: no changes (exit 0), no outside-change note, and one warning per failing webhook
+    // When planning: no change to any resource, no outside-change note, and one warning per failing webhook.
+    // The failing check makes Terraform plan its data source again for the apply ("config will be reloaded
+    // to verify a check block"), so -detailed-exitcode says 2 although nothing is to add, change or destroy.
     const plan = await hclWs.plan();
-    expect(plan.code).toBe(0);
+    expect(plan.code).toBe(2);
+    expect(plan.output).toContain("Plan: 0 to add, 0 to change, 0 to destroy.");
+    expect(plan.output).toContain("data.preclinical_webhooks.all will be read during apply");
     expect(plan.output).not.toMatch(/changed outside of Terraform/);
     const found = warnings(plan.output, FAILING_DELIVERIES_SUMMARY);
     expect(found).toHaveLength(2);
@@ -222,14 +226,15 @@ describeWithTerraform("delivery verification and health (terraform + bundled pro
     // And applying: the same warnings and nothing to do
     const same = await hclWs.apply();
     expect(same.code).toBe(0);
-    expect(applySummary(same)).toBe("no changes");
+    expect(applySummary(same)).toBe("0 added, 0 changed, 0 destroyed"); // only the check's data source is read again
     expect(warnings(same.output, FAILING_DELIVERIES_SUMMARY)).toHaveLength(2);
 
     // When the receiver answers again and the next test run arrives, only the organization's warning stays
     receiver.status = 200;
     expect(await emulator.completeTestRun(AGENT_A, {}, ORG)).toMatchObject({ success: true });
     const healed = await hclWs.plan();
-    expect(healed.code).toBe(0);
+    expect(healed.code).toBe(2); // the check still fails: the organization's webhook
+    expect(healed.output).toContain("Plan: 0 to add, 0 to change, 0 to destroy.");
     expect(
       warnings(healed.output, FAILING_DELIVERIES_SUMMARY).map((w) => w.includes("preclinical_webhook.org,")),
     ).toEqual([true]);
