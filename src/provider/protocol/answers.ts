@@ -5,9 +5,9 @@
 import { DiagnosticsError, error, type BlockSchema, type Diagnostic } from "./definition";
 import type { Logger } from "./logger";
 
-/** A protobuf message as protobufjs's fromObject takes it (snake_case fields). */
+/** A protobuf message as the codec (protobuf.ts) takes it, snake_case fields, loosely typed for the handlers. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Message = Record<string, any>;
+export type PlainMessage = Record<string, any>;
 
 export const serverCapabilities = {
   plan_destroy: false,
@@ -28,7 +28,7 @@ export function failureDiagnostics(provider: string, call: string, err: unknown,
   ];
 }
 
-export function diagnosticMessage(d: Diagnostic, log?: Logger): Message {
+export function diagnosticMessage(d: Diagnostic, log?: Logger): PlainMessage {
   const mask = (text: string) => (log ? log.mask(text) : text);
   return {
     severity: d.severity === "error" ? "ERROR" : "WARNING",
@@ -38,11 +38,11 @@ export function diagnosticMessage(d: Diagnostic, log?: Logger): Message {
   };
 }
 
-export function attributePath(name: string): Message {
+export function attributePath(name: string): PlainMessage {
   return { steps: [{ attribute_name: name }] };
 }
 
-export function schemaMessage(schema: BlockSchema): Message {
+export function schemaMessage(schema: BlockSchema): PlainMessage {
   return {
     version: schema.version,
     block: {

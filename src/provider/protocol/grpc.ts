@@ -22,7 +22,7 @@ export class GrpcError extends Error {
   }
 }
 
-export type Route =
+export type GrpcRoute =
   /** One request message in, one answer out. */
   | { readonly kind: "unary"; call(request: Buffer): Promise<Buffer> }
   /** Answered with headers only and held open; whatever the client sends is read and dropped. */
@@ -36,7 +36,7 @@ export interface GrpcServing {
 /** Serves gRPC calls on an HTTP/2 server: `route` names what each method path does (undefined: unknown). */
 export function serveGrpc(
   server: http2.Http2Server | http2.Http2SecureServer,
-  route: (path: string) => Route | undefined,
+  route: (path: string) => GrpcRoute | undefined,
   maxMessageBytes: number,
 ): GrpcServing {
   const held = new Set<http2.ServerHttp2Stream>();

@@ -9,7 +9,7 @@ import {
   failureDiagnostics,
   schemaMessage,
   serverCapabilities,
-  type Message,
+  type PlainMessage,
 } from "./answers";
 import { decodeJsonObject, decodeObject, encodeObject, type ObjectType } from "./codec";
 import {
@@ -26,7 +26,7 @@ import {
 import type { Logger } from "./logger";
 import { UNKNOWN, whollyKnown, type ObjectValue } from "./values";
 
-type Handler = (request: Message) => Promise<Message>;
+type Handler = (request: PlainMessage) => Promise<PlainMessage>;
 
 interface DynamicValue {
   msgpack?: Uint8Array;
@@ -249,8 +249,8 @@ export function providerHandlers(provider: ProviderDefinition, log: Logger): Rec
   return Object.fromEntries(
     Object.entries(handlers).map(([name, handler]) => [
       name,
-      async (request: Message) => {
-        let response: Message;
+      async (request: PlainMessage) => {
+        let response: PlainMessage;
         try {
           response = await handler(request);
         } catch (err) {

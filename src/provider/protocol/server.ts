@@ -12,7 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createServerCertificate } from "./certificate";
 import type { ProviderDefinition } from "./definition";
-import { GrpcStatus, GrpcError, serveGrpc, type Route } from "./grpc";
+import { GrpcStatus, GrpcError, serveGrpc, type GrpcRoute } from "./grpc";
 import type * as Handlers from "./handlers";
 import { Logger } from "./logger";
 import type * as Descriptor from "./proto/descriptor";
@@ -88,7 +88,7 @@ export async function servePlugin(
   });
 
   const calls = lazyCalls(provider, log);
-  const route = (method: string): Route | undefined => {
+  const route = (method: string): GrpcRoute | undefined => {
     if (HELD.has(method)) return { kind: "held" };
     if (method === SHUTDOWN) {
       return {
@@ -169,7 +169,7 @@ function lazyCalls(provider: ProviderDefinition | (() => ProviderDefinition), lo
     };
     return loaded;
   };
-  return (name: string): Route | undefined => {
+  return (name: string): GrpcRoute | undefined => {
     const { codec, methods, handlers } = load();
     const method = methods[name];
     if (!method) return undefined;
