@@ -13,6 +13,8 @@ test("the tests, and what they start, use the run's own temporary folder", () =>
   expect(runDir).toBeDefined();
   expect(os.tmpdir()).toBe(runDir);
   expect(fs.statSync(runDir!).isDirectory()).toBe(true);
+  // Open as a temporary folder is (a test's PostgreSQL runs as another user under root)
+  expect(fs.statSync(runDir!).mode & 0o1777).toBe(0o1777);
 });
 
 test("a provider socket folder left in the run's folder fails the run, naming it; the folder goes either way", async () => {

@@ -23,6 +23,9 @@ export function leftoverSocketFolders(dir: string): string[] {
 
 export async function setupRunTemp(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pcl-"));
+  // As open as the temporary folder it stands for (sticky, writable by all): a test's PostgreSQL runs as
+  // another user when the tests run as root, and must reach its own folder inside.
+  fs.chmodSync(dir, 0o1777);
   process.env.PRECLINICAL_TEST_TMPDIR = dir;
   process.env.TMPDIR = dir;
 }
