@@ -1,6 +1,6 @@
 /**
  * The first lines of the provider executable. Terraform starts the provider three or four times per
- * command, so its start-up is paid again and again (BENCHMARKS.md, section 7). The launcher compiles the
+ * command, so its start-up is paid again and again (BENCHMARKS.md, section 6). The launcher compiles the
  * bundle (embedded as a string by scripts/bundle-cli.mjs) with a V8 code cache kept per user (user-cache.ts:
  * cached code is trusted, so never a shared folder), as Node 22's module compile cache does. V8 rejects a
  * cache that does not match the source, Node version or flags, and any cache failure only means compiling

@@ -92,4 +92,3 @@ export class HclWorkspace {
 }
 
 /** "N added, N changed, N destroyed", or "no changes". */
-export { applySummary } from "./terraform";

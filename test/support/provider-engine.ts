@@ -10,9 +10,6 @@ import { AGENT_A } from "./agents";
 import type { Program } from "./terraform";
 import { SECRET_VARIABLE } from "./webhook-config";
 
-export { PreclinicalEngine };
-export { changeInUi, deleteInUi, flat, writeRequests } from "./webhook-config";
-
 /** One webhook of a program: its construct id, its props, and whether it takes the secret from the variable. */
 export type Decl = { id: string } & Omit<PreclinicalWebhookProps, "connection" | "secret"> & {
     readonly withSecret?: boolean;

@@ -5,7 +5,7 @@
  * grpc-status (0, or an error code with grpc-message). Streams that Terraform opens and never needs an
  * answer on (go-plugin's stdio and broker) are held open until the plugin stops.
  * Written on node:http2 rather than loaded from grpc-js: loading grpc-js was a large part of every provider
- * start, and its layers a large part of every call (BENCHMARKS.md, section 7).
+ * start, and its layers a large part of every call (BENCHMARKS.md, section 6).
  */
 import type * as http2 from "node:http2";
 

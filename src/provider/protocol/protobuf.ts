@@ -7,7 +7,9 @@
  * (scalars at their defaults, an absent message as null, empty lists and maps) except the members of a
  * oneof, of which only the one set is, with the oneof's name holding the member's name.
  * Written here rather than loaded from protobufjs: its parse of the protocol text and its generated code
- * were a large part of every provider start (BENCHMARKS.md, section 7).
+ * were a large part of every provider start (BENCHMARKS.md, section 6).
+ * It is long because it is one table-driven codec: the wire reader and writer, the descriptor's field types
+ * and the object shape they share are read together, and a split would put the halves of each case apart.
  */
 
 /** `[number, name, type, rule?]`; type is a scalar type or a message's or enum's full name. */

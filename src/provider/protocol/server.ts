@@ -3,7 +3,7 @@
  * the gRPC services Terraform calls (the tfplugin6 Provider, and go-plugin's controller, stdio and broker).
  * Only what the handshake needs runs before it (an HTTP/2 server, the certificate): the protocol's codec, the
  * handlers and the provider itself load on the first call, so that the start Terraform waits for stays short
- * (BENCHMARKS.md, section 7).
+ * (BENCHMARKS.md, section 6).
  */
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";

@@ -1,6 +1,8 @@
 /**
  * `preclinical_webhook`: plan, create, read, update, delete and import of one webhook through the API.
  * Knows nothing about gRPC; values arrive as plain objects (../protocol/values).
+ * One file per resource, as terraform-plugin-framework keeps one type per resource: its schema lives in
+ * ./schema.ts, its plan-time checks and its lifecycle here, at about 300 lines.
  */
 import { ClientErrorCodes, isAlreadyExists, isApiError, isNotFound, isPreclinicalError } from "../../api/errors";
 import { sameAsRequested } from "../../api/scope";

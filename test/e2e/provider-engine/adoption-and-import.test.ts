@@ -4,19 +4,12 @@
  * POST); `hook.webhookResource.importFrom(...)` imports it through an import block. A renamed construct keeps
  * its webhook through a moved block (`moveFromId`).
  */
-import { PreclinicalWebhook } from "../../../src";
+import { PreclinicalWebhook, PreclinicalEngine } from "../../../src";
 import { AGENT_A } from "../../support/agents";
 import { cdktfWs, describeWithTerraform, useCdktfWorkspace } from "../../support/e2e";
 import { byAgent, emulator, useSharedEmulator } from "../../support/emulator";
-import {
-  PreclinicalEngine,
-  WEBHOOKS,
-  flat,
-  webhookProgram,
-  writeCounts,
-  writeRequests,
-  type Decl,
-} from "../../support/provider-engine";
+import { WEBHOOKS, webhookProgram, writeCounts, type Decl } from "../../support/provider-engine";
+import { flat, writeRequests } from "../../support/webhook-config";
 import { applySummary } from "../../support/terraform";
 
 const SECRET = "whsec_e2e_" + "Ad0pt1".repeat(6);

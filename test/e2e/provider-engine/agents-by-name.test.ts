@@ -18,7 +18,8 @@ import { PreclinicalEmulator } from "../../../src/emulator";
 import { AGENT_A, numberedAgents } from "../../support/agents";
 import { describeWithTerraform } from "../../support/e2e";
 import { KEY } from "../../support/emulator";
-import { flat, writeCounts } from "../../support/provider-engine";
+import { writeCounts } from "../../support/provider-engine";
+import { flat } from "../../support/webhook-config";
 import { Workspace, applySummary } from "../../support/terraform";
 
 const AGENTS = [...numberedAgents(250), { id: AGENT_A, name: "Healthcare Assistant", provider: "retell" }];

@@ -6,16 +6,9 @@
 import { AGENT_A } from "../../support/agents";
 import { cdktfWs, describeWithTerraform, useCdktfWorkspace } from "../../support/e2e";
 import { byAgent, emulator, useSharedEmulator } from "../../support/emulator";
-import {
-  PreclinicalEngine,
-  WEBHOOKS,
-  changeInUi,
-  deleteInUi,
-  webhookProgram,
-  writeCounts,
-  writeRequests,
-  type Decl,
-} from "../../support/provider-engine";
+import { WEBHOOKS, webhookProgram, writeCounts, type Decl } from "../../support/provider-engine";
+import { PreclinicalEngine } from "../../../src";
+import { changeInUi, deleteInUi, writeRequests } from "../../support/webhook-config";
 import { applySummary } from "../../support/terraform";
 
 const SECRET = "whsec_e2e_" + "Dr1ftC".repeat(6);

@@ -4,18 +4,12 @@
  * (POST, PUT, DELETE) it causes.
  */
 import { TerraformOutput } from "cdktf";
-import { PreclinicalWebhook } from "../../../src";
+import { PreclinicalWebhook, PreclinicalEngine } from "../../../src";
 import { AGENT_A, AGENT_B } from "../../support/agents";
 import { cdktfWs, describeWithTerraform, useCdktfWorkspace } from "../../support/e2e";
 import { byAgent, emulator, useSharedEmulator } from "../../support/emulator";
-import {
-  PreclinicalEngine,
-  WEBHOOKS,
-  webhookProgram,
-  writeCounts,
-  writeRequests,
-  type Decl,
-} from "../../support/provider-engine";
+import { WEBHOOKS, webhookProgram, writeCounts, type Decl } from "../../support/provider-engine";
+import { writeRequests } from "../../support/webhook-config";
 import { applySummary } from "../../support/terraform";
 
 const SECRET = "whsec_e2e_" + "Pr0vLc".repeat(6);

@@ -6,14 +6,9 @@
 import { AGENT_A, AGENT_B } from "../../support/agents";
 import { cdktfWs, describeWithTerraform, useCdktfWorkspace } from "../../support/e2e";
 import { emulator, useSharedEmulator } from "../../support/emulator";
-import {
-  PreclinicalEngine,
-  flat,
-  webhookProgram,
-  writeCounts,
-  writeRequests,
-  type Decl,
-} from "../../support/provider-engine";
+import { webhookProgram, writeCounts, type Decl } from "../../support/provider-engine";
+import { PreclinicalEngine } from "../../../src";
+import { flat, writeRequests } from "../../support/webhook-config";
 import { applySummary } from "../../support/terraform";
 
 const SECRET = "whsec_e2e_" + "M1gr4t".repeat(6);

@@ -12,7 +12,8 @@ import { PreclinicalEmulator } from "../../../src/emulator";
 import { AGENT_A } from "../../support/agents";
 import { describeWithTerraform } from "../../support/e2e";
 import { KEY, emulator, useSharedEmulator } from "../../support/emulator";
-import { flat, writeCounts } from "../../support/provider-engine";
+import { writeCounts } from "../../support/provider-engine";
+import { flat } from "../../support/webhook-config";
 import { Workspace, applySummary } from "../../support/terraform";
 
 /** The program, synthesized with PRECLINICAL_API_URL set to `apiUrl`; `hooks: false` declares none. */

@@ -11,7 +11,9 @@ import { cdktfWs, describeWithTerraform, expectNoLeaks, useCdktfWorkspace } from
 import { emulator, useSharedEmulator } from "../../support/emulator";
 import { HOSTILE_DESCRIPTIONS, HOSTILE_URLS, MARK } from "../../support/inputs";
 import { zipEntries } from "../../support/zip";
-import { PreclinicalEngine, changeInUi, webhookProgram, writeRequests, type Decl } from "../../support/provider-engine";
+import { webhookProgram, type Decl } from "../../support/provider-engine";
+import { PreclinicalEngine } from "../../../src";
+import { changeInUi, writeRequests } from "../../support/webhook-config";
 import { applySummary } from "../../support/terraform";
 
 const API_KEY = "sk_live_" + "ProvLeakCheckKey0123456789abcdefghijklmn".slice(0, 40);

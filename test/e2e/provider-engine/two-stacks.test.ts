@@ -6,7 +6,9 @@
 import { PreclinicalEmulator } from "../../../src/emulator";
 import { describeWithTerraform } from "../../support/e2e";
 import { KEY } from "../../support/emulator";
-import { PreclinicalEngine, flat, webhookProgram, writeRequests, type Decl } from "../../support/provider-engine";
+import { webhookProgram, type Decl } from "../../support/provider-engine";
+import { PreclinicalEngine } from "../../../src";
+import { flat, writeRequests } from "../../support/webhook-config";
 import { Workspace, applySummary } from "../../support/terraform";
 
 const agent = (team: string, i: number) => `00000000-0000-4000-8000-${team}0000000000${i}`;

@@ -9,7 +9,9 @@ import { AGENT_A } from "../../support/agents";
 import { cdktfWs, describeWithTerraform, expectNoLeaks, useCdktfWorkspace } from "../../support/e2e";
 import { apiRequests, byAgent, emulator, receiver, useSharedEmulator, useSharedReceiver } from "../../support/emulator";
 import { LEAK_CHECK_API_KEY, SECRET } from "../../support/inputs";
-import { PreclinicalEngine, WEBHOOKS, flat, webhookProgram, type Decl } from "../../support/provider-engine";
+import { WEBHOOKS, webhookProgram, type Decl } from "../../support/provider-engine";
+import { PreclinicalEngine } from "../../../src";
+import { flat } from "../../support/webhook-config";
 import { applySummary } from "../../support/terraform";
 
 const ORG = "acme";

@@ -8,7 +8,8 @@ import * as path from "node:path";
 import { PgBackend } from "cdktf";
 import { describeWithTerraform, expectNoLeaks, postgres, usePostgres } from "../../support/e2e";
 import { KEY, apiRequests, emulator, useSharedEmulator } from "../../support/emulator";
-import { PreclinicalEngine, WEBHOOKS, webhookProgram, writeCounts, type Decl } from "../../support/provider-engine";
+import { WEBHOOKS, webhookProgram, writeCounts, type Decl } from "../../support/provider-engine";
+import { PreclinicalEngine } from "../../../src";
 import { Workspace, applySummary, type RunResult } from "../../support/terraform";
 
 // Several terraform runs at once per test, on 2 cores shared with the rest of the suite.

@@ -9,7 +9,8 @@
 import { PreclinicalEmulator } from "../../../src/emulator";
 import { AGENT_A, numberedAgents } from "../../support/agents";
 import { describeWithTerraform } from "../../support/e2e";
-import { applySummary, type HclWorkspace } from "../../support/hcl-workspace";
+import { applySummary } from "../../support/terraform";
+import { type HclWorkspace } from "../../support/hcl-workspace";
 import { flat, webhookConfig, webhookWorkspace, writeRequests } from "../../support/webhook-config";
 
 const SECRET = "whsec_e2e_" + "D4taSr".repeat(6);

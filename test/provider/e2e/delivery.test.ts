@@ -7,7 +7,7 @@ import { FAILING_DELIVERIES_SUMMARY } from "../../../src/provider/webhook/health
 import { AGENT_A } from "../../support/agents";
 import { describeWithTerraform, expectNoLeaks, hclWs, useHclWorkspace } from "../../support/e2e";
 import { apiRequests, byAgent, emulator, receiver, useSharedEmulator, useSharedReceiver } from "../../support/emulator";
-import { applySummary } from "../../support/hcl-workspace";
+import { applySummary } from "../../support/terraform";
 import { LEAK_CHECK_API_KEY, SECRET } from "../../support/inputs";
 import { closedPort } from "../../support/net";
 import { flat, webhookConfig, writeRequests, type WebhookDecl } from "../../support/webhook-config";

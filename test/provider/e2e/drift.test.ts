@@ -6,7 +6,7 @@
 import { AGENT_A } from "../../support/agents";
 import { describeWithTerraform, hclWs, useHclWorkspace } from "../../support/e2e";
 import { apiRequests, byAgent, emulator, useSharedEmulator } from "../../support/emulator";
-import { applySummary } from "../../support/hcl-workspace";
+import { applySummary } from "../../support/terraform";
 import {
   changeInUi,
   deleteInUi,

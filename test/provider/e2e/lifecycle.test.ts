@@ -5,7 +5,7 @@
 import { AGENT_A, AGENT_B, AGENT_C } from "../../support/agents";
 import { describeWithTerraform, hclWs, useHclWorkspace } from "../../support/e2e";
 import { apiRequests, byAgent, emulator, useSharedEmulator } from "../../support/emulator";
-import { applySummary } from "../../support/hcl-workspace";
+import { applySummary } from "../../support/terraform";
 import { SECRET } from "../../support/inputs";
 import { deleteInUi, listRequests, webhookConfig, writeRequests, type WebhookDecl } from "../../support/webhook-config";
 

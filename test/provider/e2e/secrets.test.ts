@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { COMMANDS, messages } from "../../../src/messages";
 import { describeWithTerraform, hclWs, useHclWorkspace } from "../../support/e2e";
 import { emulator, useSharedEmulator } from "../../support/emulator";
-import { applySummary } from "../../support/hcl-workspace";
+import { applySummary } from "../../support/terraform";
 import { LEAK_CHECK_API_KEY, SECRET, SECRET_2 } from "../../support/inputs";
 import { flat, webhookConfig, writeRequests, type WebhookDecl } from "../../support/webhook-config";
 import { zipEntries } from "../../support/zip";
