@@ -6,19 +6,56 @@
  */
 import type * as ApiClient from "../api/client";
 import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL } from "../api/assumptions";
-import { canonicalApiUrl, rules, validTimeoutMs } from "../api/rules";
+import { MAX_TIMEOUT_MS, canonicalApiUrl, rules, validTimeoutMs } from "../api/rules";
 import { commandsOf, messages, type UserCommands } from "../messages";
-import { DiagnosticsError, error, type Diagnostic, type ProviderDefinition } from "./protocol/definition";
+import {
+  DiagnosticsError,
+  error,
+  type BlockSchema,
+  type Diagnostic,
+  type ProviderDefinition,
+} from "./protocol/definition";
 import type { Logger } from "./protocol/logger";
 import { UNKNOWN, known, type ObjectValue } from "./protocol/values";
 import { AGENT_TYPE, agentDataSource } from "./agent/agent-data-source";
 import { AGENTS_TYPE, agentsDataSource } from "./agent/agents-data-source";
-import { PROVIDER_SCHEMA, WEBHOOK_TEST_TYPE, WEBHOOK_TYPE } from "./webhook/schema";
+import { WEBHOOK_TYPE } from "./webhook/schema";
 import { webhookResource } from "./webhook/resource";
-import { webhookTestResource } from "./webhook/webhook-test";
+import { WEBHOOK_TEST_TYPE, webhookTestResource } from "./webhook/webhook-test";
 import { checkedCreates } from "./webhook/checked-creates";
 import { createSession, type Organization, type Session } from "./webhook/session";
 import { WEBHOOKS_TYPE, webhooksDataSource } from "./webhook/webhooks-data-source";
+
+export const PROVIDER_SCHEMA: BlockSchema = {
+  version: 0,
+  description: "Manages Preclinical webhooks through the Preclinical API.",
+  attributes: {
+    api_url: {
+      type: "string",
+      optional: true,
+      description: `The API base URL, up to and including /api/v1. Defaults to ${DEFAULT_API_URL}.`,
+    },
+    api_key_env_var: {
+      type: "string",
+      optional: true,
+      description:
+        `The environment variable that holds the API key on the machine that runs terraform (default ` +
+        `${DEFAULT_API_KEY_ENV_VAR}). The key itself is never part of the configuration or the state.`,
+    },
+    request_timeout_ms: {
+      type: "number",
+      optional: true,
+      description: `The longest one API attempt may take, in milliseconds (1 to ${MAX_TIMEOUT_MS}). Defaults to 10000.`,
+    },
+    deadline_ms: {
+      type: "number",
+      optional: true,
+      description:
+        "The longest one API request may take with its retries, in milliseconds " +
+        `(1 to ${MAX_TIMEOUT_MS}). Defaults to 60000.`,
+    },
+  },
+};
 
 export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = process.env): ProviderDefinition {
   const stopping = new AbortController();

@@ -14,16 +14,56 @@ import {
   error,
   warning,
   type ApplyRequest,
+  type BlockSchema,
   type Diagnostic,
   type PlanRequest,
   type PlanResult,
   type ResourceDefinition,
   type StateResult,
 } from "../protocol/definition";
-import { UNKNOWN, isList, known, type ObjectValue, type Value } from "../protocol/values";
-import { WEBHOOK_TEST_SCHEMA } from "./schema";
+import { UNKNOWN, isList, known, mapOf, type ObjectValue, type Value } from "../protocol/values";
 import { apiFailure } from "../organization/failures";
 import { type Session } from "./session";
+
+export const WEBHOOK_TEST_TYPE = "preclinical_webhook_test";
+
+/** A delivery test: what runs it again (every argument) and what it found (every computed attribute). */
+export const WEBHOOK_TEST_SCHEMA: BlockSchema = {
+  version: 0,
+  description:
+    "A delivery test of a Preclinical webhook: its create asks Preclinical to send the test event to the webhook's " +
+    "URL and fails the apply when the delivery fails (the webhook itself is untouched, and the next apply tests " +
+    "again). A change of any argument runs the test again; reading it calls nothing, and neither does destroying it.",
+  attributes: {
+    webhook_id: {
+      type: "string",
+      required: true,
+      description: "The id of the webhook to test, e.g. preclinical_webhook.<name>.id. Changing it tests again.",
+    },
+    triggers: {
+      type: mapOf("string"),
+      optional: true,
+      description:
+        "Any values; a change of any of them runs the test again. Give it what the delivery depends on: the " +
+        "webhook's url, secret_version and is_enabled (not its description).",
+    },
+    webhook_enabled: {
+      type: "bool",
+      optional: true,
+      description:
+        "Whether the webhook is enabled (set it to preclinical_webhook.<name>.is_enabled). When false, nothing is " +
+        "tested and the plan warns instead; enabling it again runs the test. Defaults to true.",
+    },
+    success: { type: "bool", computed: true, description: "Whether the test delivery succeeded (null: not tested)." },
+    http_status: {
+      type: "number",
+      computed: true,
+      description: "The HTTP status the receiver answered the test delivery with; null when it could not be reached.",
+    },
+    message: { type: "string", computed: true, description: "What Preclinical said about the test delivery." },
+    tested_at: { type: "string", computed: true, description: "When the test ran (ISO-8601); null: not tested." },
+  },
+};
 
 /** The attributes whose change runs the test again. */
 const REPLACING = ["webhook_id", "triggers", "webhook_enabled"] as const;
