@@ -11,15 +11,14 @@
  * Each N has an emulator of its own that knows the N - 1 agents its webhooks name (webhook 0 is the
  * organization's): an organization with the agents it uses, no more.
  */
-import { spawn } from "node:child_process";
+
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../src/emulator";
-import { createServerCertificate } from "../src/provider/protocol/certificate";
-import { HANDSHAKE } from "../src/provider/protocol/server";
 import { providerBundlePath } from "../src/provider/install";
 import { HclWorkspace } from "../test/support/hcl-workspace";
+import { handshakeEnv, startOnce, warmCodeCache } from "./provider-start";
 import { agent, bareData, curlStack, webhooks } from "./stacks";
 
 export interface Stat {
@@ -33,66 +32,11 @@ type StatOf = (values: number[]) => Stat;
 type Kind = "provider" | "curl" | "bare";
 
 const API_KEY = EMULATOR_DEFAULT_API_KEY;
-const HOOK = path.join(__dirname, "profile-hook.js");
 const loadAverage = () => os.loadavg().map((l) => Number(l.toFixed(2)));
-
-/** One start that the hook ends at the handshake line (or, for node -e 0, at its exit). */
-function startOnce(args: string[], env: Record<string, string>): Promise<{ wallMs: number; cpuMs: number }> {
-  const record = path.join(os.tmpdir(), `preclinical-bench-start-${process.pid}-${process.hrtime.bigint()}.jsonl`);
-  const started = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      env: {
-        ...process.env,
-        ...env,
-        NODE_OPTIONS: `--require ${HOOK}`,
-        PRECLINICAL_PROFILE_OUT: record,
-        PRECLINICAL_PROFILE_EXIT_AT_HANDSHAKE: "1",
-      },
-      stdio: ["ignore", "pipe", "ignore"],
-    });
-    let wallMs = 0;
-    child.stdout.once("data", () => (wallMs = Number(process.hrtime.bigint() - started) / 1e6));
-    child.once("error", reject);
-    child.once("close", () => {
-      try {
-        const line = JSON.parse(fs.readFileSync(record, "utf8")) as {
-          handshake?: { cpuMs: number };
-          exit: { cpuMs: number };
-        };
-        resolve({
-          wallMs: wallMs || Number(process.hrtime.bigint() - started) / 1e6,
-          cpuMs: (line.handshake ?? line.exit).cpuMs,
-        });
-      } catch (err) {
-        reject(err);
-      } finally {
-        fs.rmSync(record, { force: true });
-      }
-    });
-  });
-}
-
-/** A validate through terraform ends its provider processes with Shutdown (exit 0): they write the code cache. */
-async function warmCodeCache(cacheHome: string): Promise<void> {
-  const ws = new HclWorkspace({ PRECLINICAL_API_KEY: API_KEY, XDG_CACHE_HOME: cacheHome });
-  try {
-    ws.write(webhooks("http://127.0.0.1:1/api/v1", 1));
-    await ws.init();
-    const result = await ws.terraform(["validate", "-no-color"]);
-    if (result.code !== 0) throw new Error(result.output);
-  } finally {
-    ws.cleanup();
-  }
-}
 
 async function benchStartup(stat: StatOf, rounds: number, cacheHome: string) {
   await warmCodeCache(cacheHome);
-  const handshake = {
-    [HANDSHAKE.cookieKey]: HANDSHAKE.cookieValue,
-    PLUGIN_PROTOCOL_VERSIONS: "5,6",
-    PLUGIN_CLIENT_CERT: createServerCertificate().certPem,
-  };
+  const handshake = handshakeEnv();
   const kinds = {
     node: { args: ["-e", "0"], env: {} },
     firstStart: { args: [providerBundlePath()], env: { ...handshake, PRECLINICAL_PROVIDER_CODE_CACHE: "off" } },

@@ -12,23 +12,21 @@
  *    whose self time is named through the bundle's source map (scripts/cpu-profile.ts): by package and
  *    function, over the whole run and before the handshake alone.
  */
-import { execFile, execFileSync, spawn } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../src/emulator";
-import { createServerCertificate } from "../src/provider/protocol/certificate";
-import { HANDSHAKE } from "../src/provider/protocol/server";
 import { providerBundlePath } from "../src/provider/install";
 import { HclWorkspace } from "../test/support/hcl-workspace";
 import { attribute, categoryOf, readProfile, SourceMapIndex, sum, top, type Attribution } from "./cpu-profile";
+import { PROFILE_HOOK, handshakeEnv, startOnce, warmCodeCache } from "./provider-start";
 import { agent, bareData, curlStack, webhooks } from "./stacks";
 
 const argValue = (name: string) =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
 const count = Number(argValue("--count") ?? 200);
 const repo = path.resolve(__dirname, "..", "..");
-const hook = path.join(__dirname, "profile-hook.js");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "preclinical-profile-"));
 const env = { PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY };
 
@@ -87,47 +85,7 @@ function sourceMap(): { map: SourceMapIndex; bundleSource: string } {
 // 1. Start-up
 // ---------------------------------------------------------------------------------------------------------
 
-const clientCert = createServerCertificate().certPem;
-const handshakeEnv = {
-  [HANDSHAKE.cookieKey]: HANDSHAKE.cookieValue,
-  PLUGIN_PROTOCOL_VERSIONS: "5,6",
-  PLUGIN_CLIENT_CERT: clientCert,
-};
-
-/** One start that ends at its handshake line: wall time from spawn, and the hook's CPU mark. */
-function startOnce(
-  args: string[],
-  extraEnv: Record<string, string>,
-  wrapper: string[] = [],
-): Promise<{ wallMs: number; cpuMs: number; stderr: string }> {
-  const file = path.join(work, `start-${process.hrtime.bigint()}.jsonl`);
-  const started = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const [command, ...rest] = wrapper.length ? wrapper : [process.execPath];
-    const child = spawn(command, [...rest, ...(wrapper.length ? [process.execPath] : []), ...args], {
-      env: {
-        ...process.env,
-        ...extraEnv,
-        NODE_OPTIONS: `--require ${hook}`,
-        PRECLINICAL_PROFILE_OUT: file,
-        PRECLINICAL_PROFILE_EXIT_AT_HANDSHAKE: "1",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let wallMs = 0;
-    let stderr = "";
-    child.stdout.once("data", () => (wallMs = Number(process.hrtime.bigint() - started) / 1e6));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.once("error", reject);
-    child.once("close", () => {
-      const [record] = readRecords(file);
-      if (!record) return reject(new Error(`no record of ${args.join(" ")}:\n${stderr}`));
-      // node -e 0 never writes to stdout: its span ends at exit.
-      const mark = record.handshake ?? record.exit;
-      resolve({ wallMs: wallMs || Number(process.hrtime.bigint() - started) / 1e6, cpuMs: mark.cpuMs, stderr });
-    });
-  });
-}
+const handshake = handshakeEnv();
 
 async function startup(rounds: number, instructions: boolean) {
   const cacheHome = path.join(work, "cache");
@@ -135,9 +93,9 @@ async function startup(rounds: number, instructions: boolean) {
   const kinds = {
     "provider, no code cache": {
       args: [providerBundlePath()],
-      env: { ...handshakeEnv, PRECLINICAL_PROVIDER_CODE_CACHE: "off" },
+      env: { ...handshake, PRECLINICAL_PROVIDER_CODE_CACHE: "off" },
     },
-    "provider, warm code cache": { args: [providerBundlePath()], env: { ...handshakeEnv, XDG_CACHE_HOME: cacheHome } },
+    "provider, warm code cache": { args: [providerBundlePath()], env: { ...handshake, XDG_CACHE_HOME: cacheHome } },
     "node -e 0": { args: ["-e", "0"], env: {} },
   };
   const samples = Object.fromEntries(Object.keys(kinds).map((k) => [k, { wall: [] as number[], cpu: [] as number[] }]));
@@ -173,19 +131,6 @@ async function startup(rounds: number, instructions: boolean) {
   }
   print();
   return { samples, instructions: counted };
-}
-
-/** A validate through terraform ends the provider with Shutdown (exit 0), when the launcher writes its cache. */
-async function warmCodeCache(cacheHome: string): Promise<void> {
-  const ws = new HclWorkspace({ ...env, XDG_CACHE_HOME: cacheHome });
-  try {
-    ws.write(webhooks("http://127.0.0.1:1/api/v1", 1));
-    await ws.init();
-    const result = await ws.terraform(["validate", "-no-color"]);
-    if (result.code !== 0) throw new Error(result.output);
-  } finally {
-    ws.cleanup();
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -240,7 +185,7 @@ async function createRun(
     const run = await timedTerraform(ws.dir, ["apply", "-auto-approve", "-input=false", "-no-color"], {
       XDG_CACHE_HOME: options.cacheHome,
       PRECLINICAL_PROFILE_OUT: records,
-      NODE_OPTIONS: `--require ${hook}`,
+      NODE_OPTIONS: `--require ${PROFILE_HOOK}`,
       ...(options.cpuProf && { PRECLINICAL_PROFILE_CPU_DIR: profDir }),
     });
     const cpu = process.cpuUsage(cpuBefore);
