@@ -7,7 +7,10 @@
  *   at its handshake);
  * - a create of N webhooks (`terraform apply` from an empty state) next to the curl stack and N bare
  *   terraform_data, with the API requests it made; N = 50 once more on a fresh runner (an empty cache folder);
- * - a no-op `terraform plan` of N webhooks next to one of N bare terraform_data, with its API requests.
+ * - a no-op `terraform plan` of N webhooks next to one of N bare terraform_data, with its API requests, the
+ *   provider's also against a webhook list sent whole (the documented API) rather than paged (assumption 5);
+ * - the teardown: how long each provider process of a create takes to exit after Terraform's Shutdown, as
+ *   shipped and with V8's default flags (scripts/v8-defaults-hook.ts), from Terraform's debug log.
  * Each N has an emulator of its own that knows the N - 1 agents its webhooks name (webhook 0 is the
  * organization's): an organization with the agents it uses, no more.
  */
@@ -30,6 +33,8 @@ export interface Stat {
 
 type StatOf = (values: number[]) => Stat;
 type Kind = "provider" | "curl" | "bare";
+/** The provider's no-op plan once more, against a webhook list the emulator sends whole. */
+type PlanKind = Kind | "providerWholeList";
 
 const API_KEY = EMULATOR_DEFAULT_API_KEY;
 const loadAverage = () => os.loadavg().map((l) => Number(l.toFixed(2)));
@@ -143,22 +148,100 @@ async function benchPlan(count: number, rounds: number, stat: StatOf, cacheHome:
       const applied = await spaces[kind].apply(stackOf(kind, emulator.url, count));
       if (applied.code !== 0) throw new Error(applied.output);
     }
-    const samples: Record<Kind, number[]> = { provider: [], curl: [], bare: [] };
-    let requests: Record<string, number> = {};
+    const samples: Record<PlanKind, number[]> = { provider: [], providerWholeList: [], curl: [], bare: [] };
+    const requests: Record<"provider" | "providerWholeList", Record<string, number>> = {
+      provider: {},
+      providerWholeList: {},
+    };
     const plan = ["plan", "-detailed-exitcode"];
+    const planKinds: PlanKind[] = [...kinds, "providerWholeList"];
     for (let r = 0; r < rounds; r++) {
-      for (let k = 0; k < kinds.length; k++) {
-        const kind = kinds[(k + r) % kinds.length];
+      for (let k = 0; k < planKinds.length; k++) {
+        const kind = planKinds[(k + r) % planKinds.length];
+        emulator.setPagedWebhookList(kind !== "providerWholeList");
         emulator.clearRequests();
-        samples[kind].push(await timedTerraform(spaces[kind], plan));
-        if (kind === "provider") requests = requestCounts(emulator);
+        samples[kind].push(await timedTerraform(spaces[kind === "providerWholeList" ? "provider" : kind], plan));
+        if (kind === "provider" || kind === "providerWholeList") requests[kind] = requestCounts(emulator);
       }
     }
-    return { count, provider: stat(samples.provider), curl: stat(samples.curl), bare: stat(samples.bare), requests };
+    return {
+      count,
+      provider: stat(samples.provider),
+      providerWholeList: stat(samples.providerWholeList),
+      curl: stat(samples.curl),
+      bare: stat(samples.bare),
+      requests: requests.provider,
+      wholeListRequests: requests.providerWholeList,
+    };
   } finally {
     for (const ws of Object.values(spaces)) ws.cleanup();
     await emulator.close();
   }
+}
+
+/** Shutdown to exit of each provider process in a debug log: the provider's line, then Terraform's. */
+function teardownsMs(log: string): number[] {
+  const at = (line: string) => Date.parse(line.slice(0, 24));
+  const out: number[] = [];
+  let shutdown: number | undefined;
+  for (const line of log.split("\n")) {
+    if (line.includes("shutdown requested by Terraform")) shutdown = at(line);
+    else if (line.includes("plugin process exited") && shutdown !== undefined) {
+      out.push(at(line) - shutdown);
+      shutdown = undefined;
+    }
+  }
+  return out;
+}
+
+/**
+ * Creates of `count` under TF_LOG=debug, as shipped and with V8's default flags, alternating: the apply's
+ * wall time and each provider process's Shutdown-to-exit time, split into the processes that spoke to the
+ * API (the plan's and the apply's: the last two of the four) and those that did not.
+ */
+async function benchTeardown(count: number, runs: number, stat: StatOf, cacheHome: string) {
+  const emulator = await PreclinicalEmulator.start({
+    agents: Array.from({ length: count - 1 }, (_, i) => ({ id: agent(i + 1) })),
+  });
+  const variants = {
+    shipped: {},
+    v8Defaults: { NODE_OPTIONS: `--require ${path.join(__dirname, "v8-defaults-hook.js")}` },
+  };
+  type Variant = keyof typeof variants;
+  const samples = Object.fromEntries(
+    Object.keys(variants).map((v) => [v, { applyMs: [] as number[], apiMs: [] as number[], otherMs: [] as number[] }]),
+  ) as Record<Variant, { applyMs: number[]; apiMs: number[]; otherMs: number[] }>;
+  try {
+    for (let r = 0; r < runs; r++) {
+      const order = Object.keys(variants) as Variant[];
+      for (let k = 0; k < order.length; k++) {
+        const variant = order[(k + r) % order.length];
+        emulator.reset();
+        const ws = new HclWorkspace({ PRECLINICAL_API_KEY: API_KEY, XDG_CACHE_HOME: cacheHome });
+        const log = path.join(ws.dir, "terraform-debug.log");
+        try {
+          ws.write(webhooks(emulator.url, count));
+          await ws.init();
+          const env = { ...variants[variant], TF_LOG: "debug", TF_LOG_PATH: log };
+          samples[variant].applyMs.push(await timedTerraform(ws, ["apply", "-auto-approve"], env));
+          const teardowns = teardownsMs(fs.readFileSync(log, "utf8"));
+          if (teardowns.length !== 4) throw new Error(`expected 4 provider processes, found ${teardowns.length}`);
+          samples[variant].otherMs.push(...teardowns.slice(0, 2));
+          samples[variant].apiMs.push(...teardowns.slice(2));
+        } finally {
+          ws.cleanup();
+        }
+      }
+    }
+  } finally {
+    await emulator.close();
+  }
+  const of = (v: Variant) => ({
+    applyMs: stat(samples[v].applyMs),
+    apiMs: stat(samples[v].apiMs),
+    otherMs: stat(samples[v].otherMs),
+  });
+  return { count, shipped: of("shipped"), v8Defaults: of("v8Defaults") };
 }
 
 export async function benchProvider(
@@ -195,7 +278,15 @@ export async function benchProvider(
       );
       plans.push(row);
     }
-    return { loadBefore, loadAfter: loadAverage(), startup, creates, fresh, plans };
+    const teardowns = [];
+    for (const count of [10, 50]) {
+      const row = await benchTeardown(count, opts.quick ? 2 : 5, stat, cacheHome);
+      opts.log(
+        `teardown (create ${count}, TF_LOG=debug): shipped ${row.shipped.apiMs.median.toFixed(0)} ms, V8 defaults ${row.v8Defaults.apiMs.median.toFixed(0)} ms`,
+      );
+      teardowns.push(row);
+    }
+    return { loadBefore, loadAfter: loadAverage(), startup, creates, fresh, plans, teardowns };
   } finally {
     fs.rmSync(cacheHome, { recursive: true, force: true });
   }

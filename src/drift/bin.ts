@@ -9,6 +9,7 @@
  * Exit codes: 0 in sync, 2 drift found, 1 error. The API key comes from the environment variable the
  * stack names (PRECLINICAL_API_KEY by default), as at apply time.
  */
+import "../api/startup"; // first: before undici loads
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";

@@ -10,16 +10,18 @@ export interface ApiContext {
   readonly organization: string;
   readonly query: URLSearchParams;
   readonly body: string;
+  /** EmulatorOptions.pagedWebhookList. */
+  readonly pagedWebhookList: boolean;
 }
 
 export const API_ROUTES: readonly Route<ApiContext>[] = [
   {
     pattern: /^\/webhooks$/,
     methods: {
-      GET: ({ store, organization, query }) => {
+      GET: ({ store, organization, query, pagedWebhookList }) => {
         const webhooks = store.listWebhooks(organization, query.get("agent_id") ?? undefined).map(toApiWebhook);
         // Paged only when asked to: the webhook list documents no paging (assumptions.ts, 5).
-        const paged = query.has("limit") || query.has("offset");
+        const paged = pagedWebhookList && (query.has("limit") || query.has("offset"));
         return jsonResponse(200, { webhooks: paged ? pageOf(webhooks, query) : webhooks, total: webhooks.length });
       },
       POST: ({ store, organization, body }) => {

@@ -56,6 +56,7 @@ export class PreclinicalEmulator implements EmulatorControls {
   private log: LogEntry[] = [];
   /** Requests held by a delay fault: the timer and how to cancel the wait. */
   private readonly delays = new Map<NodeJS.Timeout, () => void>();
+  private pagedWebhookList = true;
 
   private constructor(
     private readonly server: Server,
@@ -71,6 +72,7 @@ export class PreclinicalEmulator implements EmulatorControls {
     );
     for (const agent of options.agents ?? []) this.addAgent(agent);
     this.setRateLimit(options.rateLimit);
+    this.setPagedWebhookList(options.pagedWebhookList ?? true);
     server.on("request", (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch(() => res.destroy());
     });
@@ -126,6 +128,11 @@ export class PreclinicalEmulator implements EmulatorControls {
    */
   setRateLimit(spec: RateLimitSpec | undefined): void {
     this.rateLimiter = spec ? new RateLimiter(spec) : undefined;
+  }
+
+  /** Whether GET /webhooks pages when asked to, from the next request on (EmulatorOptions.pagedWebhookList). */
+  setPagedWebhookList(paged: boolean): void {
+    this.pagedWebhookList = paged;
   }
 
   /** Drops queued faults and stops chaos. */
@@ -258,6 +265,7 @@ export class PreclinicalEmulator implements EmulatorControls {
       organization,
       query: url.searchParams,
       body,
+      pagedWebhookList: this.pagedWebhookList,
     }));
   }
 

@@ -30,6 +30,12 @@ export interface EmulatorOptions {
   readonly unknownAgent?: { status: 400 | 404; code: "NOT_FOUND" | "AGENT_NOT_FOUND" };
   /** Requests per second per API key, answered 429 with Retry-After beyond it; default no limit. */
   readonly rateLimit?: RateLimitSpec;
+  /**
+   * Whether GET /webhooks pages when asked to (`limit`/`offset`), as assumption 5 (src/api/assumptions.ts)
+   * allows for; false answers the whole list whatever is asked, as the API documents it (no paging).
+   * Default true.
+   */
+  readonly pagedWebhookList?: boolean;
 }
 
 /** An agent as GET /agents and GET /agents/{id} answer it. */

@@ -5,6 +5,7 @@
  * under code without changing it. See HELP for the flags. It reads everything before it writes anything, and
  * writes all its files or none.
  */
+import "../api/startup"; // first: before undici loads
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";

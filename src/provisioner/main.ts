@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** Entry point of the bundled provisioner CLI (dist/provisioner/preclinical-provisioner.cjs). */
-import "./startup"; // first: before undici loads
+import "../api/startup"; // first: before undici loads
 import { runProvisioner } from "./cli";
 
 /**

@@ -1,9 +1,10 @@
 /**
  * The emulator's lists as the service documents them: GET /agents in pages of at most 100 with `total`, its
- * `provider` filter, the agents' fields; GET /webhooks paged when asked and filtered by `agent_id`; agents
+ * `provider` filter, the agents' fields; GET /webhooks paged when asked (or whole, with pagedWebhookList: false) and filtered by `agent_id`; agents
  * seeded with names, providers, descriptions and inactive ones, in process and through the control endpoint.
  */
 import { ErrorCodes } from "../../src/api/assumptions";
+import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
 import { AgentListSchema, WebhookListSchema } from "../../src/api/schemas";
 import { AGENT_A, AGENT_B, numberedAgents } from "../support/agents";
 import { emulator, useSharedEmulator } from "../support/emulator";
@@ -85,6 +86,23 @@ describe("GET /webhooks", () => {
     const second = await call("GET", "/webhooks?limit=100&offset=100");
     expect(second.json.webhooks).toHaveLength(20);
     expect(second.json.total).toBe(120);
+  });
+
+  test("answers the whole list, asked for pages or not, when started with pagedWebhookList: false", async () => {
+    const unpaged = await PreclinicalEmulator.start({ agents: AGENTS, pagedWebhookList: false });
+    try {
+      AGENTS.slice(0, 120).forEach((a, i) =>
+        unpaged.seedWebhook("default", { url: `https://hooks.example.com/${i}`, agent_id: a.id }),
+      );
+      const answer = await fetch(`${unpaged.url}/webhooks?limit=100&offset=0`, {
+        headers: { authorization: `Bearer ${EMULATOR_DEFAULT_API_KEY}` },
+      });
+      const body = (await answer.json()) as { webhooks: unknown[]; total: number };
+      expect(body.webhooks).toHaveLength(120);
+      expect(body.total).toBe(120);
+    } finally {
+      await unpaged.close();
+    }
   });
 
   test("filters by agent_id", async () => {
