@@ -6,6 +6,9 @@
  * cache that does not match the source, Node version or flags, and any cache failure only means compiling
  * without it. PRECLINICAL_PROVIDER_CODE_CACHE=off turns it off.
  */
+// Before the bundle is compiled: V8 rejects a code cache made under other flags, and the cache is made at exit,
+// after the bundle's own import of the same module has set them.
+import "../api/startup";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vm from "node:vm";
