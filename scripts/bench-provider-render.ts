@@ -83,8 +83,11 @@ export function renderProvider(p: ProviderResults, fmt: Fmt): string {
   if (big)
     goals.push(
       `No-op plan of ${big.count}: one API request (${total(big.requests)} against a webhook list paged by 100, ` +
-        `${goal(total(big.requests) === 1)}; ${total(big.wholeListRequests)} against a list sent whole, as the API documents it, ` +
-        `${goal(total(big.wholeListRequests) === 1)}) and at most 3× ` +
+        `${goal(total(big.requests) === 1)}` +
+        (big.wholeListRequests
+          ? `; ${total(big.wholeListRequests)} against a list sent whole, as the API documents it, ${goal(total(big.wholeListRequests) === 1)}`
+          : "") +
+        `) and at most 3× ` +
         `the plan of ${big.count} bare terraform_data (${ratio(big.provider.median, big.bare.median)}, ${goal(big.provider.median <= 3 * big.bare.median)}).`,
     );
 
@@ -123,32 +126,37 @@ export function renderProvider(p: ProviderResults, fmt: Fmt): string {
     ...p.plans.map(
       (r) =>
         `| ${r.count} | ${fmt(r.provider)} | ${r.curl ? fmt(r.curl) : "-"} | ${fmt(r.bare)} | ${ratio(r.provider.median, r.bare.median)} | ${total(r.requests)}: ${listed(r.requests)} | ` +
-        `${fmt(r.providerWholeList)} | ${total(r.wholeListRequests)}: ${listed(r.wholeListRequests)} |`,
+        // (figures saved before the whole-list run have none)
+        (r.providerWholeList && r.wholeListRequests
+          ? `${fmt(r.providerWholeList)} | ${total(r.wholeListRequests)}: ${listed(r.wholeListRequests)} |`
+          : "- | - |"),
     ),
     "",
   );
 
-  push(
-    `### Teardown: Shutdown to exit (creates, TF_LOG=debug, ${p.teardowns[0]?.shipped.applyMs.runs} runs each, alternating)`,
-    "",
-    'From the provider\'s "shutdown requested" log line to Terraform\'s "plugin process exited", per provider',
-    "process: the plan's and the apply's processes, which spoke to the API, apart from the schema's and the",
-    "validate's, which did not. \"V8 defaults\" runs the same provider without src/api/startup.ts's flag",
-    "(`--liftoff-only`, set through scripts/v8-defaults-hook.ts): V8 then recompiles undici's WebAssembly HTTP",
-    "parser on a background thread, and the exit waits for it.",
-    "",
-    "| N | provider | apply wall ms | exit ms, processes that spoke to the API | exit ms, the others |",
-    "|---|---|---|---|---|",
-    ...p.teardowns.flatMap((t) =>
-      (
-        [
-          ["as shipped (`--liftoff-only`)", t.shipped],
-          ["V8 defaults", t.v8Defaults],
-        ] as const
-      ).map(([name, s]) => `| ${t.count} | ${name} | ${fmt(s.applyMs)} | ${fmt(s.apiMs)} | ${fmt(s.otherMs)} |`),
-    ),
-    "",
-  );
+  // Figures saved before the teardown was measured have none.
+  if (p.teardowns?.length)
+    push(
+      `### Teardown: Shutdown to exit (creates, TF_LOG=debug, ${p.teardowns[0].shipped.applyMs.runs} runs each, alternating)`,
+      "",
+      'From the provider\'s "shutdown requested" log line to Terraform\'s "plugin process exited", per provider',
+      "process: the plan's and the apply's processes, which spoke to the API, apart from the schema's and the",
+      "validate's, which did not. \"V8 defaults\" runs the same provider without src/api/startup.ts's flag",
+      "(`--liftoff-only`, set through scripts/v8-defaults-hook.ts): V8 then recompiles undici's WebAssembly HTTP",
+      "parser on a background thread, and the exit waits for it. Each has a warm code cache of its own.",
+      "",
+      "| N | provider | apply wall ms | exit ms, processes that spoke to the API | exit ms, the others |",
+      "|---|---|---|---|---|",
+      ...p.teardowns.flatMap((t) =>
+        (
+          [
+            ["as shipped (`--liftoff-only`)", t.shipped],
+            ["V8 defaults", t.v8Defaults],
+          ] as const
+        ).map(([name, s]) => `| ${t.count} | ${name} | ${fmt(s.applyMs)} | ${fmt(s.apiMs)} | ${fmt(s.otherMs)} |`),
+      ),
+      "",
+    );
 
   push(
     `### Start-up to the handshake line (${node.wallMs.runs} runs each, alternating)`,

@@ -181,7 +181,8 @@ async function benchPlan(count: number, rounds: number, stat: StatOf, cacheHome:
 
 /** Shutdown to exit of each provider process in a debug log: the provider's line, then Terraform's. */
 function teardownsMs(log: string): number[] {
-  const at = (line: string) => Date.parse(line.slice(0, 24));
+  // hclog's time: 2026-12-03T17:01:40.168Z in UTC, 2026-12-03T18:01:40.168+0100 elsewhere.
+  const at = (line: string) => Date.parse(line.split(" ", 1)[0].replace(/([+-]\d\d)(\d\d)$/, "$1:$2"));
   const out: number[] = [];
   let shutdown: number | undefined;
   for (const line of log.split("\n")) {
@@ -203,9 +204,13 @@ async function benchTeardown(count: number, runs: number, stat: StatOf, cacheHom
   const emulator = await PreclinicalEmulator.start({
     agents: Array.from({ length: count - 1 }, (_, i) => ({ id: agent(i + 1) })),
   });
+  // Each variant has a code cache of its own: V8 rejects one made under other flags.
+  const defaultsHome = fs.mkdtempSync(path.join(os.tmpdir(), "preclinical-bench-cache-v8-defaults-"));
+  const defaultsEnv = { NODE_OPTIONS: `--require ${path.join(__dirname, "v8-defaults-hook.js")}` };
+  await warmCodeCache(defaultsHome, defaultsEnv);
   const variants = {
-    shipped: {},
-    v8Defaults: { NODE_OPTIONS: `--require ${path.join(__dirname, "v8-defaults-hook.js")}` },
+    shipped: { XDG_CACHE_HOME: cacheHome },
+    v8Defaults: { ...defaultsEnv, XDG_CACHE_HOME: defaultsHome },
   };
   type Variant = keyof typeof variants;
   const samples = Object.fromEntries(
@@ -217,7 +222,7 @@ async function benchTeardown(count: number, runs: number, stat: StatOf, cacheHom
       for (let k = 0; k < order.length; k++) {
         const variant = order[(k + r) % order.length];
         emulator.reset();
-        const ws = new HclWorkspace({ PRECLINICAL_API_KEY: API_KEY, XDG_CACHE_HOME: cacheHome });
+        const ws = new HclWorkspace({ PRECLINICAL_API_KEY: API_KEY });
         const log = path.join(ws.dir, "terraform-debug.log");
         try {
           ws.write(webhooks(emulator.url, count));
@@ -235,6 +240,7 @@ async function benchTeardown(count: number, runs: number, stat: StatOf, cacheHom
     }
   } finally {
     await emulator.close();
+    fs.rmSync(defaultsHome, { recursive: true, force: true });
   }
   const of = (v: Variant) => ({
     applyMs: stat(samples[v].applyMs),

@@ -69,9 +69,12 @@ export function startOnce(
   });
 }
 
-/** A validate through terraform ends its provider processes with Shutdown (exit 0): they write the code cache. */
-export async function warmCodeCache(cacheHome: string): Promise<void> {
-  const ws = new HclWorkspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY, XDG_CACHE_HOME: cacheHome });
+/**
+ * A validate through terraform ends its provider processes with Shutdown (exit 0): they write the code cache,
+ * under the V8 flags that `env` leads them to (the cache is only accepted by starts under the same flags).
+ */
+export async function warmCodeCache(cacheHome: string, env: Record<string, string> = {}): Promise<void> {
+  const ws = new HclWorkspace({ PRECLINICAL_API_KEY: EMULATOR_DEFAULT_API_KEY, XDG_CACHE_HOME: cacheHome, ...env });
   try {
     ws.write(webhooks("http://127.0.0.1:1/api/v1", 1));
     await ws.init();

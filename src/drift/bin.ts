@@ -9,11 +9,11 @@
  * Exit codes: 0 in sync, 2 drift found, 1 error. The API key comes from the environment variable the
  * stack names (PRECLINICAL_API_KEY by default), as at apply time.
  */
-import "../api/startup"; // first: before undici loads
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { PreclinicalClient } from "../api/client";
+import { useProgramV8Flags } from "../api/startup";
 import { messages } from "../messages";
 import type { LedgerEntry } from "../provisioner/protocol";
 import { appliedWebhooks, checkDrift, formatReport } from "./drift";
@@ -82,6 +82,7 @@ function readShowJson(stackDir: string | undefined, file: string | undefined, en
 }
 
 if (require.main === module) {
+  useProgramV8Flags();
   runDrift(
     process.argv.slice(2),
     process.env,

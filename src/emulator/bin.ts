@@ -3,7 +3,7 @@
  * Runs the Preclinical emulator until SIGINT or SIGTERM:
  *
  *   preclinical-emulator [--port 0] [--host 127.0.0.1] [--api-key KEY[=ORGANIZATION]]... [--agent UUID[=NAME]]...
- *                        [--rate-limit N]
+ *                        [--rate-limit N] [--unpaged-webhook-list]
  *
  * Prints "Preclinical emulator listening on <base URL>" as its first line, then the API key(s) it accepts
  * and how it treats agents. Without --api-key it accepts EMULATOR_DEFAULT_API_KEY; keys without
@@ -19,7 +19,7 @@ import type { EmulatorOptions } from "./types";
 
 const USAGE =
   "usage: preclinical-emulator [--port 0] [--host 127.0.0.1] [--api-key KEY[=ORGANIZATION]]... " +
-  "[--agent UUID[=NAME]]... [--rate-limit N]";
+  "[--agent UUID[=NAME]]... [--rate-limit N] [--unpaged-webhook-list]";
 
 const HELP = `${USAGE}
 
@@ -30,6 +30,9 @@ A local emulator of the Preclinical webhooks API, for trying cdktf-preclinical-w
   --agent UUID[=NAME]   an agent it knows (named NAME), once per agent; without any, every agent id is accepted
   --rate-limit N        at most N requests per second per API key (bursts of N); beyond it 429 with
                         Retry-After, nothing applied (default: no limit)
+  --unpaged-webhook-list
+                        GET /webhooks sends the whole list, limit and offset or not, as the API documents
+                        it (default: pages of at most 100 when asked, as the agents list does)
 Deploy against it with PRECLINICAL_API_URL=<the URL it prints> and PRECLINICAL_API_KEY=<the key>.
 Stops on Ctrl-C or SIGTERM.`;
 
@@ -43,6 +46,7 @@ export function parseCommandLine(args: string[]): EmulatorOptions & { help?: boo
       "api-key": { type: "string", multiple: true, default: [] },
       agent: { type: "string", multiple: true, default: [] },
       "rate-limit": { type: "string" },
+      "unpaged-webhook-list": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -62,6 +66,7 @@ export function parseCommandLine(args: string[]): EmulatorOptions & { help?: boo
     agents: values.agent.map(parseAgent),
     anyAgent: values.agent.length === 0,
     ...(rate !== undefined && { rateLimit: { requestsPerSecond: rate } }),
+    ...(values["unpaged-webhook-list"] && { pagedWebhookList: false }),
     ...(values.help && { help: true }),
   };
 }
@@ -104,6 +109,7 @@ async function main(): Promise<void> {
       (options.rateLimit
         ? `Rate limit: ${options.rateLimit.requestsPerSecond} requests per second per API key (429 with Retry-After)\n`
         : "") +
+      (options.pagedWebhookList === false ? "Webhook list: sent whole, limit and offset or not\n" : "") +
       `Try: PRECLINICAL_API_URL=${emulator.url} PRECLINICAL_API_KEY=${keys[0]} npx cdktf deploy\n`,
   );
 

@@ -5,7 +5,6 @@
  * under code without changing it. See HELP for the flags. It reads everything before it writes anything, and
  * writes all its files or none.
  */
-import "../api/startup"; // first: before undici loads
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -13,6 +12,7 @@ import { DEFAULT_API_KEY_ENV_VAR, DEFAULT_API_URL } from "../api/assumptions";
 import { PreclinicalClient } from "../api/client";
 import { PreclinicalNetworkError, isApiError, isPreclinicalError } from "../api/errors";
 import { rules } from "../api/rules";
+import { useProgramV8Flags } from "../api/startup";
 import { messages } from "../messages";
 import { existing, writeAll, type OutputFile } from "./files";
 import { HCL_FILES, renderConfiguration } from "./hcl";
@@ -199,6 +199,7 @@ function failure(e: unknown, options: Options): string {
 }
 
 if (require.main === module) {
+  useProgramV8Flags();
   runImport(
     process.argv.slice(2),
     process.env,

@@ -6,13 +6,11 @@
  * cache that does not match the source, Node version or flags, and any cache failure only means compiling
  * without it. PRECLINICAL_PROVIDER_CODE_CACHE=off turns it off.
  */
-// Before the bundle is compiled: V8 rejects a code cache made under other flags, and the cache is made at exit,
-// after the bundle's own import of the same module has set them.
-import "../api/startup";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import Module from "node:module";
+import { useProgramV8Flags } from "../api/startup";
 import { isPrivateDir, userCacheDir, writePrivateFile } from "./user-cache";
 
 /** The bundle's source and its hash, written into the executable at build time. */
@@ -42,6 +40,9 @@ function writeCache(file: string, script: vm.Script): void {
   }
 }
 
+// Before the bundle is compiled, so that the code cache read here and the one written at exit (after the
+// bundle's entry point has set the same flags) are made under the same flags.
+useProgramV8Flags();
 const file = cacheFile();
 const cachedData = readCache(file);
 const script = new vm.Script(Module.wrap(PROVIDER_SOURCE), { filename: __filename, cachedData });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** Entry point of the bundled provisioner CLI (dist/provisioner/preclinical-provisioner.cjs). */
-import "../api/startup"; // first: before undici loads
+import { useProgramV8Flags } from "../api/startup";
 import { runProvisioner } from "./cli";
 
 /**
@@ -11,6 +11,7 @@ function exitWhenFlushed(code: number): void {
   process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
 }
 
+useProgramV8Flags();
 runProvisioner(process.argv.slice(2), process.env, {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),

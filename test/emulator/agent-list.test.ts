@@ -1,7 +1,8 @@
 /**
  * The emulator's lists as the service documents them: GET /agents in pages of at most 100 with `total`, its
- * `provider` filter, the agents' fields; GET /webhooks paged when asked (or whole, with pagedWebhookList: false) and filtered by `agent_id`; agents
- * seeded with names, providers, descriptions and inactive ones, in process and through the control endpoint.
+ * `provider` filter, the agents' fields; GET /webhooks paged when asked (or whole, with pagedWebhookList:
+ * false or setPagedWebhookList(false)) and filtered by `agent_id`; agents seeded with names, providers,
+ * descriptions and inactive ones, in process and through the control endpoint.
  */
 import { ErrorCodes } from "../../src/api/assumptions";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../../src/emulator";
@@ -88,7 +89,7 @@ describe("GET /webhooks", () => {
     expect(second.json.total).toBe(120);
   });
 
-  test("answers the whole list, asked for pages or not, when started with pagedWebhookList: false", async () => {
+  test("answers the whole list, asked for pages or not, when started with pagedWebhookList: false, and pages again after setPagedWebhookList(true)", async () => {
     const unpaged = await PreclinicalEmulator.start({ agents: AGENTS, pagedWebhookList: false });
     try {
       AGENTS.slice(0, 120).forEach((a, i) =>
@@ -100,6 +101,11 @@ describe("GET /webhooks", () => {
       const body = (await answer.json()) as { webhooks: unknown[]; total: number };
       expect(body.webhooks).toHaveLength(120);
       expect(body.total).toBe(120);
+      unpaged.setPagedWebhookList(true);
+      const paged = await fetch(`${unpaged.url}/webhooks?limit=100&offset=100`, {
+        headers: { authorization: `Bearer ${EMULATOR_DEFAULT_API_KEY}` },
+      });
+      expect(((await paged.json()) as { webhooks: unknown[] }).webhooks).toHaveLength(20);
     } finally {
       await unpaged.close();
     }

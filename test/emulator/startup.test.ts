@@ -105,6 +105,11 @@ describe("parseCommandLine", () => {
       expect(() => parseCommandLine([`--rate-limit=${bad}`])).toThrow(`invalid --rate-limit: ${bad}`);
     }
   });
+
+  test("turns --unpaged-webhook-list into a webhook list sent whole, and pages it without the flag", () => {
+    expect(parseCommandLine(["--unpaged-webhook-list"])).toMatchObject({ pagedWebhookList: false });
+    expect(parseCommandLine([])).not.toHaveProperty("pagedWebhookList");
+  });
 });
 
 describe("the compiled bin", () => {
