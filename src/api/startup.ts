@@ -1,6 +1,6 @@
 /**
- * V8 settings for the programs that talk to the API: the provider (its launcher, before the bundle is
- * compiled, and the bundle's entry point), the provisioner CLI, preclinical-drift and preclinical-import,
+ * V8 settings for the programs that talk to the API: the provider (its launcher, before it compiles the
+ * bundle it runs), the provisioner CLI, preclinical-drift and preclinical-import,
  * each calling useProgramV8Flags when it runs as a program. Never called by the library in a user's cdktf
  * app or by a module a package entry point loads: V8 flags belong to the process's owner
  * (test/package-exports-flags.test.ts holds every entry point to that).

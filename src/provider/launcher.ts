@@ -40,8 +40,8 @@ function writeCache(file: string, script: vm.Script): void {
   }
 }
 
-// Before the bundle is compiled, so that the code cache read here and the one written at exit (after the
-// bundle's entry point has set the same flags) are made under the same flags.
+// Before the bundle is compiled, and for the bundle's whole life: the code cache read here and the one written
+// at exit are then made under the same flags. The bundle runs only from here, so it sets none of its own.
 useProgramV8Flags();
 const file = cacheFile();
 const cachedData = readCache(file);

@@ -2,12 +2,9 @@
  * The entry point of the bundled provider executable (terraform-provider-preclinical). Terraform starts it;
  * run by hand, it says what it is and exits 1.
  */
-import { useProgramV8Flags } from "../api/startup";
 import type * as Provider from "./provider";
 import { Logger, levelFromEnv } from "./protocol/logger";
 import { PluginStartError, servePlugin } from "./protocol/server";
-
-useProgramV8Flags();
 
 const log = new Logger(undefined, undefined, levelFromEnv(process.env));
 
