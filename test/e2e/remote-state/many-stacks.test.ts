@@ -118,7 +118,7 @@ describeWithTerraform("many stacks, one organization, one pg backend, a rate-lim
     expect((await firstApply).code).toBe(0);
   }, 120_000);
 
-  test("two stacks claiming one agent at once: exactly one wins, and the other's plan or apply names the holder", async () => {
+  test("two stacks claiming one agent at once: both plans pass, exactly one apply wins, and the other's names the holder", async () => {
     await existing([30, 31]);
     const shared = stackAgent(99, 0);
     const claim = (index: number): Record<string, WebhookDecl> => ({
@@ -126,6 +126,11 @@ describeWithTerraform("many stacks, one organization, one pg backend, a rate-lim
       claimed: { url: `https://team-${index}.example.com/claimed`, agent_id: shared },
     });
     const rivals = [stack(30, claim(30)), stack(31, claim(31))];
+    // Two pipelines that planned at once: both plans find the scope free, and the creates decide. Each create
+    // is held 4 s, so that a plan slowed by a loaded runner still reads the list before the other's create
+    // lands (else that plan fails the whole deploy, the own webhook included: plan-checks.test.ts's case).
+    for (const s of rivals) expect((await s.ws.terraform(["init", "-input=false", "-no-color"])).code).toBe(0);
+    emulator.injectFault({ method: "POST", path: "/webhooks", fault: { kind: "delay", ms: 4000 }, times: 4 });
 
     const deploys = await deployAtOnce(rivals, [LOCK_TIMEOUT]);
 
