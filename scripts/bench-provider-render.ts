@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ProviderResults, Stat } from "./bench-provider";
+import { renderHttp2 } from "./bench-http2";
 
 type Fmt = (s: Stat, digits?: number) => string;
 
@@ -157,6 +158,9 @@ export function renderProvider(p: ProviderResults, fmt: Fmt): string {
       ),
       "",
     );
+
+  // Figures saved before the provider had its own HTTP/2 server have no such table.
+  if (p.http2?.length) push(...renderHttp2(p.http2, fmt));
 
   push(
     `### Start-up to the handshake line (${node.wallMs.runs} runs each, alternating)`,

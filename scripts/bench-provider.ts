@@ -10,7 +10,8 @@
  * - a no-op `terraform plan` of N webhooks next to one of N bare terraform_data, with its API requests, the
  *   provider's also against a webhook list sent whole (the documented API) rather than paged (assumption 5);
  * - the teardown: how long each provider process of a create takes to exit after Terraform's Shutdown, as
- *   shipped and with V8's default flags (scripts/v8-defaults-hook.ts), from Terraform's debug log.
+ *   shipped and with V8's default flags (scripts/v8-defaults-hook.ts), from Terraform's debug log;
+ * - the provider's own HTTP/2 server beside node:http2 (scripts/bench-http2.ts).
  * Each N has an emulator of its own that knows the N - 1 agents its webhooks name (webhook 0 is the
  * organization's): an organization with the agents it uses, no more.
  */
@@ -21,6 +22,7 @@ import * as path from "node:path";
 import { EMULATOR_DEFAULT_API_KEY, PreclinicalEmulator } from "../src/emulator";
 import { providerBundlePath } from "../src/provider/install";
 import { HclWorkspace } from "../test/support/hcl-workspace";
+import { benchHttp2 } from "./bench-http2";
 import { handshakeEnv, startOnce, warmCodeCache } from "./provider-start";
 import { agent, bareData, curlStack, webhooks } from "./stacks";
 
@@ -292,7 +294,8 @@ export async function benchProvider(
       );
       teardowns.push(row);
     }
-    return { loadBefore, loadAfter: loadAverage(), startup, creates, fresh, plans, teardowns };
+    const http2 = await benchHttp2(stat, opts);
+    return { loadBefore, loadAfter: loadAverage(), startup, creates, fresh, plans, teardowns, http2 };
   } finally {
     fs.rmSync(cacheHome, { recursive: true, force: true });
   }

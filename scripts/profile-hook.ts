@@ -3,7 +3,7 @@
  * set by scripts/profile-provider.ts), never into a user's: it watches the process from outside the provider's
  * code and appends one JSON line per process to $PRECLINICAL_PROFILE_OUT at exit:
  * - the CPU time (user + system) and wall time at the handshake line (the first write to stdout) and at exit;
- * - the gRPC calls Terraform made, by method (the HTTP/2 streams its servers accepted);
+ * - the gRPC calls Terraform made, by method (from the provider's diagnostics channel, src/provider/protocol/grpc.ts);
  * - the API requests made, by method and path (ids as {id}), from undici's diagnostics channel.
  * With PRECLINICAL_PROFILE_CPU_DIR set, it also records a V8 CPU profile of the whole process into that folder as
  * <pid>.cpuprofile (Node 20 refuses --cpu-prof in NODE_OPTIONS; the inspector does the same from here).
@@ -12,12 +12,10 @@
  */
 import * as diagnostics from "node:diagnostics_channel";
 import * as fs from "node:fs";
-// The module object itself (an import would wrap it in getters, which cannot be replaced).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-import http2 = require("node:http2");
 import * as inspector from "node:inspector";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
+import { CALL_CHANNEL_NAME } from "../src/provider/protocol/grpc";
 
 interface Mark {
   /** Since the process started (performance.timeOrigin). */
@@ -106,22 +104,15 @@ if (out) {
     return stdoutWrite(chunk, ...rest);
   }) as typeof process.stdout.write;
 
-  // gRPC calls: every HTTP/2 stream a server of this process accepts, named by the method of its :path.
-  for (const factory of ["createSecureServer", "createServer"] as const) {
-    const create = http2[factory] as (...args: unknown[]) => http2.Http2Server;
-    (http2 as unknown as Record<string, unknown>)[factory] = (...args: unknown[]) => {
-      const server = create(...args);
-      server.on("stream", (_stream, headers) => {
-        const call =
-          String(headers[":path"] ?? "")
-            .split("/")
-            .pop() || "(no path)";
-        calls[call] = (calls[call] ?? 0) + 1;
-        firstCall ??= call;
-      });
-      return server;
-    };
-  }
+  // gRPC calls: every stream the provider's gRPC layer serves, named by the method of its :path.
+  diagnostics.channel(CALL_CHANNEL_NAME).subscribe((message) => {
+    const call =
+      String((message as { path: string }).path)
+        .split("/")
+        .pop() || "(no path)";
+    calls[call] = (calls[call] ?? 0) + 1;
+    firstCall ??= call;
+  });
   // API requests: every request undici creates (each attempt of a retried one too).
   diagnostics.channel("undici:request:create").subscribe((message) => {
     const { request } = message as { request: { method: string; path: string } };

@@ -128,11 +128,15 @@ describe("the provider executable", () => {
     PLUGIN_UNIX_SOCKET_DIR: socketDir,
   });
 
-  test.each(["5,6", "6,5"])(
-    "announces itself with protocol versions %p, serves the schema over mutual TLS, and exits 0 on Shutdown, removing its socket",
-    async (versions) => {
+  test.each([
+    ["5,6", "its own HTTP/2 server", {}],
+    ["6,5", "its own HTTP/2 server", {}],
+    ["5,6", "node:http2", { PRECLINICAL_PROVIDER_HTTP2: "node" }],
+  ])(
+    "announces itself with protocol versions %p, serves the schema over mutual TLS on %s, and exits 0 on Shutdown, removing its socket",
+    async (versions, _server, extraEnv) => {
       const terraformCert = createServerCertificate();
-      const started = start(terraformEnv(terraformCert.certPem, versions));
+      const started = start({ ...terraformEnv(terraformCert.certPem, versions), ...extraEnv });
       running.push(started);
       const line = await firstLine(started);
       const match = HANDSHAKE_LINE.exec(line);
@@ -254,6 +258,17 @@ describe("the provider executable", () => {
     const code = await withTimeout(started.exited, 10_000, "exit");
     expect(code).toBe(1);
     expect(started.stderr()).toMatch(/protocol versions "5".*version 6/s);
+    expect(started.stdout()).toBe("");
+  });
+
+  test("exits 1 when PRECLINICAL_PROVIDER_HTTP2 names no HTTP/2 server, saying what it may be", async () => {
+    const started = start({
+      ...terraformEnv(createServerCertificate().certPem),
+      PRECLINICAL_PROVIDER_HTTP2: "nghttp2",
+    });
+    const code = await withTimeout(started.exited, 10_000, "exit");
+    expect(code).toBe(1);
+    expect(started.stderr()).toContain('PRECLINICAL_PROVIDER_HTTP2="nghttp2" is not a choice: set it to node');
     expect(started.stdout()).toBe("");
   });
 });

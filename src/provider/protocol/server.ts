@@ -1,22 +1,22 @@
 /**
  * The plugin process: go-plugin's handshake on stdout, mutual TLS with the certificate Terraform sent, and
  * the gRPC services Terraform calls (the tfplugin6 Provider, and go-plugin's controller, stdio and broker).
- * Only what the handshake needs runs before it (an HTTP/2 server, the certificate): the protocol's codec, the
+ * Only what the handshake needs runs before it (the HTTP/2 server, the certificate): the protocol's codec, the
  * handlers and the provider itself load on the first call, so that the start Terraform waits for stays short
  * (BENCHMARKS.md, section 6).
  */
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
-import * as http2 from "node:http2";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createServerCertificate } from "./certificate";
 import type { ProviderDefinition } from "./definition";
-import { GrpcStatus, GrpcError, serveGrpc, type GrpcRoute } from "./grpc";
+import { GrpcStatus, GrpcError, grpcServing, type GrpcRoute } from "./grpc";
 import type * as Handlers from "./handlers";
 import { Logger } from "./logger";
 import type * as Descriptor from "./proto/descriptor";
 import type * as Protobuf from "./protobuf";
+import { createListener, HTTP2_ENV, http2Kind } from "./transports";
 
 /** go-plugin's handshake contract with Terraform. */
 export const HANDSHAKE = {
@@ -67,25 +67,15 @@ export async function servePlugin(
   checkHandshakeEnv(env);
   const onShutdown = options.onShutdown ?? (() => process.exit(0));
 
+  const kind = http2Kind(env);
+  if (!kind) {
+    throw new PluginStartError(
+      `${HTTP2_ENV}=${JSON.stringify(env[HTTP2_ENV])} is not a choice: set it to node (node:http2) or leave it ` +
+        "unset (the provider's own HTTP/2 server).",
+    );
+  }
   const clientCert = env.PLUGIN_CLIENT_CERT;
   const certificate = clientCert ? createServerCertificate() : undefined;
-  const sessionMemoryMb = (2 * MAX_MESSAGE_BYTES) / 2 ** 20;
-  const server = certificate
-    ? http2.createSecureServer({
-        key: certificate.keyPem,
-        cert: certificate.certPem,
-        ca: clientCert,
-        requestCert: true,
-        rejectUnauthorized: true,
-        minVersion: "TLSv1.2",
-        maxSessionMemory: sessionMemoryMb,
-      })
-    : http2.createServer({ maxSessionMemory: sessionMemoryMb });
-  const sessions = new Set<http2.ServerHttp2Session>();
-  server.on("session", (session) => {
-    sessions.add(session);
-    session.on("close", () => sessions.delete(session));
-  });
 
   const calls = lazyCalls(provider, log);
   const route = (method: string): GrpcRoute | undefined => {
@@ -103,16 +93,15 @@ export async function servePlugin(
     }
     return method.startsWith(`/${PROVIDER_SERVICE}/`) ? calls(method.slice(PROVIDER_SERVICE.length + 2)) : undefined;
   };
-  const serving = serveGrpc(server, route, MAX_MESSAGE_BYTES);
+  const serving = grpcServing(route, MAX_MESSAGE_BYTES);
+  const identity =
+    certificate && clientCert
+      ? { keyPem: certificate.keyPem, certPem: certificate.certPem, clientCertPem: clientCert }
+      : undefined;
+  const listener = createListener(kind, identity, MAX_MESSAGE_BYTES, (stream) => serving.serve(stream));
 
   const socket = socketAddress(env, Boolean(certificate));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(socket.listen, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  await listener.listen(socket.listen);
   process.once("exit", socket.remove);
 
   const certField = certificate ? certificate.der.toString("base64").replace(/=+$/, "") : "";
@@ -125,15 +114,13 @@ export async function servePlugin(
     certField,
   ].join("|");
   (options.announce ?? ((line: string) => process.stdout.write(`${line}\n`)))(handshake);
-  log.debug("plugin started", { socket: socket.announce, node: process.versions.node });
+  log.debug("plugin started", { socket: socket.announce, node: process.versions.node, http2: kind });
 
   return {
     handshake,
     stop: async () => {
       serving.endHeldStreams();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const session of sessions) session.close();
-      await closed;
+      await listener.close();
       socket.remove();
       process.off("exit", socket.remove);
     },
