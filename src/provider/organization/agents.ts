@@ -42,7 +42,7 @@ export class AgentDirectory {
     const key = id.toLowerCase();
     if (!this.listFailed) {
       try {
-        const found = (await this.all()).find((agent) => agent.id.toLowerCase() === key);
+        const found = byLowerCaseId(await this.all()).get(key);
         if (found) return found;
       } catch (err) {
         if (isPreclinicalError(err) && err.code === ClientErrorCodes.CANCELLED) throw err;
@@ -65,4 +65,20 @@ export class AgentDirectory {
     }
     return answer;
   }
+}
+
+const indexes = new WeakMap<readonly Agent[], Map<string, Agent>>();
+
+/** A list's agents by lower-case id, made once per list: a plan checks every webhook's agent against it. */
+function byLowerCaseId(agents: readonly Agent[]): Map<string, Agent> {
+  let index = indexes.get(agents);
+  if (!index) {
+    index = new Map();
+    for (const agent of agents) {
+      const key = agent.id.toLowerCase();
+      if (!index.has(key)) index.set(key, agent);
+    }
+    indexes.set(agents, index);
+  }
+  return index;
 }

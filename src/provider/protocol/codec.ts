@@ -28,7 +28,12 @@ export class ValueCodecError extends Error {}
 /** Encodes an object (or null) of `type` as cty msgpack. */
 export function encodeObject(value: ObjectValue | null, type: ObjectType): Buffer {
   if (value === null) return Buffer.from(encode(null));
-  return Buffer.from(encode(objectToWire(value, type, ""), { extensionCodec: extensions }));
+  return Buffer.from(
+    encode(
+      walkFrom(() => objectToWire(value, type)),
+      { extensionCodec: extensions },
+    ),
+  );
 }
 
 /**
@@ -51,71 +56,115 @@ function fromRaw(raw: unknown, type: ObjectType): ObjectValue | null {
   if (raw === null || raw === undefined) return null;
   if (isUnknown(raw)) return Object.fromEntries(Object.keys(type).map((name) => [name, UNKNOWN]));
   if (!isRecord(raw)) throw new ValueCodecError(`expected an object, got ${describe(raw)}`);
-  return objectFromWire(raw, type, "");
+  return walkFrom(() => objectFromWire(raw, type));
+}
+
+// The attribute path of the value being walked, kept as a stack of segments (`.name`, `[0]`, `["key"]`) and
+// joined only for an error message: building a path string for every value costs a plan of many webhooks.
+const trail: string[] = [];
+
+function currentPath(): string {
+  return trail.join("").replace(/^\./, "");
+}
+
+/** An object type's attribute names, sorted as the wire format orders them, worked out once per type. */
+const sortedNames = new WeakMap<ObjectType, readonly string[]>();
+
+function namesOf(type: ObjectType): readonly string[] {
+  let names = sortedNames.get(type);
+  if (!names) sortedNames.set(type, (names = Object.keys(type).sort()));
+  return names;
+}
+
+/** A walk from the top: the trail starts empty, and a walk that threw leaves none behind. */
+function walkFrom<T>(walk: () => T): T {
+  trail.length = 0;
+  try {
+    return walk();
+  } finally {
+    trail.length = 0;
+  }
+}
+
+function walkIn<T>(segment: string, walk: () => T): T {
+  trail.push(segment);
+  const out = walk();
+  trail.pop();
+  return out;
 }
 
 // ---- encoding: every value checked against its type, object attributes sorted and all present ----
 
-function toWire(value: Value | undefined, type: ValueType, path: string): unknown {
+function toWire(value: Value | undefined, type: ValueType): unknown {
   if (value === null || value === undefined || value === UNKNOWN) return value ?? null;
-  if (typeof type === "string") return primitive(value, type, path);
+  if (typeof type === "string") return primitive(value, type);
   const [kind, inner] = type;
   switch (kind) {
     case "list":
     case "set":
-      if (isList(value)) return value.map((v, i) => toWire(v, inner, `${path}[${i}]`));
+      if (isList(value)) return value.map((v, i) => walkIn(`[${i}]`, () => toWire(v, inner)));
       break;
     case "map":
       if (isRecord(value)) {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWire(v, inner, keyPath(path, k))]));
+        return Object.fromEntries(
+          Object.entries(value).map(([k, v]) => [k, walkIn(keySegment(k), () => toWire(v, inner))]),
+        );
       }
       break;
     case "object":
-      if (isRecord(value)) return objectToWire(value, inner, path);
+      if (isRecord(value)) return objectToWire(value, inner);
       break;
   }
-  throw mismatch(path, type, value);
+  throw mismatch(type, value);
 }
 
-function objectToWire(value: { readonly [key: string]: Value }, type: ObjectType, path: string): unknown {
-  return Object.fromEntries(
-    Object.keys(type)
-      .sort()
-      .map((name) => [name, toWire(value[name], type[name], attributePath(path, name))]),
-  );
+function objectToWire(value: { readonly [key: string]: Value }, type: ObjectType): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of namesOf(type)) {
+    trail.push(`.${name}`);
+    out[name] = toWire(value[name], type[name]);
+    trail.pop();
+  }
+  return out;
 }
 
 // ---- decoding: the same walk in reverse; absent attributes are null, extra ones are dropped ----
 
-function fromWire(raw: unknown, type: ValueType, path: string): Value {
+function fromWire(raw: unknown, type: ValueType): Value {
   if (raw === null || raw === undefined) return null;
   if (isUnknown(raw)) return UNKNOWN;
-  if (typeof type === "string") return primitive(raw as Value, type, path);
+  if (typeof type === "string") return primitive(raw as Value, type);
   const [kind, inner] = type;
   switch (kind) {
     case "list":
     case "set":
-      if (Array.isArray(raw)) return raw.map((v, i) => fromWire(v, inner, `${path}[${i}]`));
+      if (Array.isArray(raw)) return raw.map((v, i) => walkIn(`[${i}]`, () => fromWire(v, inner)));
       break;
     case "map":
       if (isRecord(raw)) {
-        return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, fromWire(v, inner, keyPath(path, k))]));
+        return Object.fromEntries(
+          Object.entries(raw).map(([k, v]) => [k, walkIn(keySegment(k), () => fromWire(v, inner))]),
+        );
       }
       break;
     case "object":
-      if (isRecord(raw)) return objectFromWire(raw, inner, path);
+      if (isRecord(raw)) return objectFromWire(raw, inner);
       break;
   }
-  throw mismatch(path, type, raw);
+  throw mismatch(type, raw);
 }
 
-function objectFromWire(raw: Record<string, unknown>, type: ObjectType, path: string): ObjectValue {
-  return Object.fromEntries(
-    Object.entries(type).map(([name, attrType]) => [name, fromWire(raw[name], attrType, attributePath(path, name))]),
-  );
+function objectFromWire(raw: Record<string, unknown>, type: ObjectType): ObjectValue {
+  const out: Record<string, Value> = {};
+  for (const name of Object.keys(type)) {
+    trail.push(`.${name}`);
+    out[name] = fromWire(raw[name], type[name]);
+    trail.pop();
+  }
+  return out;
 }
 
-function primitive(value: Value, type: ValueType & string, path: string): Value {
+function primitive(value: Value, type: ValueType & string): Value {
   switch (type) {
     case "string":
       if (typeof value === "string") return value;
@@ -129,7 +178,7 @@ function primitive(value: Value, type: ValueType & string, path: string): Value 
       if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
       break;
   }
-  throw mismatch(path, type, value);
+  throw mismatch(type, value);
 }
 
 function isUnknown(raw: unknown): boolean {
@@ -140,18 +189,14 @@ function isRecord(value: unknown): value is Record<string, Value> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
 }
 
-function attributePath(path: string, name: string): string {
-  return path === "" ? name : `${path}.${name}`;
+function keySegment(key: string): string {
+  return `[${JSON.stringify(key)}]`;
 }
 
-function keyPath(path: string, key: string): string {
-  return `${path}[${JSON.stringify(key)}]`;
-}
-
-function mismatch(path: string, type: ValueType, value: unknown): ValueCodecError {
+function mismatch(type: ValueType, value: unknown): ValueCodecError {
   const name = typeName(type);
   const article = name.startsWith("object") ? "an" : "a";
-  return new ValueCodecError(`attribute "${path}" should be ${article} ${name}, got ${describe(value)}`);
+  return new ValueCodecError(`attribute "${currentPath()}" should be ${article} ${name}, got ${describe(value)}`);
 }
 
 /** A type as Terraform writes it: string, list(string), map(number), object({...}). */

@@ -9,7 +9,7 @@ import * as net from "node:net";
 import * as tls from "node:tls";
 import type { CallStream } from "./grpc";
 import { ErrorCode, Http2ServerConnection, type ServerStream } from "./http2/connection";
-import type { HeaderList } from "./http2/hpack";
+import { frozenHeaders } from "./http2/hpack";
 
 export type Http2Kind = "provider" | "node";
 
@@ -88,11 +88,11 @@ function providerListener(identity: TlsIdentity | undefined, onStream: (stream: 
   };
 }
 
-const GRPC_HEADERS: HeaderList = [
+const GRPC_HEADERS = frozenHeaders([
   [":status", "200"],
   ["content-type", "application/grpc"],
-];
-const OK_TRAILERS: HeaderList = [["grpc-status", "0"]];
+]);
+const OK_TRAILERS = frozenHeaders([["grpc-status", "0"]]);
 
 function providerStream(stream: ServerStream): CallStream {
   const closers: (() => void)[] = [];

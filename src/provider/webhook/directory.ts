@@ -22,7 +22,7 @@ export class WebhookDirectory {
   /** The webhook with this id, or undefined when it no longer exists. */
   public async byId(id: string): Promise<Webhook | undefined> {
     const all = await this.all();
-    if (all !== NO_LIST) return all.find((w) => w.id === id);
+    if (all !== NO_LIST) return indexOf(all).byId.get(id);
     try {
       return await this.client().getWebhook(id);
     } catch (err) {
@@ -34,7 +34,9 @@ export class WebhookDirectory {
   /** The webhook that holds a scope (null: the organization-level one). */
   public async holderOf(agentId: string | null): Promise<Webhook | undefined> {
     const all = await this.all();
-    return all !== NO_LIST ? scopeHolder(all, agentId) : this.client().findScopeWebhook(agentId);
+    if (all === NO_LIST) return this.client().findScopeWebhook(agentId);
+    // The scope's own webhooks, which scopeHolder still checks (more than one is the API breaking its rule).
+    return scopeHolder(indexOf(all).byScope.get(scopeKey(agentId)) ?? [], agentId);
   }
 
   /** Every webhook of the organization. Where the shared list cannot serve, the API is asked again, and says why. */
@@ -95,6 +97,35 @@ export class WebhookDirectory {
     }
     return this.list;
   }
+}
+
+/** A list's webhooks by id and by scope, made once per list (each write makes a new list). */
+interface ListIndex {
+  byId: Map<string, Webhook>;
+  byScope: Map<string | null, Webhook[]>;
+}
+
+const indexes = new WeakMap<readonly Webhook[], ListIndex>();
+
+function scopeKey(agentId: string | null | undefined): string | null {
+  return agentId?.toLowerCase() ?? null;
+}
+
+/** A plan reads every webhook of a stack from one list: by index, not by a search of the list per read. */
+function indexOf(all: readonly Webhook[]): ListIndex {
+  let index = indexes.get(all);
+  if (!index) {
+    index = { byId: new Map(), byScope: new Map() };
+    for (const webhook of all) {
+      if (!index.byId.has(webhook.id)) index.byId.set(webhook.id, webhook);
+      const key = scopeKey(webhook.agent_id);
+      const inScope = index.byScope.get(key);
+      if (inScope) inScope.push(webhook);
+      else index.byScope.set(key, [webhook]);
+    }
+    indexes.set(all, index);
+  }
+  return index;
 }
 
 function definedFields<T extends object>(value: T): T {

@@ -124,7 +124,8 @@ export class Http2ServerConnection {
   private lastStreamId = 0;
   /** A header block in progress: HEADERS without END_HEADERS, waiting for CONTINUATION. */
   private partial: { id: number; fragments: Buffer[]; endStream: boolean } | undefined;
-  private output: Buffer[] = [];
+  private output: { type: number; flags: number; id: number; payload: Buffer }[] = [];
+  private outputBytes = 0;
   private flushScheduled = false;
   private closed = false;
 
@@ -430,23 +431,31 @@ export class Http2ServerConnection {
 
   private frame(type: number, flags: number, id: number, payload: Buffer): void {
     if (this.closed) return;
-    const header = Buffer.allocUnsafe(9);
-    header.writeUIntBE(payload.length, 0, 3);
-    header[3] = type;
-    header[4] = flags;
-    header.writeUInt32BE(id, 5);
-    this.output.push(header, payload);
+    this.output.push({ type, flags, id, payload });
+    this.outputBytes += 9 + payload.length;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      process.nextTick(() => this.flush());
+      // After the poll phase: the answers to every request read in this turn of the loop go out together.
+      setImmediate(() => this.flush());
     }
   }
 
+  /** The queued frames, headers and payloads, in one buffer and one socket write (one TLS record or few). */
   private flush(): void {
     this.flushScheduled = false;
     if (this.output.length === 0) return;
-    const out = this.output.length === 1 ? this.output[0] : Buffer.concat(this.output);
+    const out = Buffer.allocUnsafe(this.outputBytes);
+    let at = 0;
+    for (const { type, flags, id, payload } of this.output) {
+      out.writeUIntBE(payload.length, at, 3);
+      out[at + 3] = type;
+      out[at + 4] = flags;
+      out.writeUInt32BE(id, at + 5);
+      payload.copy(out, at + 9);
+      at += 9 + payload.length;
+    }
     this.output = [];
+    this.outputBytes = 0;
     if (!this.socket.destroyed) this.socket.write(out);
   }
 }

@@ -32,7 +32,7 @@ const ENTRY_OVERHEAD = 32;
 /** A header block that breaks RFC 7541: the connection cannot go on (COMPRESSION_ERROR). */
 export class HpackError extends Error {}
 
-export type HeaderList = [name: string, value: string][];
+export type HeaderList = readonly (readonly [name: string, value: string])[];
 
 export class HpackDecoder {
   /** Newest first, as the indexes count. */
@@ -46,7 +46,7 @@ export class HpackDecoder {
   }
 
   public decode(block: Buffer): HeaderList {
-    const headers: HeaderList = [];
+    const headers: [name: string, value: string][] = [];
     const reader = { block, at: 0 };
     let fieldSeen = false;
     while (reader.at < block.length) {
@@ -143,8 +143,25 @@ function readString(reader: Reader): string {
   }
 }
 
+/** The blocks of frozen header lists (a server's fixed answers, see frozenHeaders): the encoding keeps no state. */
+const frozenBlocks = new WeakMap<HeaderList, Buffer>();
+
+/** A header list frozen, pairs and all, so that encodeHeaders encodes it once and reuses the block. */
+export function frozenHeaders(headers: [name: string, value: string][]): HeaderList {
+  for (const pair of headers) Object.freeze(pair);
+  return Object.freeze(headers);
+}
+
 /** Encodes headers as literals without indexing, `:status: 200` as its static index. */
 export function encodeHeaders(headers: HeaderList): Buffer {
+  const cached = frozenBlocks.get(headers);
+  if (cached) return cached;
+  const block = encodeBlock(headers);
+  if (Object.isFrozen(headers) && headers.every((pair) => Object.isFrozen(pair))) frozenBlocks.set(headers, block);
+  return block;
+}
+
+function encodeBlock(headers: HeaderList): Buffer {
   const parts: number[] = [];
   for (const [name, value] of headers) {
     if (name === ":status" && value === "200") {
