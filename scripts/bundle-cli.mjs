@@ -46,9 +46,23 @@ await build({
 });
 
 // The provider: the bundle, embedded as a string in the launcher that compiles it with a code cache
-// (src/provider/launcher.ts says why).
+// (src/provider/launcher.ts says why), and the API's HTTP client (undici) in a file of its own beside it, which
+// the launcher compiles on the bundle's first require of it. The modules of it that the bundle requires are
+// found while the bundle is built, and the HTTP client's file exports exactly those, by id.
+const files = JSON.parse(readFileSync("src/provider/package-files.json", "utf8"));
+const http1Ids = new Set();
+const http1Apart = {
+  name: "http1-apart",
+  setup(b) {
+    b.onResolve({ filter: /^undici(\/|$)/ }, (args) => {
+      http1Ids.add(args.path);
+      return { path: args.path, external: true };
+    });
+  },
+};
 const provider = await build({
   ...common,
+  plugins: [...common.plugins, http1Apart],
   entryPoints: ["src/provider/main.ts"],
   write: false,
   outfile: "provider.cjs",
@@ -56,17 +70,31 @@ const provider = await build({
 });
 const source = provider.outputFiles.find((f) => f.path.endsWith(".cjs")).text;
 if (sourcemap) writeFileSync(sourcemap, provider.outputFiles.find((f) => f.path.endsWith(".map")).text);
+const ids = [...http1Ids].sort();
+const http1 = await build({
+  ...common,
+  stdin: {
+    contents: `module.exports = {${ids.map((id) => `${JSON.stringify(id)}: require(${JSON.stringify(id)})`).join(", ")}};`,
+    resolveDir: process.cwd(),
+    loader: "js",
+  },
+  write: false,
+  outfile: "http1.cjs",
+});
+const http1Source = http1.outputFiles[0].text;
 const launcher = await build({
   ...common,
   entryPoints: ["src/provider/launcher.ts"],
   write: false,
   outfile: "launcher.cjs",
 });
-const sha = createHash("sha256").update(source).digest("hex").slice(0, 16);
+const sha = (text) => createHash("sha256").update(text).digest("hex").slice(0, 16);
 const executable =
   "#!/usr/bin/env node\n" +
-  `var PROVIDER_SOURCE=${JSON.stringify(source)};var PROVIDER_SOURCE_SHA=${JSON.stringify(sha)};\n` +
+  `var PROVIDER_SOURCE=${JSON.stringify(source)};var PROVIDER_SOURCE_SHA=${JSON.stringify(sha(source))};` +
+  `var PROVIDER_HTTP1_SHA=${JSON.stringify(sha(http1Source))};\n` +
   launcher.outputFiles[0].text;
 mkdirSync(`${outdir}/provider`, { recursive: true });
-writeFileSync(`${outdir}/provider/terraform-provider-preclinical.cjs`, executable);
-chmodSync(`${outdir}/provider/terraform-provider-preclinical.cjs`, 0o755);
+writeFileSync(`${outdir}/provider/${files.executable}`, executable);
+chmodSync(`${outdir}/provider/${files.executable}`, 0o755);
+writeFileSync(`${outdir}/provider/${files.http1}`, http1Source);

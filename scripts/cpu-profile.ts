@@ -8,6 +8,7 @@
  */
 import * as fs from "node:fs";
 import Module from "node:module";
+import PACKAGE_FILES from "../src/provider/package-files.json";
 
 interface CallFrame {
   functionName: string;
@@ -143,7 +144,11 @@ export function attribute(profile: CpuProfile, map: SourceMapIndex, fromUs = -In
         : { category: "bundle (unmapped)", fn: f.functionName || "(anonymous)" };
     } else if (!f.url || f.url.startsWith("node:"))
       found = { category: "node internals", fn: `${f.functionName} ${f.url}` };
-    else found = { category: "launcher", fn: `${f.functionName} ${f.url}:${f.lineNumber + 1}` };
+    else {
+      // The API's HTTP client is a script of its own (undici, compiled from the file beside the executable).
+      const category = f.url.endsWith(PACKAGE_FILES.http1) ? "undici" : "launcher";
+      found = { category, fn: `${f.functionName} ${f.url}:${f.lineNumber + 1}` };
+    }
     named.set(node.id, found);
     return found;
   };

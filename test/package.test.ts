@@ -28,6 +28,7 @@ describe("the npm package", () => {
     expect(files).toEqual(
       expect.arrayContaining([
         "dist/provider/terraform-provider-preclinical.cjs",
+        "dist/provider/provider-http1.cjs",
         "dist/provisioner/preclinical-provisioner.cjs",
         "dist/src/index.d.ts",
         "dist/src/api/index.d.ts",

@@ -2,8 +2,8 @@
  * Lays out the bundled provider as an implied local mirror in a folder, so that `terraform init` run there
  * finds `preclinical/preclinical` with no CLI configuration and no network:
  * `<dir>/terraform.d/plugins/<host>/preclinical/preclinical/<version>/<os>_<arch>/` holding
- * `terraform-provider-preclinical_v<version>`.
- * The executable is the same file for every platform (a Node script), so every platform gets a copy and a
+ * `terraform-provider-preclinical_v<version>` and the API's HTTP client beside it (package-files.json).
+ * The package is the same files for every platform (Node scripts), so every platform gets a copy and a
  * lock file can hold the checksums of all of them.
  */
 import * as crypto from "node:crypto";
@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { bundlePath } from "../bundles";
 import { PACKAGE_VERSION } from "../version";
+import files from "./package-files.json";
 
 export const PROVIDER_NAMESPACE = "preclinical";
 export const PROVIDER_TYPE = "preclinical";
@@ -21,18 +22,36 @@ export const PROVIDER_PLATFORMS = ["linux_amd64", "linux_arm64", "darwin_amd64",
 /** The provider's version: the package's. */
 export const PROVIDER_VERSION = PACKAGE_VERSION;
 
-const BUNDLE = path.join("provider", "terraform-provider-preclinical.cjs");
+/** The executable's name in a package folder, as Terraform looks for it. */
+const EXECUTABLE_NAME = `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`;
 
 /** Where the bundled provider lives: dist/provider/. */
 export function providerBundlePath(): string {
-  return bundlePath(BUNDLE, "The bundled Preclinical provider", "try again");
+  return bundlePath(path.join("provider", files.executable), "The bundled Preclinical provider", "try again");
 }
 
-let bundleBytes: Buffer | undefined;
+/** A file of the provider's package: its name there and its bytes. */
+interface PackageFile {
+  name: string;
+  bytes: Buffer;
+  mode: number;
+}
 
-/** The provider's bytes, read once per process: every stack of a synthesis installs and hashes them. */
-function providerBytes(): Buffer {
-  return (bundleBytes ??= fs.readFileSync(providerBundlePath()));
+let packageFiles: PackageFile[] | undefined;
+
+/**
+ * The provider's package, read once per process (every stack of a synthesis installs and hashes it): the
+ * executable, named as Terraform looks for it, and the HTTP client that its launcher loads from beside it.
+ */
+function providerPackage(): PackageFile[] {
+  if (!packageFiles) {
+    const executable = providerBundlePath();
+    packageFiles = [
+      { name: EXECUTABLE_NAME, bytes: fs.readFileSync(executable), mode: 0o755 },
+      { name: files.http1, bytes: fs.readFileSync(path.join(path.dirname(executable), files.http1)), mode: 0o644 },
+    ];
+  }
+  return packageFiles;
 }
 
 export interface InstallOptions {
@@ -44,16 +63,18 @@ export interface InstallOptions {
 
 /** Installs the provider under `<dir>/terraform.d/plugins`; returns the executables written. */
 export function installProvider(dir: string, options: InstallOptions = {}): string[] {
-  const bytes = providerBytes();
   const written: string[] = [];
   for (const host of options.hosts ?? PROVIDER_HOSTS) {
     for (const platform of options.platforms ?? PROVIDER_PLATFORMS) {
-      const file = providerExecutablePath(dir, host, platform);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      // Rewritten only when different: an unchanged file keeps its checksum and its mtime.
-      if (!sameBytes(file, bytes)) fs.writeFileSync(file, bytes);
-      fs.chmodSync(file, 0o755);
-      written.push(file);
+      const executable = providerExecutablePath(dir, host, platform);
+      fs.mkdirSync(path.dirname(executable), { recursive: true });
+      for (const { name, bytes, mode } of providerPackage()) {
+        const file = path.join(path.dirname(executable), name);
+        // Rewritten only when different: an unchanged file keeps its checksum and its mtime.
+        if (!sameBytes(file, bytes)) fs.writeFileSync(file, bytes);
+        fs.chmodSync(file, mode);
+      }
+      written.push(executable);
     }
   }
   return written;
@@ -69,7 +90,7 @@ export function providerExecutablePath(dir: string, host: string, platform: stri
     PROVIDER_TYPE,
     PROVIDER_VERSION,
     platform,
-    `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`,
+    EXECUTABLE_NAME,
   );
 }
 
@@ -83,13 +104,16 @@ function sameBytes(file: string, bytes: Buffer): boolean {
 
 /**
  * The provider's checksum as `.terraform.lock.hcl` records it: Terraform's "h1" hash of the package folder
- * (SHA-256 over the sorted lines `<hex sha256 of file>  <relative name>`). Every platform folder holds the
- * same one file, so every platform has this one hash.
+ * (SHA-256 over the lines `<hex sha256 of file>  <relative name>`, sorted by name). Every platform folder
+ * holds the same files, so every platform has this one hash.
  */
 export function providerLockHash(): string {
-  const name = `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`;
-  const fileHash = crypto.createHash("sha256").update(providerBytes()).digest("hex");
-  return `h1:${crypto.createHash("sha256").update(`${fileHash}  ${name}\n`).digest("base64")}`;
+  const lines = providerPackage()
+    .map(({ name, bytes }) => ({ name, hash: crypto.createHash("sha256").update(bytes).digest("hex") }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map(({ name, hash }) => `${hash}  ${name}\n`)
+    .join("");
+  return `h1:${crypto.createHash("sha256").update(lines).digest("base64")}`;
 }
 
 /**

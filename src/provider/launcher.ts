@@ -5,22 +5,33 @@
  * cached code is trusted, so never a shared folder), as Node 22's module compile cache does. V8 rejects a
  * cache that does not match the source, Node version or flags, and any cache failure only means compiling
  * without it. PRECLINICAL_PROVIDER_CODE_CACHE=off turns it off.
+ *
+ * The API's HTTP client (undici, two thirds of the code) is a second file beside the executable
+ * (package-files.json names it), compiled only when the bundle first requires it: a provider process that
+ * Terraform starts for its schema or to validate never talks to the API, and no start reads or compiles it
+ * before the handshake.
  */
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import Module from "node:module";
 import { useProgramV8Flags } from "../api/startup";
+import { http1 } from "./package-files.json";
 import { isPrivateDir, userCacheDir, writePrivateFile } from "./user-cache";
 
-/** The bundle's source and its hash, written into the executable at build time. */
+/** The bundle's source and its hash, and the hash of the HTTP client's file, written in at build time. */
 declare const PROVIDER_SOURCE: string;
 declare const PROVIDER_SOURCE_SHA: string;
+declare const PROVIDER_HTTP1_SHA: string;
 
-function cacheFile(): string | undefined {
+/** The module ids the bundle leaves to the HTTP client's file (scripts/bundle-cli.mjs), by prefix. */
+const HTTP1_MODULES = "undici/";
+
+function cacheFile(name: string, sha: string): string | undefined {
   if (process.env.PRECLINICAL_PROVIDER_CODE_CACHE === "off") return undefined;
   const dir = userCacheDir();
-  return dir && path.join(dir, `provider-${PROVIDER_SOURCE_SHA}-node${process.version}-${process.arch}.v8cache`);
+  return dir && path.join(dir, `${name}-${sha}-node${process.version}-${process.arch}.v8cache`);
 }
 
 function readCache(file: string | undefined): Buffer | undefined {
@@ -40,17 +51,66 @@ function writeCache(file: string, script: vm.Script): void {
   }
 }
 
+/** Compiles and runs CommonJS `source` as `filename` and `target`, with the code cache `name`. */
+function runCached(
+  name: string,
+  sha: string,
+  source: string,
+  filename: string,
+  load: NodeJS.Require,
+  target: { exports: unknown },
+): void {
+  const file = cacheFile(name, sha);
+  const cachedData = readCache(file);
+  const script = new vm.Script(Module.wrap(source), { filename, cachedData });
+  if (file && (!cachedData || script.cachedDataRejected)) {
+    // At a clean exit (Terraform's Shutdown) the cache holds every function compiled so far, the handshake's
+    // and the calls' too; a start that failed early would leave a poor cache behind.
+    process.once("exit", (code) => {
+      if (code === 0) writeCache(file, script);
+    });
+  }
+  script.runInThisContext()(target.exports, load, target, filename, path.dirname(filename));
+}
+
+let http1Modules: Record<string, unknown> | undefined;
+
+/** The HTTP client's file, read, checked to be this executable's own and run, once. */
+function http1Module(id: string): unknown {
+  if (!http1Modules) {
+    const file = path.join(__dirname, http1);
+    let source: string;
+    try {
+      source = fs.readFileSync(file, "latin1");
+    } catch (err) {
+      throw new Error(
+        `The Preclinical provider cannot read ${file} (${(err as Error).message}), the HTTP client that belongs ` +
+          "beside its executable. Install the provider again (cdktf synth, or preclinical-provider install).",
+      );
+    }
+    const sha = crypto.createHash("sha256").update(source, "latin1").digest("hex").slice(0, 16);
+    if (sha !== PROVIDER_HTTP1_SHA) {
+      throw new Error(
+        `The Preclinical provider's ${file} is not the one built with its executable. ` +
+          "Install the provider again (cdktf synth, or preclinical-provider install).",
+      );
+    }
+    const loaded = { exports: {} };
+    runCached("http1", sha, source, file, require, loaded);
+    http1Modules = loaded.exports as Record<string, unknown>;
+  }
+  if (!(id in http1Modules)) throw new Error(`The provider's HTTP client file holds no module ${id}.`);
+  return http1Modules[id];
+}
+
+/** The bundle's require: the HTTP client's modules from their file, Node's own modules as usual. */
+const bundleRequire = Object.assign(
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (id: string) => (id.startsWith(HTTP1_MODULES) ? http1Module(id) : require(id)),
+  require,
+) as NodeJS.Require;
+
 // Before the bundle is compiled, and for the bundle's whole life: the code cache read here and the one written
 // at exit are then made under the same flags. The bundle runs only from here, so it sets none of its own.
 useProgramV8Flags();
-const file = cacheFile();
-const cachedData = readCache(file);
-const script = new vm.Script(Module.wrap(PROVIDER_SOURCE), { filename: __filename, cachedData });
-if (file && (!cachedData || script.cachedDataRejected)) {
-  // At a clean exit (Terraform's Shutdown) the cache holds every function compiled so far, the handshake's
-  // and the calls' too; a start that failed early would leave a poor cache behind.
-  process.once("exit", (code) => {
-    if (code === 0) writeCache(file, script);
-  });
-}
-script.runInThisContext()(module.exports, require, module, __filename, __dirname);
+runCached("provider", PROVIDER_SOURCE_SHA, PROVIDER_SOURCE, __filename, bundleRequire, module);

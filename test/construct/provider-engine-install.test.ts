@@ -11,6 +11,7 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { PreclinicalConnection, PreclinicalEngine, PreclinicalWebhook, ProvisionerResourceType } from "../../src";
 import { providerBundlePath, providerLockHash } from "../../src/provider/install";
 import { version as VERSION } from "../../package.json";
+import PACKAGE_FILES from "../../src/provider/package-files.json";
 import { HOOK_URL } from "../support/inputs";
 
 const HOSTS = ["registry.terraform.io", "registry.opentofu.org"];
@@ -91,12 +92,22 @@ describe("a full synth of a provider-engine stack", () => {
 
       expect(fs.readFileSync(file).equals(fs.readFileSync(providerBundlePath()))).toBe(true);
       expect(fs.statSync(file).mode & 0o111).toBe(0o111);
+      // The API's HTTP client, which the executable's launcher loads from beside it.
+      const http1 = path.join(path.dirname(file), PACKAGE_FILES.http1);
+      expect(
+        fs
+          .readFileSync(http1)
+          .equals(fs.readFileSync(path.join(path.dirname(providerBundlePath()), PACKAGE_FILES.http1))),
+      ).toBe(true);
     },
   );
 
   test("the mirror holds nothing but the four platforms of the two registries", () => {
     const expected = HOSTS.flatMap((host) =>
-      PLATFORMS.map((platform) => path.relative(stackDir, mirrorFile(stackDir, host, platform))),
+      PLATFORMS.flatMap((platform) => {
+        const executable = path.relative(stackDir, mirrorFile(stackDir, host, platform));
+        return [executable, path.join(path.dirname(executable), PACKAGE_FILES.http1)];
+      }),
     );
     expect(filesUnder(path.join(stackDir, "terraform.d")).map((f) => path.join("terraform.d", f))).toEqual(
       expected.sort(),
@@ -149,7 +160,8 @@ describe("synthesizing into an existing folder", () => {
     synthApp(outdir, (app) => providerStack(app));
 
     expect(snapshot()).toEqual(first);
-    expect(first).toHaveLength(HOSTS.length * PLATFORMS.length + 1);
+    // Two files per platform (the executable and its HTTP client), and the lock file.
+    expect(first).toHaveLength(HOSTS.length * PLATFORMS.length * 2 + 1);
   });
 
   test("a lock file with another provider's entry keeps it, and an older entry of ours is replaced by one", () => {

@@ -14,6 +14,7 @@ import {
   providerExecutablePath,
 } from "../../src/provider";
 import { providerBundlePath } from "../../src/provider/install";
+import PACKAGE_FILES from "../../src/provider/package-files.json";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 let dir: string;
@@ -74,10 +75,26 @@ describe("the provider build", () => {
   test("a rebuild from the same sources yields the same bytes, free of this machine's paths", () => {
     const outdir = path.join(dir, "rebuild");
     execFileSync(process.execPath, [path.join(ROOT, "scripts/bundle-cli.mjs"), "--outdir", outdir], { cwd: ROOT });
-    const rebuilt = fs.readFileSync(path.join(outdir, "provider/terraform-provider-preclinical.cjs"));
-    expect(rebuilt.equals(fs.readFileSync(providerBundlePath()))).toBe(true);
-    const text = rebuilt.toString("utf8");
-    expect(text).not.toContain(ROOT);
-    expect(text).not.toContain(os.homedir());
+    const built = path.dirname(providerBundlePath());
+    expect(fs.readdirSync(path.join(outdir, "provider")).sort()).toEqual(
+      [PACKAGE_FILES.executable, PACKAGE_FILES.http1].sort(),
+    );
+    for (const name of [PACKAGE_FILES.executable, PACKAGE_FILES.http1]) {
+      const rebuilt = fs.readFileSync(path.join(outdir, "provider", name));
+      expect({ name, same: rebuilt.equals(fs.readFileSync(path.join(built, name))) }).toEqual({ name, same: true });
+      const text = rebuilt.toString("utf8");
+      expect(text).not.toContain(ROOT);
+      expect(text).not.toContain(os.homedir());
+    }
+  });
+
+  test("the API's HTTP client is a file of its own, read only by a process that talks to the API", () => {
+    const executable = fs.readFileSync(providerBundlePath(), "utf8");
+    // The bundle leaves undici to the file beside it, which the launcher loads on the bundle's first require.
+    expect(executable).not.toContain("undici.error.UND_ERR");
+    expect(executable).toContain("undici/lib/dispatcher/agent");
+    const http1 = fs.readFileSync(path.join(path.dirname(providerBundlePath()), PACKAGE_FILES.http1), "utf8");
+    expect(http1).toContain("undici.error.UND_ERR");
+    expect([...http1].every((c) => c.charCodeAt(0) < 0x80)).toBe(true);
   });
 });
