@@ -9,6 +9,7 @@
 // bundle's source map to FILE (outside the package; scripts/profile-provider.ts reads it to name the code a
 // CPU profile spent its time in). The map changes nothing in the executable.
 import { createHash } from "node:crypto";
+import { Buffer } from "node:buffer";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
@@ -88,7 +89,8 @@ const launcher = await build({
   write: false,
   outfile: "launcher.cjs",
 });
-const sha = (text) => createHash("sha256").update(text).digest("hex").slice(0, 16);
+// Over the bytes written: the launcher hashes the file's bytes as it reads them.
+const sha = (text) => createHash("sha256").update(Buffer.from(text, "utf8")).digest("hex").slice(0, 16);
 const executable =
   "#!/usr/bin/env node\n" +
   `var PROVIDER_SOURCE=${JSON.stringify(source)};var PROVIDER_SOURCE_SHA=${JSON.stringify(sha(source))};` +

@@ -48,7 +48,13 @@ function providerPackage(): PackageFile[] {
     const executable = providerBundlePath();
     packageFiles = [
       { name: EXECUTABLE_NAME, bytes: fs.readFileSync(executable), mode: 0o755 },
-      { name: files.http1, bytes: fs.readFileSync(path.join(path.dirname(executable), files.http1)), mode: 0o644 },
+      {
+        name: files.http1,
+        bytes: fs.readFileSync(
+          bundlePath(path.join("provider", files.http1), "The bundled Preclinical provider's HTTP client", "try again"),
+        ),
+        mode: 0o644,
+      },
     ];
   }
   return packageFiles;

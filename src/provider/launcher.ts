@@ -17,6 +17,7 @@ import * as path from "node:path";
 import * as vm from "node:vm";
 import Module from "node:module";
 import { useProgramV8Flags } from "../api/startup";
+import { PackageIncompleteError } from "./package-error";
 import { http1 } from "./package-files.json";
 import { isPrivateDir, userCacheDir, writePrivateFile } from "./user-cache";
 
@@ -73,33 +74,38 @@ function runCached(
   script.runInThisContext()(target.exports, load, target, filename, path.dirname(filename));
 }
 
+/** What to do about a file of the package that is missing or not this executable's own. */
+const REINSTALL = "Install the provider again (cdktf synth, or preclinical-provider install) and run the command again.";
+
 let http1Modules: Record<string, unknown> | undefined;
 
 /** The HTTP client's file, read, checked to be this executable's own and run, once. */
 function http1Module(id: string): unknown {
   if (!http1Modules) {
     const file = path.join(__dirname, http1);
-    let source: string;
+    let bytes: Buffer;
     try {
-      source = fs.readFileSync(file, "latin1");
+      bytes = fs.readFileSync(file);
     } catch (err) {
-      throw new Error(
+      throw new PackageIncompleteError(
         `The Preclinical provider cannot read ${file} (${(err as Error).message}), the HTTP client that belongs ` +
-          "beside its executable. Install the provider again (cdktf synth, or preclinical-provider install).",
+          `beside its executable. ${REINSTALL}`,
       );
     }
-    const sha = crypto.createHash("sha256").update(source, "latin1").digest("hex").slice(0, 16);
+    const sha = crypto.createHash("sha256").update(bytes).digest("hex").slice(0, 16);
     if (sha !== PROVIDER_HTTP1_SHA) {
-      throw new Error(
-        `The Preclinical provider's ${file} is not the one built with its executable. ` +
-          "Install the provider again (cdktf synth, or preclinical-provider install).",
+      throw new PackageIncompleteError(
+        `The Preclinical provider's ${file} is not the one built with its executable. ${REINSTALL}`,
       );
     }
+    // ASCII, as the build leaves it (test/provider/install.test.ts): latin1 reads it as it is, with no decoding.
+    const source = bytes.toString("latin1");
     const loaded = { exports: {} };
     runCached("http1", sha, source, file, require, loaded);
     http1Modules = loaded.exports as Record<string, unknown>;
   }
-  if (!(id in http1Modules)) throw new Error(`The provider's HTTP client file holds no module ${id}.`);
+  if (!(id in http1Modules))
+    throw new PackageIncompleteError(`The Preclinical provider's HTTP client file holds no module ${id}. ${REINSTALL}`);
   return http1Modules[id];
 }
 

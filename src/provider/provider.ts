@@ -16,6 +16,7 @@ import {
   type ProviderDefinition,
 } from "./protocol/definition";
 import type { Logger } from "./protocol/logger";
+import { isPackageIncomplete } from "./package-error";
 import { UNKNOWN, known, type ObjectValue } from "./protocol/values";
 import { AGENT_TYPE, agentDataSource } from "./agent/agent-data-source";
 import { AGENTS_TYPE, agentsDataSource } from "./agent/agents-data-source";
@@ -86,10 +87,7 @@ export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = proces
     const apiKey = env[apiKeyEnvVar];
     if (!apiKey || apiKey.trim() === "") throw new DiagnosticsError([missingKey(apiKeyEnvVar, commands)]);
     log.addSecret(apiKey);
-    // Loaded on the first API call: undici and the schemas cost start-up time that the schema and validate
-    // calls of Terraform's other provider processes need not pay.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { PreclinicalClient } = require("../api/client") as typeof ApiClient;
+    const { PreclinicalClient } = apiClientModule();
     const client = new PreclinicalClient({
       apiKey,
       baseUrl: apiUrl,
@@ -134,6 +132,28 @@ export function preclinicalProvider(log: Logger, env: NodeJS.ProcessEnv = proces
 }
 
 const keyVariableOf = (config: ObjectValue) => known<string>(config.api_key_env_var) ?? DEFAULT_API_KEY_ENV_VAR;
+
+let apiClient: { module: typeof ApiClient } | { failure: unknown } | undefined;
+
+/**
+ * The API client, loaded on the first API call: undici and the schemas cost start-up time that the schema and
+ * validate calls of Terraform's other provider processes need not pay. A load that failed fails every call the
+ * same way: the bundle runs a module's body once, so a second require would return it half made.
+ */
+function apiClientModule(): typeof ApiClient {
+  if (!apiClient) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      apiClient = { module: require("../api/client") as typeof ApiClient };
+    } catch (failure) {
+      apiClient = { failure };
+    }
+  }
+  if ("module" in apiClient) return apiClient.module;
+  if (isPackageIncomplete(apiClient.failure))
+    throw new DiagnosticsError([error("The Preclinical provider is installed incompletely", apiClient.failure.message)]);
+  throw apiClient.failure;
+}
 
 const missingKey = (apiKeyEnvVar: string, commands: UserCommands) =>
   error("No Preclinical API key", messages.missingApiKey(apiKeyEnvVar, commands));

@@ -85,8 +85,9 @@ export async function servePlugin(
         kind: "unary",
         call: async () => {
           log.debug("shutdown requested by Terraform");
-          // Answer first, then go: Terraform waits for the answer, not for the exit.
-          setImmediate(onShutdown);
+          // Answer first, then go. The answer's frames are queued once this call returns and written at the
+          // next check phase (http2/connection.ts), so the exit waits one turn more, past that write.
+          setImmediate(() => setImmediate(onShutdown));
           return Buffer.alloc(0);
         },
       };
