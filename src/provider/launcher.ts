@@ -75,7 +75,8 @@ function runCached(
 }
 
 /** What to do about a file of the package that is missing or not this executable's own. */
-const REINSTALL = "Install the provider again (cdktf synth, or preclinical-provider install) and run the command again.";
+const REINSTALL =
+  "Install the provider again (cdktf synth, or preclinical-provider install) and run the command again.";
 
 let http1Modules: Record<string, unknown> | undefined;
 

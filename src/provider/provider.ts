@@ -151,7 +151,9 @@ function apiClientModule(): typeof ApiClient {
   }
   if ("module" in apiClient) return apiClient.module;
   if (isPackageIncomplete(apiClient.failure))
-    throw new DiagnosticsError([error("The Preclinical provider is installed incompletely", apiClient.failure.message)]);
+    throw new DiagnosticsError([
+      error("The Preclinical provider is installed incompletely", apiClient.failure.message),
+    ]);
   throw apiClient.failure;
 }
 
