@@ -8,7 +8,7 @@
 import * as http2 from "node:http2";
 import * as net from "node:net";
 import { ErrorCode, Http2ServerConnection, type ServerStream } from "../../src/provider/protocol/http2/connection";
-import { encodeHeaders, HpackDecoder, HpackError } from "../../src/provider/protocol/http2/hpack";
+import { encodeHeaders, frozenHeaders, HpackDecoder, HpackError } from "../../src/provider/protocol/http2/hpack";
 import { EOS, huffmanCodes, huffmanDecode, HuffmanError } from "../../src/provider/protocol/http2/huffman";
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ""), "hex");
@@ -91,6 +91,25 @@ describe("HPACK", () => {
     const block = encodeHeaders(headers);
     expect(block[0]).toBe(0x88);
     expect(new HpackDecoder().decode(block)).toEqual(headers);
+  });
+
+  test("a frozen header list is encoded once, to the block a fresh encoding makes; a list that can change is not kept", () => {
+    const pairs = (): [string, string][] => [
+      [":status", "200"],
+      ["content-type", "application/grpc"],
+    ];
+    const frozen = frozenHeaders(pairs());
+    const first = encodeHeaders(frozen);
+    expect(first.equals(encodeHeaders(pairs()))).toBe(true);
+    expect(encodeHeaders(frozen)).toBe(first); // the same block, not encoded again
+    expect(Object.isFrozen(frozen) && frozen.every((pair) => Object.isFrozen(pair))).toBe(true);
+
+    const open = pairs();
+    const before = encodeHeaders(open);
+    open[1][1] = "application/grpc+proto";
+    const after = encodeHeaders(open);
+    expect(after.equals(before)).toBe(false);
+    expect(new HpackDecoder().decode(after)).toEqual(open);
   });
 });
 
@@ -234,6 +253,102 @@ describe("the provider's HTTP/2 server, as node:http2's client meets it", () => 
     req.end();
     const code = await new Promise<number>((resolve) => req.on("close", () => resolve(req.rstCode)));
     expect(code).toBe(http2.constants.NGHTTP2_REFUSED_STREAM);
+  });
+
+  // The answers of gRPC handlers come after awaits: the frames of every answer ready in one turn of the loop go
+  // out in one socket write (one TLS record or few), each stream's frames in their order.
+  test("writes the answers to the requests of one read in one socket write, each stream's frames in order", async () => {
+    const streams = 40;
+    let reads = 0;
+    let writes = 0;
+    const server = net.createServer((socket) => {
+      socket.on("data", () => reads++);
+      const write = socket.write.bind(socket) as (chunk: Buffer) => boolean;
+      socket.write = ((chunk: Buffer) => {
+        writes++;
+        return write(chunk);
+      }) as typeof socket.write;
+      new Http2ServerConnection(socket, (stream) => {
+        stream.onEnd = async () => {
+          await Promise.resolve();
+          stream.respond([[":status", "200"]]);
+          await Promise.resolve();
+          stream.write(Buffer.from(stream.headers[":path"]));
+          stream.sendTrailers([["grpc-status", "0"]]);
+        };
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    closeServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    const socket = net.connect((server.address() as net.AddressInfo).port, "127.0.0.1");
+    const rawFrame = (type: number, flags: number, id: number, payload: Buffer) => {
+      const header = Buffer.alloc(9);
+      header.writeUIntBE(payload.length, 0, 3);
+      header[3] = type;
+      header[4] = flags;
+      header.writeUInt32BE(id, 5);
+      return Buffer.concat([header, payload]);
+    };
+    const ids = Array.from({ length: streams }, (_, i) => 2 * i + 1);
+    const request = (id: number) =>
+      rawFrame(
+        1,
+        0x1 | 0x4,
+        id,
+        encodeHeaders([
+          [":method", "POST"],
+          [":scheme", "http"],
+          [":path", `/n/${id}`],
+          [":authority", "localhost"],
+        ]),
+      );
+    // The preface, empty SETTINGS, then every request, all in one write of the client's.
+    socket.write(
+      Buffer.concat([
+        Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+        rawFrame(4, 0, 0, Buffer.alloc(0)),
+        ...ids.map(request),
+      ]),
+    );
+
+    const frames: { type: number; flags: number; id: number; payload: Buffer }[] = [];
+    let input = Buffer.alloc(0);
+    await new Promise<void>((resolve, reject) => {
+      socket.on("error", reject);
+      socket.on("data", (chunk: Buffer) => {
+        input = Buffer.concat([input, chunk]);
+        while (input.length >= 9 && input.length >= 9 + input.readUIntBE(0, 3)) {
+          const length = input.readUIntBE(0, 3);
+          frames.push({
+            type: input[3],
+            flags: input[4],
+            id: input.readUInt32BE(5) & 0x7fffffff,
+            payload: input.subarray(9, 9 + length),
+          });
+          input = input.subarray(9 + length);
+        }
+        if (frames.filter((f) => f.type === 1 && f.flags & 0x1).length === streams) resolve();
+      });
+    });
+    socket.destroy();
+
+    const decoder = new HpackDecoder();
+    for (const id of ids) {
+      const own = frames.filter((f) => f.id === id);
+      expect(own.map((f) => [f.type, f.flags])).toEqual([
+        [1, 0x4], // HEADERS, END_HEADERS
+        [0, 0], // DATA
+        [1, 0x4 | 0x1], // trailers: HEADERS, END_HEADERS and END_STREAM
+      ]);
+      expect(decoder.decode(own[0].payload)).toEqual([[":status", "200"]]);
+      expect(own[1].payload.toString()).toBe(`/n/${id}`);
+    }
+    // Streams answered in the order they were asked.
+    expect(frames.filter((f) => f.type === 0).map((f) => f.id)).toEqual(ids);
+    // The server's settings in one write; then at most one write per read (the client's one write may arrive
+    // in more than one read), not one per frame (120 frames) or per stream.
+    expect(reads).toBeGreaterThan(0);
+    expect(writes).toBeLessThanOrEqual(1 + reads);
   });
 
   test("a client that does not speak HTTP/2 is sent GOAWAY and disconnected", async () => {
